@@ -1,0 +1,90 @@
+/** `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--judge offline]` */
+import { writeFileAtomic } from '../../core/fsAtomic';
+import { itemWithJudgment, judgeItems, type JudgeItemsOptions } from '../../core/eval/evaluate';
+import { offlineJudge, type Judge } from '../../core/eval/judge';
+import { computeMetrics, type Metrics } from '../../core/eval/metrics';
+import { CliError, fmt, progressReporter, readJsonFile, table } from '../io';
+
+export const evaluateUsage = 'rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--judge offline]';
+
+/** Parsed options of `rarft evaluate`. */
+export interface EvaluateArgs {
+  input: string;
+  out: string;
+  itemsOut?: string;
+  judge: string;
+}
+
+/** Builds the judge named on the command line. Later judges register here. */
+export async function createJudge(args: EvaluateArgs): Promise<Judge> {
+  if (args.judge === 'offline') return offlineJudge;
+  throw new CliError(`--judge ${args.judge}: unknown judge (expected offline)`, 2);
+}
+
+/** Runs the evaluation; returns the exit code. */
+export async function runEvaluate(args: EvaluateArgs, extra: Partial<JudgeItemsOptions> = {}): Promise<number> {
+  const judge = await createJudge(args);
+  const value = await readJsonFile(args.input);
+  if (!Array.isArray(value)) throw new CliError(`${args.input}: expected a JSON array of inference items (video, query, model_output, gt_relevant, …)`);
+  const items = value.map((v, i) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${args.input}: item ${i} is not an object`);
+    return v as Record<string, unknown>;
+  });
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const progress = progressReporter('evaluating');
+  let judgments;
+  try {
+    judgments = await judgeItems(items, { judge, signal: controller.signal, onProgress: (d, t) => progress.update(d, t), ...extra });
+  } finally {
+    progress.end();
+    process.off('SIGINT', onSigint);
+  }
+  const metrics = computeMetrics(judgments, { judge: judge.name });
+  await writeFileAtomic(args.out, JSON.stringify(metrics, null, 2) + '\n');
+  if (args.itemsOut) {
+    const out = items.map((it, i) => itemWithJudgment(it, judgments[i]));
+    await writeFileAtomic(args.itemsOut, JSON.stringify(out, null, 2) + '\n');
+  }
+  process.stdout.write(summary(metrics) + '\n');
+  return 0;
+}
+
+/** The short summary table printed after an evaluation. */
+export function summary(m: Metrics): string {
+  const r = m.relevance;
+  const lines: string[] = [];
+  lines.push(`${m.num_items} items judged (${m.evaluation.judge})` + (m.evaluation.items_excluded ? `, ${m.evaluation.items_excluded} excluded after judge errors` : ''));
+  lines.push(
+    table([
+      ['metric', 'value'],
+      ['accuracy', fmt(r.overall_accuracy)],
+      ['relevant P/R/F1', `${fmt(r.per_class.relevant.precision)} / ${fmt(r.per_class.relevant.recall)} / ${fmt(r.per_class.relevant.f1)}`],
+      ['irrelevant P/R/F1', `${fmt(r.per_class.irrelevant.precision)} / ${fmt(r.per_class.irrelevant.recall)} / ${fmt(r.per_class.irrelevant.f1)}`],
+      ['confusion TP/FP/FN/TN', `${r.confusion.TP} / ${r.confusion.FP} / ${r.confusion.FN} / ${r.confusion.TN}`],
+      ['RA-IoU mean', fmt(m['RA-IoU'].mean_all)],
+      ['R@0.3 / 0.5 / 0.7', `${fmt(m['RA-IoU']['R@0.3'], 1)} / ${fmt(m['RA-IoU']['R@0.5'], 1)} / ${fmt(m['RA-IoU']['R@0.7'], 1)}`],
+      ['RT-IoU', fmt(m['RT-IoU'])],
+      ['reasoning (irrelevant / TN)', `${fmt(m.irrelevant_samples.mean_reasoning_score, 2)} / ${fmt(m.true_negative_samples.mean_reasoning_score, 2)}`],
+      ['SBERT (irrelevant / TN)', `${fmt(m.irrelevant_samples.mean_sbert_similarity)} / ${fmt(m.true_negative_samples.mean_sbert_similarity)}`],
+    ]),
+  );
+  const rows: (string | number)[][] = [['level', 'items', 'accuracy', 'F1', 'RA-IoU', 'R@0.5', 'RT-IoU']];
+  const byLevel = m.hardness_level_analysis.metrics_by_hardness_level as Record<string, { total: number; accuracy: number; f1: number; 'RA-IoU': { mean_all: number; 'R@0.5': number }; 'RT-IoU': number }>;
+  for (const [level, v] of Object.entries(byLevel)) {
+    rows.push([level, v.total, fmt(v.accuracy), fmt(v.f1), fmt(v['RA-IoU'].mean_all), fmt(v['RA-IoU']['R@0.5'], 1), fmt(v['RT-IoU'])]);
+  }
+  lines.push('', table(rows));
+  const nc = Object.entries(m.evaluation.not_computed);
+  if (nc.length) {
+    lines.push('', 'not computed:');
+    for (const [why, n] of nc) lines.push(`  ${n} × ${why}`);
+  }
+  const errs = Object.entries(m.evaluation.judge_errors_by_step);
+  if (errs.length) {
+    lines.push('', 'judge errors (items left out of the metrics they affect):');
+    for (const [step, n] of errs) lines.push(`  ${step}: ${n}`);
+  }
+  return lines.join('\n');
+}

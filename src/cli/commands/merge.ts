@@ -1,0 +1,22 @@
+/** `rarft merge <dir> [--force]` */
+import { MergeError, mergeShards } from '../../core/merge';
+import { CliError } from '../io';
+
+export const mergeUsage = 'rarft merge <dir> [--force]';
+
+/** Merges GPU shards; returns the exit code. */
+export async function runMerge(args: string[], force: boolean): Promise<number> {
+  if (args.length !== 1) throw new CliError(`usage: ${mergeUsage}`, 2);
+  try {
+    const r = await mergeShards(args[0], { force });
+    const list = r.shards.map((s) => `gpu${s.shard} (${s.items})`).join(', ');
+    process.stdout.write(`${r.status === 'written' ? 'wrote' : 'up to date:'} ${r.out}: ${r.items} items from ${list}\n`);
+    if (r.missing.length) process.stderr.write(`warning: shard(s) ${r.missing.map((m) => `gpu${m}`).join(', ')} missing\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof MergeError) throw new CliError(e.message);
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') throw new CliError(`${args[0]}: no such folder`);
+    throw e;
+  }
+}

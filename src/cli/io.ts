@@ -1,0 +1,67 @@
+/** Small CLI helpers: errors with exit codes, progress on stderr, table printing. */
+import { readFile } from 'node:fs/promises';
+import { LineIndex, parseJson } from '../core/json/positions';
+
+/** A failure the user caused or can fix: printed without a stack, exit code 1 (or 2 for usage). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Reads and parses a JSON file; errors name the file, line and column. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a JSON file' : (e as Error).message}`);
+  }
+  const r = parseJson(text);
+  if (!r.ok) {
+    const p = new LineIndex(text).position(r.offset);
+    throw new CliError(`${path}:${p.line}:${p.column}: not valid JSON: ${r.message}`);
+  }
+  return r.value;
+}
+
+/** Reports progress on stderr once the work has taken longer than `afterMs`. */
+export function progressReporter(label: string, afterMs = 1000): { update(done: number, total: number): void; end(): void } {
+  const start = Date.now();
+  let last = 0;
+  let shown = false;
+  const tty = process.stderr.isTTY;
+  return {
+    update(done, total) {
+      const now = Date.now();
+      if (now - start < afterMs || (now - last < 250 && done < total)) return;
+      last = now;
+      shown = true;
+      const rate = done / ((now - start) / 1000);
+      const eta = rate > 0 ? (total - done) / rate : 0;
+      const line = `${label}: ${done}/${total} (${rate.toFixed(0)}/s, ETA ${eta.toFixed(0)} s)`;
+      if (tty) process.stderr.write(`\r${line}\x1b[K`);
+      else process.stderr.write(line + '\n');
+    },
+    end() {
+      if (shown && tty) process.stderr.write('\n');
+    },
+  };
+}
+
+/** Formats rows as a left-aligned text table. */
+export function table(rows: (string | number)[][]): string {
+  const cells = rows.map((r) => r.map(String));
+  const widths: number[] = [];
+  for (const r of cells) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
+}
+
+/** A number for tables: fixed decimals, or "n/a" for null. */
+export function fmt(v: number | null | undefined, digits = 3): string {
+  return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
+}

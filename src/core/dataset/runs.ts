@@ -1,0 +1,112 @@
+/** Reads inference results and per-item evaluation files (FORMATS.md §2). */
+import type { PendingProblem } from '../problems';
+import { toDifficulty, toHardnessLevel, type HardnessLevel } from '../taxonomy';
+import type { Span } from '../text';
+import { emptyStats, type FileStats, type RunItem } from './model';
+
+/** What reading a run file yields. */
+export interface RunResult {
+  items: RunItem[];
+  stats: FileStats;
+  problems: PendingProblem[];
+}
+
+const JUDGMENT_KEYS = ['classification_correct', 'iou', 'pred_categories', 'reasoning_score', 'sbert_similarity'];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** True when a value looks like a list of model-output items. */
+export function looksLikeRun(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  const first = value.find(isObject);
+  return !!first && 'model_output' in first && ('query' in first || 'video' in first);
+}
+
+/** True when model-output items carry cached judgments (a per-item evaluation file). */
+export function hasJudgments(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  const first = value.find(isObject);
+  return !!first && JUDGMENT_KEYS.some((k) => k in first);
+}
+
+/** True when a value looks like a metrics.json the evaluator writes. */
+export function looksLikeMetrics(value: unknown): boolean {
+  return isObject(value) && 'relevance' in value && 'RA-IoU' in value;
+}
+
+/**
+ * The hardness level an item carries, from `hardness_level`, `irrelevance_level` or
+ * `difficulty` (first non-empty one that names a level).
+ */
+export function itemLevel(raw: Record<string, unknown>): HardnessLevel | undefined {
+  return toHardnessLevel(raw.hardness_level) ?? toHardnessLevel(raw.irrelevance_level) ?? toHardnessLevel(raw.difficulty);
+}
+
+/** Python-style truthiness, as the reference evaluator reads `gt_relevant`. */
+export function truthy(v: unknown): boolean {
+  if (Array.isArray(v)) return v.length > 0;
+  if (isObject(v)) return Object.keys(v).length > 0;
+  return !!v;
+}
+
+/** The GT span the evaluator uses: a two-number `gt_timestamp`, else null. */
+export function gtSpan(v: unknown): Span | null {
+  if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'number') return [v[0], v[1]];
+  return null;
+}
+
+/** Validates model-output items and builds the run model; never throws on any JSON value. */
+export function readRun(value: unknown): RunResult {
+  const problems: PendingProblem[] = [];
+  const items: RunItem[] = [];
+  const stats = emptyStats();
+  if (!Array.isArray(value)) {
+    problems.push({ severity: 'error', code: 'wrong-type', path: [], message: 'expected a JSON array of inference items' });
+    return { items, stats, problems };
+  }
+  const videos = new Set<string>();
+  value.forEach((raw, i) => {
+    if (!isObject(raw)) {
+      problems.push({ severity: 'error', code: 'wrong-type', path: [i], message: `item ${i}: expected an object, found ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}` });
+      return;
+    }
+    const str = (key: string, required: boolean): string => {
+      const v = raw[key];
+      if (typeof v === 'string') return v;
+      if (v === undefined) {
+        if (required) problems.push({ severity: 'error', code: 'missing-field', path: [i], message: `item ${i}: missing "${key}"` });
+      } else if (v !== null) {
+        problems.push({ severity: 'error', code: 'wrong-type', path: [i, key], message: `item ${i}: "${key}" should be a string` });
+      }
+      return '';
+    };
+    const video = str('video', true);
+    const query = str('query', true);
+    const modelOutput = str('model_output', true);
+    const gtOutput = str('gt_output', false);
+    if (!('gt_relevant' in raw)) problems.push({ severity: 'error', code: 'missing-field', path: [i], message: `item ${i}: missing "gt_relevant" (counted as refusable, as the reference evaluator does)` });
+    else if (typeof raw.gt_relevant !== 'boolean') problems.push({ severity: 'warning', code: 'wrong-type', path: [i, 'gt_relevant'], message: `item ${i}: "gt_relevant" should be true or false` });
+    const gtRelevant = truthy(raw.gt_relevant);
+    const gtTimestamp = gtSpan(raw.gt_timestamp);
+    if (gtRelevant && !gtTimestamp) {
+      problems.push({ severity: 'warning', code: 'missing-timestamp', path: 'gt_timestamp' in raw ? [i, 'gt_timestamp'] : [i], message: `item ${i}: an answerable item needs "gt_timestamp" as [start, end]; its IoU will be 0` });
+    }
+    if (!gtRelevant && gtOutput.trim() === '' && 'gt_relevant' in raw) {
+      problems.push({ severity: 'warning', code: 'empty-answer', path: 'gt_output' in raw ? [i, 'gt_output'] : [i], message: `item ${i}: a refusable item has no GT answer; its reasoning score and SBERT similarity cannot be computed` });
+    }
+    const gtCategories = Array.isArray(raw.gt_categories) ? raw.gt_categories.filter((c): c is string => typeof c === 'string') : [];
+    const level = itemLevel(raw);
+    items.push({ index: i, video, query, modelOutput, gtRelevant, gtTimestamp, gtOutput, level, gtCategories, raw });
+    if (video) videos.add(video);
+    stats.queries++;
+    if (gtRelevant) stats.answerable++;
+    else stats.refusable++;
+    const d = level ? toDifficulty(level) : 'unknown';
+    stats.byDifficulty[d] = (stats.byDifficulty[d] ?? 0) + 1;
+    for (const c of gtCategories) stats.byCategory[c] = (stats.byCategory[c] ?? 0) + 1;
+  });
+  stats.videos = videos.size;
+  return { items, stats, problems };
+}

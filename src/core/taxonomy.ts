@@ -1,0 +1,55 @@
+/** The 11 mismatch categories of HI-VTG (the only valid `c` values), in sorted order. */
+export const CATEGORIES = [
+  'Action/ActionSequence',
+  'Action/FineGrainedAction',
+  'Attribute/AttributeValue',
+  'Attribute/Comparison',
+  'Attribute/Counting',
+  'Object/ObjectExistence',
+  'Object/ObjectMoving',
+  'Object/ObjectPartRelation',
+  'Object/ObjectSpatialRelation',
+  'Scene/SceneExistence',
+  'Scene/SceneTransition',
+] as const;
+
+export type Category = (typeof CATEGORIES)[number];
+
+const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
+
+/** True when `label` is one of the 11 taxonomy paths (exact, case-sensitive). */
+export function isCategory(label: unknown): label is Category {
+  return typeof label === 'string' && CATEGORY_SET.has(label);
+}
+
+/** Hardness levels as the evaluator names them. */
+export const HARDNESS_LEVELS = ['original', 'weak', 'moderate', 'strong'] as const;
+export type HardnessLevel = (typeof HARDNESS_LEVELS)[number];
+
+/** Annotation difficulties as the data names them. */
+export const DIFFICULTIES = ['original', 'easy', 'medium', 'hard'] as const;
+export type Difficulty = (typeof DIFFICULTIES)[number];
+
+const LEVEL_BY_NAME: Record<string, HardnessLevel> = {
+  original: 'original',
+  easy: 'weak',
+  weak: 'weak',
+  medium: 'moderate',
+  moderate: 'moderate',
+  hard: 'strong',
+  strong: 'strong',
+};
+
+/**
+ * Maps a difficulty or hardness name (easy/medium/hard or weak/moderate/strong, any case)
+ * to the evaluator's hardness level; undefined for anything else, including "".
+ */
+export function toHardnessLevel(name: unknown): HardnessLevel | undefined {
+  if (typeof name !== 'string') return undefined;
+  return LEVEL_BY_NAME[name.trim().toLowerCase()];
+}
+
+/** Maps a hardness level back to the annotation's difficulty name. */
+export function toDifficulty(level: HardnessLevel): Difficulty {
+  return ({ original: 'original', weak: 'easy', moderate: 'medium', strong: 'hard' } as const)[level];
+}
