@@ -1,5 +1,7 @@
-// Runs node's test runner over every *.test.ts below the given folders, through tsx.
-import { readdirSync, statSync } from 'node:fs';
+// Runs node's test runner (through tsx) over every *.test.ts below the given folders.
+// Prints the spec report and records TAP counts in test-results/<name>.tap.
+// Usage: node scripts/runTests.mjs <name> <dir>... [-- extra node args]
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -11,14 +13,24 @@ function* walk(dir) {
   }
 }
 
-const dirs = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const files = dirs.flatMap((d) => [...walk(d)]);
+const [name, ...rest] = process.argv.slice(2);
+const filter = process.env.RARFT_TEST_FILTER;
+const files = rest.flatMap((d) => [...walk(d)]).filter((f) => !filter || f.includes(filter));
 if (!files.length) {
-  console.error(`no test files under ${dirs.join(', ')}`);
+  console.error(`no test files under ${rest.join(', ')}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env },
-});
+mkdirSync('test-results', { recursive: true });
+const r = spawnSync(
+  process.execPath,
+  [
+    '--import', 'tsx',
+    '--test',
+    '--test-concurrency=1',
+    '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=test-results/${name}.tap`,
+    ...files,
+  ],
+  { stdio: 'inherit', env: { ...process.env } },
+);
 process.exit(r.status ?? 1);

@@ -1,4 +1,5 @@
 /** Small CLI helpers: errors with exit codes, progress on stderr, table printing. */
+import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { LineIndex, parseJson } from '../core/json/positions';
 
@@ -64,4 +65,34 @@ export function table(rows: (string | number)[][]): string {
 /** A number for tables: fixed decimals, or "n/a" for null. */
 export function fmt(v: number | null | undefined, digits = 3): string {
   return v === null || v === undefined ? 'n/a' : v.toFixed(digits);
+}
+
+/** One `rarft` subcommand. */
+export interface Command {
+  name: string;
+  /** One usage line, shown by `rarft --help`. */
+  usage: string;
+  /** Runs with the arguments after the command name; resolves to the exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+/** Strict option parsing; unknown options and missing values are usage errors (exit 2). */
+export function parse<O extends Options>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new CliError((e as Error).message, 2);
+  }
+}
+
+/** A number option: undefined when absent, a usage error when not a number in range. */
+export function numberOption(name: string, v: unknown, min = -Infinity, max = Infinity): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+    throw new CliError(`--${name}: expected a number${min > -Infinity ? ` ≥ ${min}` : ''}${max < Infinity ? ` ≤ ${max}` : ''}, got '${v}'`, 2);
+  }
+  return n;
 }

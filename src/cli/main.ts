@@ -1,55 +1,37 @@
 /** The `rarft` command line: argument handling over src/core. */
-import { parseArgs } from 'node:util';
-import { runEvaluate, evaluateUsage } from './commands/evaluate';
-import { runIndex, indexUsage } from './commands/index';
-import { runMerge, mergeUsage } from './commands/merge';
-import { CliError } from './io';
+import { evaluateCommand } from './commands/evaluate';
+import { indexCommand } from './commands/index';
+import { mergeCommand } from './commands/merge';
+import { CliError, type Command } from './io';
 
 declare const __VERSION__: string;
 
-const USAGE = `usage:
-  rarft --version
-  ${indexUsage}
-  ${evaluateUsage}
-  ${mergeUsage}
+/** Every command, in the order `rarft --help` lists them. Add new commands here. */
+const COMMANDS: Command[] = [indexCommand, evaluateCommand, mergeCommand];
 
-exit codes: 0 ok, 1 failed, 2 usage error`;
+function usage(): string {
+  return ['usage:', '  rarft --version', ...COMMANDS.map((c) => `  ${c.usage}`), '', 'exit codes: 0 ok, 1 failed, 2 usage error'].join('\n');
+}
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
   try {
-    switch (command) {
-      case '--version':
-      case '-v':
-        process.stdout.write(`${__VERSION__}\n`);
-        return 0;
-      case undefined:
-      case '--help':
-      case '-h':
-      case 'help':
-        process.stdout.write(USAGE + '\n');
-        return command === undefined ? 2 : 0;
-      case 'index': {
-        const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
-        return await runIndex(positionals, !!values.json);
-      }
-      case 'evaluate': {
-        const { values, positionals } = parse(rest, {
-          out: { type: 'string' },
-          'items-out': { type: 'string' },
-          judge: { type: 'string', default: 'offline' },
-        });
-        if (positionals.length !== 1 || typeof values.out !== 'string') throw new CliError(`usage: ${evaluateUsage}`, 2);
-        return await runEvaluate({ input: positionals[0], out: values.out, itemsOut: values['items-out'] as string | undefined, judge: values.judge as string });
-      }
-      case 'merge': {
-        const { values, positionals } = parse(rest, { force: { type: 'boolean' } });
-        return await runMerge(positionals, !!values.force);
-      }
-      default:
-        throw new CliError(`unknown command '${command}'\n${USAGE}`, 2);
+    if (name === '--version' || name === '-v') {
+      process.stdout.write(`${__VERSION__}\n`);
+      return 0;
     }
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      process.stdout.write(usage() + '\n');
+      return name === undefined ? 2 : 0;
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (!command) throw new CliError(`unknown command '${name}'\n${usage()}`, 2);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`usage: ${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(rest);
   } catch (e) {
     if (e instanceof CliError) {
       process.stderr.write(`rarft: ${e.message}\n`);
@@ -57,21 +39,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if ((e as Error)?.name === 'AbortError') {
       process.stderr.write('rarft: stopped; work done so far is kept\n');
-      return 1;
+      return 130;
     }
     process.stderr.write(`rarft: ${(e as Error)?.stack ?? e}\n`);
     return 1;
-  }
-}
-
-type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
-
-/** Strict option parsing; unknown options are usage errors (exit 2). */
-export function parse<O extends Options>(args: string[], options: O) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new CliError((e as Error).message, 2);
   }
 }
 

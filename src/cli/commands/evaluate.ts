@@ -1,54 +1,71 @@
-/** `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--judge offline]` */
+/** `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [judge options] [sbert options]` */
 import { writeFileAtomic } from '../../core/fsAtomic';
-import { itemWithJudgment, judgeItems, type JudgeItemsOptions } from '../../core/eval/evaluate';
-import { offlineJudge, type Judge } from '../../core/eval/judge';
+import { itemWithJudgment, judgeItems } from '../../core/eval/evaluate';
 import { computeMetrics, type Metrics } from '../../core/eval/metrics';
-import { CliError, fmt, progressReporter, readJsonFile, table } from '../io';
+import { CliError, fmt, parse, progressReporter, readJsonFile, table, type Command } from '../io';
+import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
+import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
 
-export const evaluateUsage = 'rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--judge offline]';
+export const evaluateUsage = `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] ${judgeUsage} ${sbertUsage}`.trim();
 
-/** Parsed options of `rarft evaluate`. */
-export interface EvaluateArgs {
-  input: string;
-  out: string;
-  itemsOut?: string;
-  judge: string;
-}
-
-/** Builds the judge named on the command line. Later judges register here. */
-export async function createJudge(args: EvaluateArgs): Promise<Judge> {
-  if (args.judge === 'offline') return offlineJudge;
-  throw new CliError(`--judge ${args.judge}: unknown judge (expected offline)`, 2);
-}
+/** The `evaluate` command. */
+export const evaluateCommand: Command = {
+  name: 'evaluate',
+  usage: evaluateUsage,
+  async run(args) {
+    const { values, positionals } = parse(args, {
+      out: { type: 'string' },
+      'items-out': { type: 'string' },
+      ...judgeOptionSpec,
+      ...sbertOptionSpec,
+    });
+    if (positionals.length !== 1 || typeof values.out !== 'string') throw new CliError(`usage: ${evaluateUsage}`, 2);
+    return runEvaluate(positionals[0], values.out, values['items-out'] as string | undefined, values);
+  },
+};
 
 /** Runs the evaluation; returns the exit code. */
-export async function runEvaluate(args: EvaluateArgs, extra: Partial<JudgeItemsOptions> = {}): Promise<number> {
-  const judge = await createJudge(args);
-  const value = await readJsonFile(args.input);
-  if (!Array.isArray(value)) throw new CliError(`${args.input}: expected a JSON array of inference items (video, query, model_output, gt_relevant, …)`);
-  const items = value.map((v, i) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${args.input}: item ${i} is not an object`);
-    return v as Record<string, unknown>;
-  });
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  const progress = progressReporter('evaluating');
-  let judgments;
+export async function runEvaluate(input: string, out: string, itemsOut: string | undefined, values: Record<string, unknown>): Promise<number> {
+  const setup = await createJudge(values);
+  const sbert = await createSimilarity(values);
   try {
-    judgments = await judgeItems(items, { judge, signal: controller.signal, onProgress: (d, t) => progress.update(d, t), ...extra });
+    const value = await readJsonFile(input);
+    if (!Array.isArray(value)) throw new CliError(`${input}: expected a JSON array of inference items (video, query, model_output, gt_relevant, …)`);
+    const items = value.map((v, i) => {
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${input}: item ${i} is not an object`);
+      return v as Record<string, unknown>;
+    });
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    const progress = progressReporter('evaluating');
+    let judgments;
+    try {
+      judgments = await judgeItems(items, {
+        judge: setup.judge,
+        similarity: sbert.similarity,
+        signal: controller.signal,
+        onProgress: (d, t) => progress.update(d, t),
+      });
+    } finally {
+      progress.end();
+      process.off('SIGINT', onSigint);
+    }
+    const metrics = computeMetrics(judgments, { judge: setup.judge.name });
+    Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
+    await writeFileAtomic(out, JSON.stringify(metrics, null, 2) + '\n');
+    if (itemsOut) {
+      const rows = items.map((it, i) => itemWithJudgment(it, judgments[i]));
+      await writeFileAtomic(itemsOut, JSON.stringify(rows, null, 2) + '\n');
+    }
+    process.stdout.write(summary(metrics) + '\n');
+    const report = setup.report?.();
+    if (report) process.stdout.write(report + '\n');
+    return 0;
   } finally {
-    progress.end();
-    process.off('SIGINT', onSigint);
+    await setup.close?.();
+    await sbert.close?.();
   }
-  const metrics = computeMetrics(judgments, { judge: judge.name });
-  await writeFileAtomic(args.out, JSON.stringify(metrics, null, 2) + '\n');
-  if (args.itemsOut) {
-    const out = items.map((it, i) => itemWithJudgment(it, judgments[i]));
-    await writeFileAtomic(args.itemsOut, JSON.stringify(out, null, 2) + '\n');
-  }
-  process.stdout.write(summary(metrics) + '\n');
-  return 0;
 }
 
 /** The short summary table printed after an evaluation. */

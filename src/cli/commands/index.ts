@@ -1,8 +1,18 @@
 /** `rarft index <path>... [--json]` */
 import { indexPaths, toIndexJson } from '../../core/dataset/indexer';
-import { CliError, progressReporter, table } from '../io';
+import { CliError, parse, progressReporter, table, type Command } from '../io';
 
 export const indexUsage = 'rarft index <path>... [--json]';
+
+/** The `index` command. */
+export const indexCommand: Command = {
+  name: 'index',
+  usage: indexUsage,
+  run(args) {
+    const { values, positionals } = parse(args, { json: { type: 'boolean' } });
+    return runIndex(positionals, !!values.json);
+  },
+};
 
 /** Indexes files and folders and prints a table or JSON. Returns the exit code. */
 export async function runIndex(paths: string[], json: boolean): Promise<number> {

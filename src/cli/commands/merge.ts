@@ -1,8 +1,18 @@
 /** `rarft merge <dir> [--force]` */
 import { MergeError, mergeShards } from '../../core/merge';
-import { CliError } from '../io';
+import { CliError, parse, type Command } from '../io';
 
 export const mergeUsage = 'rarft merge <dir> [--force]';
+
+/** The `merge` command. */
+export const mergeCommand: Command = {
+  name: 'merge',
+  usage: mergeUsage,
+  run(args) {
+    const { values, positionals } = parse(args, { force: { type: 'boolean' } });
+    return runMerge(positionals, !!values.force);
+  },
+};
 
 /** Merges GPU shards; returns the exit code. */
 export async function runMerge(args: string[], force: boolean): Promise<number> {
