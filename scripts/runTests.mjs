@@ -15,7 +15,7 @@ function* walk(dir) {
 
 const [name, ...rest] = process.argv.slice(2);
 const filter = process.env.RARFT_TEST_FILTER;
-const files = rest.flatMap((d) => [...walk(d)]).filter((f) => !filter || f.includes(filter));
+const files = rest.flatMap((d) => (d.endsWith('.test.ts') ? [d] : [...walk(d)])).filter((f) => !filter || f.includes(filter));
 if (!files.length) {
   console.error(`no test files under ${rest.join(', ')}`);
   process.exit(1);

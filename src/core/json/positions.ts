@@ -71,18 +71,26 @@ export function parseJson(text: string): ParseOutcome {
 }
 
 function firstSyntaxError(text: string, nativeError: unknown): { offset: number; message: string } {
-  let found: { offset: number; message: string } | undefined;
   if (text.trim() === '') return { offset: 0, message: 'the file is empty: expected a JSON value' };
+  const errors: { code: ParseErrorCode; offset: number }[] = [];
   visit(
     text,
     {
-      onError(error: ParseErrorCode, offset: number) {
-        if (!found) found = { offset, message: describe(error, offset >= text.length) };
+      onError(code: ParseErrorCode, offset: number) {
+        if (errors.length < 64) errors.push({ code, offset });
       },
     },
     { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
   );
-  if (found) return found;
+  if (errors.length) {
+    const end = text.trimEnd().length;
+    const lastLine = text.lastIndexOf('\n', end - 1) + 1;
+    // A cut-off file: the first error is on the last line and the structure is still open at the end.
+    if (errors[0].offset >= lastLine && errors.some((e) => e.offset >= end)) {
+      return { offset: end, message: 'unexpected end of file: the JSON is truncated (expected more input)' };
+    }
+    return { offset: errors[0].offset, message: describe(errors[0].code, errors[0].offset >= end) };
+  }
   // jsonc-parser accepted what JSON.parse refused (rare: e.g. lone surrogates); use V8's word.
   const msg = nativeError instanceof Error ? nativeError.message : String(nativeError);
   const at = /position (\d+)/.exec(msg);
