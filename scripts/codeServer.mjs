@@ -1,0 +1,178 @@
+// A browser VS Code for trying the extension (`npm start`) and for the end-to-end tests:
+// packages the extension, installs it into code-server (from .e2e/code-server, see setup.mjs)
+// and runs code-server on 127.0.0.1. Types: codeServer.d.mts.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+
+export const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+export const codeServerEntry = join(root, '.e2e/code-server/node_modules/code-server/out/node/entry.js');
+
+/** True when setup.mjs has installed code-server. */
+export function hasCodeServer() {
+  return existsSync(codeServerEntry);
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+function newestMtime(paths) {
+  let t = 0;
+  const visit = (p) => {
+    if (!existsSync(p)) return;
+    const st = statSync(p);
+    if (st.isDirectory()) for (const n of readdirSync(p)) visit(join(p, n));
+    else t = Math.max(t, st.mtimeMs);
+  };
+  paths.forEach(visit);
+  return t;
+}
+
+/** What the fallback packaging leaves out (used until the project has its own .vscodeignore). */
+const FALLBACK_IGNORE = ['**', '!package.json', '!dist/**', '!media/**', '!README.md', '!LICENSE*', '!CHANGELOG.md'];
+
+/**
+ * Packages the built extension into a .vsix and returns its path. Uses `npm run package` when the
+ * project has it, else `vsce package --no-dependencies` into .e2e/. Reuses the last package when
+ * nothing in dist/, media/ or package.json is newer. Run `npm run build` first.
+ */
+export function packageVsix({ log = () => {} } = {}) {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const sources = newestMtime(['dist', 'media', 'package.json', '.vscodeignore'].map((p) => join(root, p)));
+  const stampFile = join(root, '.e2e/vsix.json');
+  if (existsSync(stampFile)) {
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
+    if (stamp.sources === sources && existsSync(stamp.vsix)) return stamp.vsix;
+  }
+  mkdirSync(join(root, '.e2e'), { recursive: true });
+  const before = Date.now();
+  let vsix;
+  const opts = { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } };
+  if (pkg.scripts?.package) {
+    log('packaging the extension (npm run package)');
+    const r = spawnSync('npm', ['run', 'package', '--silent'], opts);
+    if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
+    // The newest .vsix it wrote, wherever the script puts it (the root or dist/).
+    const found = ['.', 'dist', '.e2e']
+      .map((d) => join(root, d))
+      .filter(existsSync)
+      .flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.vsix')).map((n) => join(d, n)))
+      .filter((p) => statSync(p).mtimeMs >= before - 1000)
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    const linux = found.find((p) => p.includes('linux-x64'));
+    vsix = linux ?? found[0];
+    if (!vsix) throw new Error(`npm run package wrote no .vsix:\n${r.stdout}`);
+  } else {
+    log('packaging the extension (vsce package --no-dependencies)');
+    vsix = join(root, '.e2e', `${pkg.name}-${pkg.version}.vsix`);
+    const ignore = join(root, '.e2e/vscodeignore');
+    writeFileSync(ignore, FALLBACK_IGNORE.join('\n') + '\n');
+    const r = spawnSync(
+      join(root, 'node_modules/.bin/vsce'),
+      ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--ignoreFile', ignore, '-o', vsix],
+      opts,
+    );
+    if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);
+  }
+  writeFileSync(stampFile, JSON.stringify({ sources, vsix }) + '\n');
+  return vsix;
+}
+
+/** User settings that keep a fresh profile quiet: no welcome page, tips, trust prompt or update checks. */
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'chat.commandCenter.enabled': false,
+  'window.commandCenter': false,
+};
+
+/** Installs a .vsix into a code-server profile (fresh dirs make a fresh profile). */
+export function installExtension({ vsix, userDataDir, extensionsDir }) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  const settings = join(userDataDir, 'User/settings.json');
+  if (!existsSync(settings)) writeFileSync(settings, JSON.stringify(USER_SETTINGS, null, 2) + '\n');
+  const r = spawnSync(
+    process.execPath,
+    [codeServerEntry, '--config', join(userDataDir, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
+    throw new Error(`installing ${vsix} into code-server failed:\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+/**
+ * Starts code-server on 127.0.0.1:port with the given profile and waits until it answers.
+ * Returns { url, folderUrl, pid, stop() }; stop() ends code-server and its children.
+ * `onOutput` receives its stdout/stderr text.
+ */
+export async function startCodeServer({ folder, port, userDataDir, extensionsDir, onOutput = () => {}, timeoutMs = 60_000 }) {
+  port ??= await freePort();
+  const args = [
+    codeServerEntry,
+    '--config', join(userDataDir, 'config.yaml'),
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    folder,
+  ];
+  // Its own process group, so stop() reaches the extension host and the other children too.
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.setEncoding('utf8').on('data', onOutput);
+  child.stderr.setEncoding('utf8').on('data', onOutput);
+  let exited = false;
+  const exitedP = new Promise((ok) => child.once('exit', () => ok((exited = true))));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (exited) return;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const t = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }, 5000);
+    await exitedP;
+    clearTimeout(t);
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error('code-server exited before it answered');
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server did not answer on ${url} within ${timeoutMs} ms`);
+    }
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+  return { url, folderUrl: `${url}/?folder=${encodeURIComponent(folder)}`, pid: child.pid, stop };
+}

@@ -1,0 +1,69 @@
+/** Page object for the VS Code workbench that code-server serves. */
+import type { Locator, Page } from 'playwright-core';
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  /** Opens the workbench at `url` and waits for it to be laid out. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url, { waitUntil: 'domcontentloaded' });
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page.locator('.activitybar').waitFor({ timeout: 30_000 });
+  }
+
+  /** An activity-bar item whose aria-label starts with `prefix`. */
+  activityItem(prefix: string): Locator {
+    return this.page.locator(`.activitybar .action-item [aria-label^="${prefix}"]`).first();
+  }
+
+  /** Opens a view container from the activity bar (if it is not open already). */
+  async openActivity(prefix: string): Promise<void> {
+    const item = this.activityItem(prefix);
+    await item.waitFor({ timeout: 30_000 });
+    const li = this.page.locator(`.activitybar .action-item:has([aria-label^="${prefix}"])`).first();
+    const checked = (await li.getAttribute('aria-pressed')) === 'true' || (await li.getAttribute('class'))?.includes('checked');
+    if (!checked) await item.click();
+  }
+
+  /** The pane (view) with this title in the side bar. */
+  view(title: string): Locator {
+    return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator(`.pane-header h3.title`, { hasText: title }) });
+  }
+
+  /** Visible tree rows of a view, by their label. */
+  treeRow(view: Locator, label: string | RegExp): Locator {
+    return view.locator('.monaco-list-row').filter({ has: this.page.locator('.monaco-icon-label .label-name', { hasText: label }) });
+  }
+
+  /** Runs a command by its palette title (e.g. "RA-RFT: Show Index Summary"). */
+  async runCommand(title: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => {});
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await input.press('Enter');
+  }
+
+  /** Notification toasts' texts. */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts();
+  }
+
+  /** The status-bar item whose text starts with `prefix`. */
+  statusItem(prefix: string): Locator {
+    return this.page.locator('.statusbar .statusbar-item', { hasText: new RegExp(`^\\s*(\\$\\([^)]*\\)\\s*)?${prefix}`) }).first();
+  }
+
+  /** Texts of every status-bar item. */
+  async statusTexts(): Promise<string[]> {
+    return (await this.page.locator('.statusbar .statusbar-item').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** The editor tab with this title. */
+  editorTab(title: string): Locator {
+    return this.page.locator('.tabs-container .tab', { hasText: title }).first();
+  }
+}

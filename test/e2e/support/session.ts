@@ -1,0 +1,109 @@
+/**
+ * One end-to-end session: a fresh sample workspace, the packaged extension installed into a fresh
+ * code-server profile, code-server on a free 127.0.0.1 port, and Debian Chromium driven by
+ * playwright-core. Screenshots and code-server's output go to test-results/e2e/.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { hasCodeServer, installExtension, packageVsix, root, startCodeServer, type CodeServer } from '../../../scripts/codeServer.mjs';
+import { makeSampleWorkspace } from '../../../scripts/makeSampleWorkspace.mjs';
+import { Workbench } from '../pages/workbench';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const RESULTS = join(root, 'test-results/e2e');
+
+/** Flags verified on this project's machines (MACHINE-NOTES): headless Debian Chromium as root. */
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+  // Let the inspector's <video> play without a user gesture.
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** Why the end-to-end suite cannot run here, or undefined when it can. */
+export function missingPrerequisite(): string | undefined {
+  if (!hasCodeServer()) return 'code-server is not installed (run node scripts/setup.mjs as root)';
+  if (!existsSync(CHROMIUM)) return `${CHROMIUM} is missing (apt-get install chromium; setup.mjs does it as root)`;
+  if (!existsSync(join(root, 'dist/extension.js'))) return 'dist/extension.js is missing (npm run build)';
+  return undefined;
+}
+
+export interface Session {
+  name: string;
+  workspace: string;
+  codeServer: CodeServer;
+  browser: Browser;
+  page: Page;
+  workbench: Workbench;
+  /** Milliseconds from starting code-server to the workbench being up. */
+  startupMs: number;
+  /** Saves a full-page screenshot as test-results/e2e/<session>-<label>.png. */
+  screenshot(label: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts everything; `name` labels the artifacts. */
+export async function startSession(name: string): Promise<Session> {
+  mkdirSync(RESULTS, { recursive: true });
+  const tmp = mkdtempSync(join(tmpdir(), `rarft-e2e-${name}-`));
+  const workspace = makeSampleWorkspace(join(tmp, 'sample-workspace'), { force: true, log: () => {} });
+  const vsix = packageVsix();
+  const userDataDir = join(tmp, 'user-data');
+  const extensionsDir = join(tmp, 'extensions');
+  installExtension({ vsix, userDataDir, extensionsDir });
+
+  const logFile = join(RESULTS, `${name}-code-server.log`);
+  let output = '';
+  const t0 = Date.now();
+  const codeServer = await startCodeServer({ folder: workspace, userDataDir, extensionsDir, onOutput: (s) => (output += s) });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const consoleLines: string[] = [];
+  page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
+  page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+  const workbench = new Workbench(page);
+  await workbench.open(codeServer.folderUrl);
+  const startupMs = Date.now() - t0;
+
+  const screenshot = async (label: string) => {
+    const file = join(RESULTS, `${name}-${label}.png`);
+    await page.screenshot({ path: file }).catch(() => {});
+    return file;
+  };
+  const close = async () => {
+    await screenshot('final');
+    writeFileSync(join(RESULTS, `${name}-browser-console.log`), consoleLines.join('\n') + '\n');
+    await browser.close().catch(() => {});
+    await codeServer.stop();
+    writeFileSync(logFile, output);
+    // The extension's own log, kept for debugging failures.
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  };
+  return { name, workspace, codeServer, browser, page, workbench, startupMs, screenshot, close };
+}
+
+/** Polls `fn` until it returns a truthy value; throws with `what` after `timeoutMs`. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String((last as Error).message ?? last)}` : ''}`);
+    await new Promise((ok) => setTimeout(ok, everyMs));
+  }
+}
