@@ -1,0 +1,236 @@
+/**
+ * Downloads a sentence-transformers ONNX export from a Hugging Face hub (or a mirror with the
+ * same URL layout): sizes and hashes from `{base}/api/models/{repo}/tree/{revision}?recursive=1`,
+ * files from `{base}/{repo}/resolve/{revision}/{path}`. Partial files are resumed with Range,
+ * checked against the size and hash (sha256 for LFS files, the git blob id for others) and
+ * renamed into place only when they match.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { mkdir, open, rename, rm, stat, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+
+/** Files a sentence-transformers ONNX export needs. */
+export const REQUIRED_FILES = ['onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json'] as const;
+/** Fetched when the repository has them (input limit, special tokens). */
+export const OPTIONAL_FILES = ['special_tokens_map.json', 'sentence_bert_config.json'] as const;
+export const DEFAULT_HUB = 'https://huggingface.co';
+
+/** One file entry of the hub's tree API. */
+export interface TreeEntry {
+  type?: string;
+  path: string;
+  size: number;
+  oid?: string;
+  lfs?: { oid: string; size: number };
+}
+
+/** Progress of a download, in bytes. */
+export interface DownloadProgress {
+  file: string;
+  fileBytes: number;
+  fileTotal: number;
+  bytes: number;
+  total: number;
+}
+
+/** Options of `downloadModel`. */
+export interface DownloadOptions {
+  /** `all-MiniLM-L6-v2` (under sentence-transformers/) or `owner/name`. */
+  name: string;
+  /** Destination folder. */
+  to: string;
+  baseUrl?: string;
+  revision?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: DownloadProgress) => void;
+  /** Attempts per file when a connection drops (default 4). */
+  attempts?: number;
+}
+
+/** What was downloaded. */
+export interface DownloadResult {
+  repo: string;
+  dir: string;
+  files: { path: string; size: number; skipped: boolean }[];
+}
+
+/** A download failure with a message for the user. */
+export class DownloadError extends Error {
+  override name = 'DownloadError';
+  /** True when trying again may help (a dropped connection, a 5xx). */
+  constructor(
+    message: string,
+    readonly retry = false,
+  ) {
+    super(message);
+  }
+}
+
+/** `all-MiniLM-L6-v2` → `sentence-transformers/all-MiniLM-L6-v2`; `owner/name` stays. */
+export function repoOf(name: string): string {
+  const n = name.trim();
+  if (!/^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/.test(n) || n.includes('..')) throw new DownloadError(`not a model name: '${name}' (expected e.g. all-MiniLM-L6-v2 or owner/name)`);
+  return n.includes('/') ? n : `sentence-transformers/${n}`;
+}
+
+const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+
+function baseOf(url: string | undefined): string {
+  return (url ?? DEFAULT_HUB).replace(/\/+$/, '');
+}
+
+/** Reads the repository's file list (sizes and hashes). */
+export async function fetchTree(repo: string, baseUrl?: string, revision = 'main', signal?: AbortSignal): Promise<TreeEntry[]> {
+  const url = `${baseOf(baseUrl)}/api/models/${repo}/tree/${encodeURIComponent(revision)}?recursive=1`;
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') throw e;
+    throw new DownloadError(`cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
+  }
+  if (res.status === 404 || res.status === 401) throw new DownloadError(`${repo} (revision ${revision}) is not on ${baseOf(baseUrl)} (HTTP ${res.status})`);
+  if (!res.ok) throw new DownloadError(`${url}: HTTP ${res.status}`);
+  const body = (await res.json()) as unknown;
+  if (!Array.isArray(body)) throw new DownloadError(`${url}: expected a JSON array of files`);
+  return body.filter((e): e is TreeEntry => typeof e?.path === 'string' && typeof e?.size === 'number' && e?.type !== 'directory');
+}
+
+/** The hash a file is checked against: sha256 for LFS files, else git's blob sha1. */
+function expectedHash(entry: TreeEntry): { algo: 'sha256' | 'git-sha1'; hex: string } | null {
+  if (entry.lfs?.oid) return { algo: 'sha256', hex: entry.lfs.oid.replace(/^sha256:/, '').toLowerCase() };
+  if (entry.oid && /^[0-9a-f]{40}$/i.test(entry.oid)) return { algo: 'git-sha1', hex: entry.oid.toLowerCase() };
+  return null;
+}
+
+function newHasher(entry: TreeEntry, size: number): Hash {
+  const exp = expectedHash(entry);
+  if (exp?.algo === 'git-sha1') return createHash('sha1').update(`blob ${size}\0`);
+  return createHash('sha256');
+}
+
+const sizeOf = (e: TreeEntry) => e.lfs?.size ?? e.size;
+
+async function fileSize(p: string): Promise<number | null> {
+  try {
+    return (await stat(p)).size;
+  } catch {
+    return null;
+  }
+}
+
+/** True when the file on disk has the entry's size and hash. */
+async function isComplete(path: string, entry: TreeEntry): Promise<boolean> {
+  if ((await fileSize(path)) !== sizeOf(entry)) return false;
+  const exp = expectedHash(entry);
+  if (!exp) return true;
+  const h = newHasher(entry, sizeOf(entry));
+  h.update(await readFile(path));
+  return h.digest('hex') === exp.hex;
+}
+
+/** Downloads the model's files into `opts.to`; resumes, verifies, renames into place. */
+export async function downloadModel(opts: DownloadOptions): Promise<DownloadResult> {
+  const repo = repoOf(opts.name);
+  const revision = opts.revision ?? 'main';
+  const tree = await fetchTree(repo, opts.baseUrl, revision, opts.signal);
+  const byPath = new Map(tree.map((e) => [e.path, e]));
+  const missing = REQUIRED_FILES.filter((p) => !byPath.has(p));
+  if (missing.length) throw new DownloadError(`${repo} has no ${missing.join(', ')}: not a sentence-transformers ONNX export`);
+  const wanted = [...REQUIRED_FILES, ...OPTIONAL_FILES].filter((p) => byPath.has(p)).map((p) => byPath.get(p)!);
+  const total = wanted.reduce((n, e) => n + sizeOf(e), 0);
+  let done = 0;
+  const files: DownloadResult['files'] = [];
+  for (const entry of wanted) {
+    opts.signal?.throwIfAborted();
+    const dest = join(opts.to, entry.path);
+    const size = sizeOf(entry);
+    if (await isComplete(dest, entry)) {
+      done += size;
+      opts.onProgress?.({ file: entry.path, fileBytes: size, fileTotal: size, bytes: done, total });
+      files.push({ path: entry.path, size, skipped: true });
+      continue;
+    }
+    const url = `${baseOf(opts.baseUrl)}/${repo}/resolve/${encodeURIComponent(revision)}/${encodePath(entry.path)}`;
+    const base = done;
+    await downloadFile(url, dest, entry, opts, (n) => opts.onProgress?.({ file: entry.path, fileBytes: n, fileTotal: size, bytes: base + n, total }));
+    done += size;
+    files.push({ path: entry.path, size, skipped: false });
+  }
+  return { repo, dir: opts.to, files };
+}
+
+async function downloadFile(url: string, dest: string, entry: TreeEntry, opts: DownloadOptions, progress: (n: number) => void): Promise<void> {
+  const size = sizeOf(entry);
+  const part = `${dest}.part`;
+  await mkdir(dirname(dest), { recursive: true });
+  const attempts = Math.max(1, opts.attempts ?? 4);
+  let lastError: unknown = null;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    opts.signal?.throwIfAborted();
+    let have = (await fileSize(part)) ?? 0;
+    if (have > size) {
+      await rm(part, { force: true });
+      have = 0;
+    }
+    try {
+      if (have < size) await fetchInto(url, part, have, size, opts.signal, progress);
+      lastError = null;
+      break;
+    } catch (e) {
+      if ((e as Error)?.name === 'AbortError' || opts.signal?.aborted) throw e;
+      if (e instanceof DownloadError && !e.retry) throw e;
+      lastError = e;
+    }
+  }
+  if (lastError) throw new DownloadError(`${entry.path}: download failed after ${attempts} attempts: ${(lastError as Error).message}`);
+  const got = (await fileSize(part)) ?? 0;
+  if (got !== size) {
+    await rm(part, { force: true });
+    throw new DownloadError(`${entry.path}: expected ${size} bytes, got ${got}; the partial file was removed`);
+  }
+  const exp = expectedHash(entry);
+  if (exp) {
+    const h = newHasher(entry, size);
+    h.update(await readFile(part));
+    const hex = h.digest('hex');
+    if (hex !== exp.hex) {
+      await rm(part, { force: true });
+      throw new DownloadError(`${entry.path}: ${exp.algo === 'sha256' ? 'sha256' : 'git blob id'} mismatch (expected ${exp.hex}, got ${hex}); the file was not kept — the mirror or connection gave corrupted data, try again`);
+    }
+  }
+  await rename(part, dest);
+}
+
+/** Appends bytes `from..size` of `url` to `part`; restarts from 0 when the server ignores Range. */
+async function fetchInto(url: string, part: string, from: number, size: number, signal: AbortSignal | undefined, progress: (n: number) => void): Promise<void> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal, headers: from > 0 ? { range: `bytes=${from}-` } : {} });
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') throw e;
+    throw new DownloadError(`cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`, true);
+  }
+  if (res.status === 416 && from === size) return;
+  if (res.status !== 200 && res.status !== 206) {
+    await res.body?.cancel();
+    throw new DownloadError(`${url}: HTTP ${res.status}`, res.status >= 500 || res.status === 429);
+  }
+  const append = res.status === 206 && from > 0;
+  const fh = await open(part, append ? 'a' : 'w');
+  let n = append ? from : 0;
+  try {
+    if (!res.body) throw new DownloadError(`${url}: empty response`);
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      await fh.write(chunk);
+      n += chunk.length;
+      progress(n);
+    }
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') throw e;
+    throw new DownloadError(`connection dropped after ${n} of ${size} bytes: ${(e as Error).message}`, true);
+  } finally {
+    await fh.close();
+  }
+  if (n < size) throw new DownloadError(`connection closed after ${n} of ${size} bytes`, true);
+}
