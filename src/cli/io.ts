@@ -17,12 +17,14 @@ export class CliError extends Error {
 export async function readJsonFile(path: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readFile(path)).toString('utf8');
+    mark('read');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a JSON file' : (e as Error).message}`);
   }
   const r = parseJson(text);
+  mark('parse');
   if (!r.ok) {
     const p = new LineIndex(text).position(r.offset);
     throw new CliError(`${path}:${p.line}:${p.column}: not valid JSON: ${r.message}`);
@@ -95,4 +97,24 @@ export function numberOption(name: string, v: unknown, min = -Infinity, max = In
     throw new CliError(`--${name}: expected a number${min > -Infinity ? ` ≥ ${min}` : ''}${max < Infinity ? ` ≤ ${max}` : ''}, got '${v}'`, 2);
   }
   return n;
+}
+
+const profileOn = !!process.env.RARFT_PROFILE;
+let profileLast = performance.now();
+const profileMarks: [string, number][] = [];
+
+/** With RARFT_PROFILE=1, records the time since the previous mark under `phase`. */
+export function mark(phase: string): void {
+  if (!profileOn) return;
+  const now = performance.now();
+  profileMarks.push([phase, now - profileLast]);
+  profileLast = now;
+}
+
+/** With RARFT_PROFILE=1, prints phase times and peak memory on stderr. */
+export function printProfile(): void {
+  if (!profileOn) return;
+  const phases = profileMarks.map(([p, ms]) => `${p}=${ms.toFixed(1)}ms`).join(' ');
+  const rss = process.resourceUsage().maxRSS / 1024;
+  process.stderr.write(`profile: ${phases} total=${performance.now().toFixed(1)}ms maxRSS=${rss.toFixed(0)}MB\n`);
 }

@@ -2,7 +2,7 @@
 import { evaluateCommand } from './commands/evaluate';
 import { indexCommand } from './commands/index';
 import { mergeCommand } from './commands/merge';
-import { CliError, type Command } from './io';
+import { CliError, mark, printProfile, type Command } from './io';
 
 declare const __VERSION__: string;
 
@@ -16,6 +16,7 @@ function usage(): string {
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  mark('startup');
   try {
     if (name === '--version' || name === '-v') {
       process.stdout.write(`${__VERSION__}\n`);
@@ -31,7 +32,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`usage: ${command.usage}\n`);
       return 0;
     }
-    return await command.run(rest);
+    const code = await command.run(rest);
+    printProfile();
+    return code;
   } catch (e) {
     if (e instanceof CliError) {
       process.stderr.write(`rarft: ${e.message}\n`);

@@ -140,6 +140,19 @@ for (const c of CATEGORIES) {
   CATEGORY_BY_TAG.set(c.replace('/', '_').toLowerCase(), c);
 }
 
+/** Taxonomy categories named by explicit tags such as `<object_objectexistence>`, in order. */
+export function categoryTags(output: string | null | undefined): string[] {
+  const s = output ? String(output) : '';
+  const found: string[] = [];
+  TAG_NAME.lastIndex = 0;
+  let t: RegExpExecArray | null;
+  while ((t = TAG_NAME.exec(s))) {
+    const c = CATEGORY_BY_TAG.get(t[1].toLowerCase());
+    if (c && !found.includes(c)) found.push(c);
+  }
+  return found;
+}
+
 function countTags(s: string, name: string): [number, number] {
   const open = new RegExp(`<\\s*${name}\\b[^>]*>`, 'gi');
   const close = new RegExp(`<\\s*/\\s*${name}\\s*>`, 'gi');
@@ -160,13 +173,6 @@ export function parseOutput(output: string | null | undefined): ParsedOutput {
       timesteps.push({ start: parseFloat(m[1]), end: parseFloat(m[2]), caption: m[3].trim() });
     }
   }
-  const categoryTags: string[] = [];
-  TAG_NAME.lastIndex = 0;
-  let t: RegExpExecArray | null;
-  while ((t = TAG_NAME.exec(s))) {
-    const c = CATEGORY_BY_TAG.get(t[1].toLowerCase());
-    if (c && !categoryTags.includes(c)) categoryTags.push(c);
-  }
   let truncated = false;
   for (const name of ['think', 'answer', 'correction']) {
     const [o, c] = countTags(s, name);
@@ -177,7 +183,7 @@ export function parseOutput(output: string | null | undefined): ParsedOutput {
     timesteps,
     answer: answer ? answer[1].trim() : null,
     correction: correction ? correction[1].trim() : null,
-    categoryTags,
+    categoryTags: categoryTags(s),
     wellFormatted: isWellFormatted(s),
     truncated,
   };

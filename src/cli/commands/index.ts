@@ -1,6 +1,6 @@
 /** `rarft index <path>... [--json]` */
 import { indexPaths, toIndexJson } from '../../core/dataset/indexer';
-import { CliError, parse, progressReporter, table, type Command } from '../io';
+import { CliError, mark, parse, progressReporter, table, type Command } from '../io';
 
 export const indexUsage = 'rarft index <path>... [--json]';
 
@@ -28,6 +28,7 @@ export async function runIndex(paths: string[], json: boolean): Promise<number> 
   } finally {
     progress.end();
   }
+  mark('index');
   if (json) {
     process.stdout.write(JSON.stringify(toIndexJson(result), null, 2) + '\n');
     return 0;

@@ -2,7 +2,7 @@
 import type { PendingProblem } from '../problems';
 import { DIFFICULTIES, isCategory, toHardnessLevel, type Difficulty } from '../taxonomy';
 import { firstTimestamp, type Span } from '../text';
-import { emptyStats, joinKey, type FileStats, type QueryRecord, type VideoEntry } from './model';
+import { emptyStats, type FileStats, type QueryRecord, type VideoEntry } from './model';
 
 /** What validating an annotation array yields. */
 export interface AnnotationResult {
@@ -47,7 +47,8 @@ export function readAnnotations(value: unknown): AnnotationResult {
     problems.push({ severity: 'error', code: 'wrong-type', path: [], message: `expected a JSON array of video entries, found ${typeName(value)}` });
     return { entries, stats, problems };
   }
-  const seen = new Map<string, (string | number)[]>();
+  // video → query → first place (entry, query index); nested maps avoid building a key string per query.
+  const seen = new Map<string, Map<string, [number, number]>>();
   const videos = new Set<string>();
 
   value.forEach((raw, i) => {
@@ -90,17 +91,18 @@ export function readAnnotations(value: unknown): AnnotationResult {
       stats.byDifficulty[d] = (stats.byDifficulty[d] ?? 0) + 1;
       for (const c of q.categories) stats.byCategory[c] = (stats.byCategory[c] ?? 0) + 1;
       if (video && q.q) {
-        const key = joinKey(video, q.q);
-        const prev = seen.get(key);
+        let byQuery = seen.get(video);
+        if (!byQuery) seen.set(video, (byQuery = new Map()));
+        const prev = byQuery.get(q.q);
         if (prev) {
           problems.push({
             severity: 'warning',
             code: 'duplicate-query',
             path: [i, 'GRPO', j, 'q'],
-            message: `the query "${clip(q.q)}" of ${video} occurs again (first at entry ${prev[0]}, query ${prev[2]}); joins by (video, query) are ambiguous`,
-            data: { first: prev },
+            message: `the query "${clip(q.q)}" of ${video} occurs again (first at entry ${prev[0]}, query ${prev[1]}); joins by (video, query) are ambiguous`,
+            data: { first: [prev[0], 'GRPO', prev[1]] },
           });
-        } else seen.set(key, [i, 'GRPO', j]);
+        } else byQuery.set(q.q, [i, j]);
       }
       if (q.r === true) checkAnswerTimestamp(q, entry, problems);
     });

@@ -124,7 +124,8 @@ export async function indexPaths(paths: string[], options: IndexOptions = {}): P
   let done = 0;
   for (const f of files) {
     options.signal?.throwIfAborted();
-    const text = await readFile(f, 'utf8');
+    // One decode of the whole buffer: readFile(f, 'utf8') decodes chunk by chunk, measurably slower.
+    const text = (await readFile(f)).toString('utf8');
     const shown = options.relativeTo ? relativePath(options.relativeTo, f) : f;
     const r = indexText(shown, text);
     if (r.kind !== 'other') indexed.push(r);
@@ -192,6 +193,7 @@ const MAX_JOIN_PROBLEMS = 20;
  */
 export function checkJoins(files: IndexedFile[]): Map<IndexedFile, PendingProblem[]> {
   const out = new Map<IndexedFile, PendingProblem[]>();
+  if (!files.some((f) => f.items?.length)) return out;
   const index = buildJoinIndex(files);
   if (!index.size) return out;
   const annotatedVideos = new Set<string>();

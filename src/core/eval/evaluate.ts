@@ -2,7 +2,7 @@
 import { gtSpan, itemLevel, truthy } from '../dataset/runs';
 import type { HardnessLevel } from '../taxonomy';
 import { answerText, gtText, reasoningText, type Span } from '../text';
-import type { Judge, RelevanceVerdict, Verdict } from './judge';
+import { ruleRelevance, type Judge, type RelevanceVerdict, type Verdict } from './judge';
 import { jaccard, temporalIou } from './measures';
 
 /** One judge step's failure, kept with the item and listed in the summary. */
@@ -26,6 +26,8 @@ export interface ItemJudgment {
   level?: HardnessLevel;
   gtCategories: string[];
   errors: StepError[];
+  /** Step 1 where the offline rule and the judge differ (with `disagreements`). */
+  disagreement?: { offline: RelevanceVerdict; judge: RelevanceVerdict };
   /** Why a value could not be computed (not an error: e.g. no GT answer, offline judge). */
   notComputed: string[];
 }
@@ -44,21 +46,71 @@ export interface JudgeItemsOptions {
   onProgress?: (done: number, total: number) => void;
   /** Hardness level from elsewhere (e.g. the joined annotation) when the item has none. */
   levelOf?: (item: Record<string, unknown>, index: number) => HardnessLevel | undefined;
+  /** Record where the offline rule's step 1 differs from the judge's. */
+  disagreements?: boolean;
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-async function settle<T>(v: Verdict<T> | Promise<Verdict<T>>): Promise<Verdict<T>> {
+type Pending = Verdict<unknown> | Promise<Verdict<unknown>>;
+type Steps = Generator<Pending, ItemJudgment, Verdict<unknown>>;
+
+function failed(e: unknown): Verdict<never> {
+  if ((e as Error)?.name === 'AbortError') throw e;
+  return { status: 'error', error: e instanceof Error ? e.message : String(e) };
+}
+
+/** Calls a judge step; a synchronous throw becomes a recorded error (aborts propagate). */
+function call<T>(f: () => Verdict<T> | Promise<Verdict<T>>): Verdict<T> | Promise<Verdict<T>> {
   try {
-    return await v;
+    return f();
   } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
-    return { status: 'error', error: e instanceof Error ? e.message : String(e) };
+    return failed(e);
+  }
+}
+
+function isPromise(v: unknown): v is Promise<unknown> {
+  return typeof (v as Promise<unknown>)?.then === 'function';
+}
+
+/**
+ * Runs the steps of one item. Stays synchronous while every judge answer is synchronous (the
+ * offline judge), so 50,000 items cost no promise per item; switches to async at the first promise.
+ */
+function drive(steps: Steps): ItemJudgment | Promise<ItemJudgment> {
+  let input: Verdict<unknown> | undefined;
+  for (;;) {
+    const r = steps.next(input as Verdict<unknown>);
+    if (r.done) return r.value;
+    if (isPromise(r.value)) return driveAsync(steps, r.value);
+    input = r.value;
+  }
+}
+
+async function driveAsync(steps: Steps, first: Promise<Verdict<unknown>>): Promise<ItemJudgment> {
+  let input: Verdict<unknown>;
+  try {
+    input = await first;
+  } catch (e) {
+    input = failed(e);
+  }
+  for (;;) {
+    const r = steps.next(input);
+    if (r.done) return r.value;
+    try {
+      input = await r.value;
+    } catch (e) {
+      input = failed(e);
+    }
   }
 }
 
 /** Judges one item. Never throws for bad data; aborts throw. */
-export async function judgeItem(item: Record<string, unknown>, opts: JudgeItemsOptions, index = 0): Promise<ItemJudgment> {
+export function judgeItem(item: Record<string, unknown>, opts: JudgeItemsOptions, index = 0): ItemJudgment | Promise<ItemJudgment> {
+  return drive(itemSteps(item, opts, index));
+}
+
+function* itemSteps(item: Record<string, unknown>, opts: JudgeItemsOptions, index: number): Steps {
   const { judge, signal } = opts;
   const gtRelevant = truthy(item.gt_relevant);
   const gtSpanV = gtSpan(item.gt_timestamp);
@@ -86,8 +138,16 @@ export async function judgeItem(item: Record<string, unknown>, opts: JudgeItemsO
   let verdict: RelevanceVerdict | null = null;
   const needStep1 = cachedCorrect === null || (cachedIou === null && gtRelevant && cachedCorrect);
   if (needStep1) {
-    const v = await settle(judge.relevance({ answerText: answerText(output), output }, signal));
-    if (v.status === 'ok') verdict = v.value;
+    const answer = answerText(output);
+    const v = (yield call(() => judge.relevance({ answerText: answer, output }, signal))) as Verdict<RelevanceVerdict>;
+    if (v.status === 'ok') {
+      verdict = v.value;
+      if (opts.disagreements) {
+        const rule = ruleRelevance(answer);
+        const sameSpan = (a: Span | null, b: Span | null) => (a === null ? b === null : b !== null && a[0] === b[0] && a[1] === b[1]);
+        if (rule.classification !== verdict.classification || !sameSpan(rule.span, verdict.span)) j.disagreement = { offline: rule, judge: verdict };
+      }
+    }
     else if (v.status === 'error') j.errors.push({ step: 'relevance', error: v.error });
     else j.notComputed.push(v.reason);
   }
@@ -108,7 +168,7 @@ export async function judgeItem(item: Record<string, unknown>, opts: JudgeItemsO
   const reasoning = reasoningText(output);
   if (Array.isArray(item.pred_categories)) j.predCategories = item.pred_categories.filter((c): c is string => typeof c === 'string');
   else if (!j.predRelevant && reasoning) {
-    const v = await settle(judge.categories({ reasoningText: reasoning, output }, signal));
+    const v = (yield call(() => judge.categories({ reasoningText: reasoning, output }, signal))) as Verdict<string[]>;
     if (v.status === 'ok') j.predCategories = v.value;
     else if (v.status === 'error') j.errors.push({ step: 'categories', error: v.error });
     else j.notComputed.push(v.reason);
@@ -119,7 +179,7 @@ export async function judgeItem(item: Record<string, unknown>, opts: JudgeItemsO
   if (isNum(item.reasoning_score)) j.reasoningScore = item.reasoning_score;
   else if (!gt) j.notComputed.push('reasoning: the item has no GT answer to compare with');
   else {
-    const v = await settle(judge.reasoning({ reasoningText: reasoning, gtText: gt }, signal));
+    const v = (yield call(() => judge.reasoning({ reasoningText: reasoning, gtText: gt }, signal))) as Verdict<number>;
     if (v.status === 'ok') j.reasoningScore = v.value;
     else if (v.status === 'error') j.errors.push({ step: 'reasoning', error: v.error });
     else j.notComputed.push(v.reason);
@@ -129,33 +189,45 @@ export async function judgeItem(item: Record<string, unknown>, opts: JudgeItemsO
   else if (!gt) j.notComputed.push('sbert: the item has no GT answer to compare with');
   else if (!reasoning) j.sbert = 0;
   else if (opts.similarity) {
-    try {
-      const s = await opts.similarity(reasoning, gt, signal);
-      if (s === null) j.notComputed.push('sbert: no sentence model');
-      else j.sbert = Math.max(0, Math.min(1, s));
-    } catch (e) {
-      if ((e as Error)?.name === 'AbortError') throw e;
-      j.errors.push({ step: 'sbert', error: e instanceof Error ? e.message : String(e) });
-    }
+    const similarity = opts.similarity;
+    const v = (yield call(() => {
+      const s = similarity(reasoning, gt, signal);
+      const wrap = (x: number | null): Verdict<number | null> => ({ status: 'ok', value: x });
+      return isPromise(s) ? s.then(wrap) : wrap(s);
+    })) as Verdict<number | null>;
+    if (v.status === 'error') j.errors.push({ step: 'sbert', error: v.error });
+    else if (v.status === 'ok' && v.value === null) j.notComputed.push('sbert: no sentence model');
+    else if (v.status === 'ok') j.sbert = Math.max(0, Math.min(1, v.value as number));
   } else j.notComputed.push('sbert: no sentence model (pass --sbert DIR)');
   return j;
 }
 
-/** Judges every item, `concurrency` at a time, in input order. */
+/**
+ * Judges every item in input order. Synchronous judges run in a plain loop; items whose judge
+ * answers asynchronously run `concurrency` at a time.
+ */
 export async function judgeItems(items: Record<string, unknown>[], opts: JudgeItemsOptions): Promise<ItemJudgment[]> {
   const out: ItemJudgment[] = new Array(items.length);
   const limit = Math.max(1, opts.concurrency ?? 64);
-  let next = 0;
+  const inFlight = new Set<Promise<void>>();
   let done = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      opts.signal?.throwIfAborted();
-      const i = next++;
-      out[i] = await judgeItem(items[i], opts, i);
+  for (let i = 0; i < items.length; i++) {
+    opts.signal?.throwIfAborted();
+    const r = judgeItem(items[i], opts, i);
+    if (!isPromise(r)) {
+      out[i] = r;
       opts.onProgress?.(++done, items.length);
+      continue;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    const p: Promise<void> = r.then((v) => {
+      out[i] = v;
+      inFlight.delete(p);
+      opts.onProgress?.(++done, items.length);
+    });
+    inFlight.add(p);
+    if (inFlight.size >= limit) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
   return out;
 }
 
@@ -174,6 +246,7 @@ export function itemWithJudgment(item: Record<string, unknown>, j: ItemJudgment)
   }
   if (j.level && !('hardness_level' in item && item.hardness_level)) out.hardness_level = j.level;
   if (j.errors.length) out.judge_errors = j.errors;
+  if (j.disagreement) out.judge_disagreement = j.disagreement;
   if (j.notComputed.length) out.not_computed = j.notComputed;
   return out;
 }

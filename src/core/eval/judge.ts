@@ -2,7 +2,7 @@
  * The judge: the three questions the evaluation asks of a model output (FORMATS.md §4).
  * The offline rule judge lives here; the LLM judge implements the same interface.
  */
-import { firstTimestamp, parseOutput, type Span } from '../text';
+import { categoryTags, firstTimestamp, type Span } from '../text';
 
 /** Step 1's answer: predicted relevance and one top span. */
 export interface RelevanceVerdict {
@@ -64,7 +64,7 @@ export const offlineJudge: Judge = {
     return { status: 'ok', value: ruleRelevance(answerText) };
   },
   categories({ output }) {
-    return { status: 'ok', value: parseOutput(output).categoryTags };
+    return { status: 'ok', value: categoryTags(output) };
   },
   reasoning() {
     return { status: 'skipped', reason: 'the offline judge does not score reasoning (use --judge llm)' };

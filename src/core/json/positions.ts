@@ -130,13 +130,76 @@ function pathKey(path: JsonPath): string {
   return path.join('\u0000');
 }
 
+const QUOTE = 34;
+const BACKSLASH = 92;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const COLON = 58;
+const COMMA = 44;
+
+/** Index just past the string that starts at `i` (the opening quote). */
+function skipString(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const q = text.indexOf('"', j);
+    if (q < 0) return text.length;
+    let b = q - 1;
+    while (text.charCodeAt(b) === BACKSLASH) b--;
+    if ((q - 1 - b) % 2 === 0) return q + 1;
+    j = q + 1;
+  }
+}
+
+function isWs(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+
+/** Index just past the value that starts at `i` (any JSON value). */
+function skipValue(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c === QUOTE) return skipString(text, i);
+  if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
+    let j = i;
+    while (j < text.length) {
+      const d = text.charCodeAt(j);
+      if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || isWs(d)) break;
+      j++;
+    }
+    return j;
+  }
+  let depth = 0;
+  let j = i;
+  while (j < text.length) {
+    const d = text.charCodeAt(j);
+    if (d === QUOTE) {
+      j = skipString(text, j);
+      continue;
+    }
+    if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
+    else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
+      depth--;
+      if (depth === 0) return j + 1;
+    }
+    j++;
+  }
+  return j;
+}
+
+function skipWs(text: string, i: number): number {
+  while (i < text.length && isWs(text.charCodeAt(i))) i++;
+  return i;
+}
+
 /**
- * Finds the text ranges of the given paths in one pass over the text. Only paths that exist
- * are in the result; the key is the path joined by NUL characters (see `keyOf`).
+ * Finds the text ranges of the given paths in one pass over text that is valid JSON
+ * (callers parse first). Subtrees that hold no wanted path are skipped by bracket matching,
+ * so a few problems in a large file cost little. Only paths that exist are in the result;
+ * the key is the path joined by NUL characters (see `keyOf`).
  */
 export function locatePaths(text: string, paths: Iterable<JsonPath>): Map<string, Located> {
   const root: TrieNode = { children: new Map(), wanted: false };
-  let any = false;
   for (const p of paths) {
     let n = root;
     for (const seg of p) {
@@ -145,79 +208,51 @@ export function locatePaths(text: string, paths: Iterable<JsonPath>): Map<string
       n = c;
     }
     n.wanted = true;
-    any = true;
   }
   const out = new Map<string, Located>();
-  if (!any) return out;
-
-  interface Frame {
-    node: TrieNode | null;
-    path: (string | number)[];
-    isArray: boolean;
-    index: number;
-    key: string | undefined;
-    keyOffset: number;
-  }
-  const stack: Frame[] = [];
-
-  const valueStart = (offset: number): { node: TrieNode | null; path: (string | number)[]; keyOffset?: number } => {
-    const top = stack.length ? stack[stack.length - 1] : undefined;
-    if (!top) {
-      if (root.wanted) out.set(pathKey([]), { offset, length: 0 });
-      return { node: root, path: [] };
-    }
-    let seg: string | number;
-    let keyOffset: number | undefined;
-    if (top.isArray) seg = ++top.index;
-    else {
-      seg = top.key as string;
-      keyOffset = top.keyOffset;
-    }
-    const node = top.node ? top.node.children.get(seg) ?? null : null;
-    if (!node) return { node: null, path: [] };
-    const path = [...top.path, seg];
-    if (node.wanted && !out.has(pathKey(path))) {
-      out.set(pathKey(path), { offset, length: 0, keyOffset });
-    }
-    return { node, path };
-  };
-  const closeValue = (path: (string | number)[], endOffset: number) => {
-    const loc = out.get(pathKey(path));
-    if (loc && loc.length === 0) loc.length = endOffset - loc.offset;
-  };
-
-  visit(
-    text,
-    {
-      onObjectBegin(offset) {
-        const v = valueStart(offset);
-        stack.push({ node: v.node, path: v.path, isArray: false, index: -1, key: undefined, keyOffset: -1 });
-      },
-      onObjectProperty(property, offset) {
-        const top = stack[stack.length - 1];
-        top.key = property;
-        top.keyOffset = offset;
-      },
-      onObjectEnd(offset, length) {
-        const f = stack.pop();
-        if (f && f.node) closeValue(f.path, offset + length);
-      },
-      onArrayBegin(offset) {
-        const v = valueStart(offset);
-        stack.push({ node: v.node, path: v.path, isArray: true, index: -1, key: undefined, keyOffset: -1 });
-      },
-      onArrayEnd(offset, length) {
-        const f = stack.pop();
-        if (f && f.node) closeValue(f.path, offset + length);
-      },
-      onLiteralValue(_value, offset, length) {
-        const v = valueStart(offset);
-        if (v.node) closeValue(v.path, offset + length);
-      },
-    },
-    { disallowComments: false, allowTrailingComma: true },
-  );
+  const start = skipWs(text, text.charCodeAt(0) === 0xfeff ? 1 : 0);
+  if (start < text.length) visitValue(text, start, root, [], undefined, out);
   return out;
+}
+
+/** Visits the value at `i` whose trie node is `node`; returns the index past it. */
+function visitValue(text: string, i: number, node: TrieNode, path: (string | number)[], keyOffset: number | undefined, out: Map<string, Located>): number {
+  const c = text.charCodeAt(i);
+  let end: number;
+  if (node.children.size === 0 || (c !== OPEN_BRACE && c !== OPEN_BRACKET)) {
+    end = skipValue(text, i);
+  } else if (c === OPEN_BRACKET) {
+    let j = skipWs(text, i + 1);
+    let index = 0;
+    while (j < text.length && text.charCodeAt(j) !== CLOSE_BRACKET) {
+      const child = node.children.get(index);
+      j = child ? visitValue(text, j, child, [...path, index], undefined, out) : skipValue(text, j);
+      j = skipWs(text, j);
+      if (text.charCodeAt(j) === COMMA) j = skipWs(text, j + 1);
+      index++;
+    }
+    end = j + 1;
+  } else {
+    let j = skipWs(text, i + 1);
+    while (j < text.length && text.charCodeAt(j) !== CLOSE_BRACE) {
+      const keyStart = j;
+      const keyEnd = skipString(text, j);
+      const raw = text.slice(keyStart + 1, keyEnd - 1);
+      const key = raw.includes('\\') ? (JSON.parse(text.slice(keyStart, keyEnd)) as string) : raw;
+      j = skipWs(text, keyEnd);
+      if (text.charCodeAt(j) === COLON) j = skipWs(text, j + 1);
+      const child = node.children.get(key);
+      j = child ? visitValue(text, j, child, [...path, key], keyStart, out) : skipValue(text, j);
+      j = skipWs(text, j);
+      if (text.charCodeAt(j) === COMMA) j = skipWs(text, j + 1);
+    }
+    end = j + 1;
+  }
+  if (node.wanted) {
+    const k = pathKey(path);
+    if (!out.has(k)) out.set(k, { offset: i, length: end - i, keyOffset });
+  }
+  return end;
 }
 
 /** The key `locatePaths` uses for a path. */
