@@ -3,7 +3,7 @@ import { writeFileAtomic } from '../../core/fsAtomic';
 import { itemWithJudgment, judgeItems } from '../../core/eval/evaluate';
 import { computeMetrics, type Metrics } from '../../core/eval/metrics';
 import { CliError, fmt, parse, progressReporter, readJsonFile, table, type Command } from '../io';
-import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
+import { createJudge, disagreementLines, disagreementList, judgeOptionSpec, judgeUsage } from '../judgeOptions';
 import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
 
 export const evaluateUsage = `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] ${judgeUsage} ${sbertUsage}`.trim();
@@ -46,13 +46,21 @@ export async function runEvaluate(input: string, out: string, itemsOut: string |
         similarity: sbert.similarity,
         signal: controller.signal,
         onProgress: (d, t) => progress.update(d, t),
+        concurrency: setup.itemConcurrency,
+        disagreements: setup.disagreements,
       });
+    } catch (e) {
+      // Stopped (Ctrl-C): say what was done; the judge's cache keeps it for the rerun.
+      if ((e as Error)?.name === 'AbortError' && setup.report) process.stderr.write(`\n${setup.report()}\n`);
+      throw e;
     } finally {
       progress.end();
       process.off('SIGINT', onSigint);
     }
     const metrics = computeMetrics(judgments, { judge: setup.judge.name });
     Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
+    const disagreements = setup.disagreements ? disagreementList(items, judgments) : undefined;
+    if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
     await writeFileAtomic(out, JSON.stringify(metrics, null, 2) + '\n');
     if (itemsOut) {
       const rows = items.map((it, i) => itemWithJudgment(it, judgments[i]));
@@ -61,6 +69,7 @@ export async function runEvaluate(input: string, out: string, itemsOut: string |
     process.stdout.write(summary(metrics) + '\n');
     const report = setup.report?.();
     if (report) process.stdout.write(report + '\n');
+    if (disagreements) process.stdout.write(disagreementLines(disagreements) + '\n');
     return 0;
   } finally {
     await setup.close?.();

@@ -1,0 +1,181 @@
+/**
+ * A real HTTP server on 127.0.0.1 speaking the OpenAI chat-completions API, for tests and
+ * benchmarks of the LLM judge. By default it answers each judge step deterministically and
+ * step 1 by the rule of FORMATS.md §3 (its own copy of the rule, so it is an independent
+ * oracle); `script` can answer any request differently: latency, errors with headers,
+ * malformed content, a request that never gets an answer.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** The judge step a request asks, from its response_format name or its system prompt. */
+export type Step = 'relevance' | 'categories' | 'reasoning' | 'unknown';
+
+/** A request as the script sees it. */
+export interface SeenRequest {
+  /** 1-based arrival number. */
+  n: number;
+  /** Arrival time (ms since epoch). */
+  at: number;
+  step: Step;
+  system: string;
+  user: string;
+  body: Record<string, unknown>;
+  headers: IncomingMessage['headers'];
+}
+
+/** What to answer. */
+export type Reply =
+  | { content: string; delayMs?: number }
+  | { status: number; headers?: Record<string, string>; body?: unknown; delayMs?: number }
+  | { hang: true };
+
+/** Server behaviour. */
+export interface ServerOptions {
+  /** Delay before every answer (ms). */
+  latencyMs?: number;
+  /** Answer without honouring response_format: JSON in code fences, Python dicts, prose. */
+  ignoreResponseFormat?: boolean;
+  /** Answer 400 to any request carrying response_format (as some servers do). */
+  rejectResponseFormat?: boolean;
+  /** Per-request override; return undefined for the default answer. */
+  script?: (req: SeenRequest) => Reply | undefined;
+}
+
+/** A running server. */
+export interface FakeOpenAi {
+  /** Base URL to give the client (ends in /v1). */
+  baseUrl: string;
+  /** Requests received so far, in order. */
+  log: SeenRequest[];
+  /** Requests being answered now, and the most at once. */
+  inFlight: number;
+  peakInFlight: number;
+  close(): Promise<void>;
+}
+
+const TIMESTAMP = /(\d+\.?\d*)\s+to\s+(\d+\.?\d*)/;
+const LABELS = [
+  'Action/ActionSequence', 'Action/FineGrainedAction', 'Attribute/AttributeValue', 'Attribute/Comparison',
+  'Attribute/Counting', 'Object/ObjectExistence', 'Object/ObjectMoving', 'Object/ObjectPartRelation',
+  'Object/ObjectSpatialRelation', 'Scene/SceneExistence', 'Scene/SceneTransition',
+];
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}
+
+/** The default answer of a step, as a plain object. */
+export function defaultAnswer(step: Step, user: string): Record<string, unknown> {
+  if (step === 'relevance') {
+    const m = TIMESTAMP.exec(user);
+    return m ? { classification: 'relevant', span: [parseFloat(m[1]), parseFloat(m[2])] } : { classification: 'irrelevant', span: null };
+  }
+  if (step === 'categories') {
+    const h = hash(user);
+    return { categories: h % 3 === 0 ? [LABELS[h % 11], LABELS[(h >>> 4) % 11]] : [LABELS[h % 11]] };
+  }
+  if (step === 'reasoning') return { score: hash(user) % 6 };
+  return {};
+}
+
+/** The same object the way a server that ignores response_format might write it. */
+function loose(obj: Record<string, unknown>, n: number): string {
+  const json = JSON.stringify(obj);
+  switch (n % 3) {
+    case 0:
+      return 'Here is my judgment:\n```json\n' + JSON.stringify(obj, null, 2) + '\n```';
+    case 1:
+      return json.replace(/"/g, "'").replace(/null/g, 'None').replace(/true/g, 'True').replace(/false/g, 'False');
+    default:
+      return `Sure. ${json} I hope this helps.`;
+  }
+}
+
+function stepOf(body: Record<string, unknown>, system: string): Step {
+  const rf = body.response_format as { json_schema?: { name?: string } } | undefined;
+  const name = rf?.json_schema?.name;
+  if (name === 'rarft_relevance') return 'relevance';
+  if (name === 'rarft_categories') return 'categories';
+  if (name === 'rarft_reasoning') return 'reasoning';
+  if (system.includes('"classification"')) return 'relevance';
+  if (system.includes('"categories"')) return 'categories';
+  if (system.includes('"score"')) return 'reasoning';
+  return 'unknown';
+}
+
+const tokens = (s: string) => Math.ceil(s.length / 4);
+
+/** Starts the server on an ephemeral port of 127.0.0.1. */
+export async function startOpenAiServer(options: ServerOptions = {}): Promise<FakeOpenAi> {
+  const state: FakeOpenAi = { baseUrl: '', log: [], inFlight: 0, peakInFlight: 0, close: async () => {} };
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    if (res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const server = createServer((req, res) => {
+    let done = false;
+    state.inFlight++;
+    state.peakInFlight = Math.max(state.peakInFlight, state.inFlight);
+    const finish = () => {
+      if (!done) (done = true), state.inFlight--;
+    };
+    res.on('close', finish);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !/\/chat\/completions$/.test(req.url ?? '')) {
+        return send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
+      }
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      } catch {
+        return send(res, 400, { error: { message: 'body is not JSON', type: 'invalid_request_error' } });
+      }
+      const messages = (body.messages as { role: string; content: string }[]) ?? [];
+      const system = messages.find((m) => m.role === 'system')?.content ?? '';
+      const user = messages.find((m) => m.role === 'user')?.content ?? '';
+      const seen: SeenRequest = { n: state.log.length + 1, at: Date.now(), step: stepOf(body, system), system, user, body, headers: req.headers };
+      state.log.push(seen);
+      let reply: Reply | undefined = options.script?.(seen);
+      if (!reply && options.rejectResponseFormat && body.response_format) {
+        reply = { status: 400, body: { error: { message: "response_format 'json_schema' is not supported by this server", type: 'invalid_request_error' } } };
+      }
+      if (!reply) {
+        const obj = defaultAnswer(seen.step, user);
+        reply = { content: options.ignoreResponseFormat || !body.response_format ? loose(obj, seen.n) : JSON.stringify(obj) };
+      }
+      if ('hang' in reply) return; // never answered; the client has to time out
+      const r = reply;
+      const delay = (r.delayMs ?? 0) + (options.latencyMs ?? 0);
+      setTimeout(() => {
+        if ('content' in r) {
+          const prompt = messages.reduce((s, m) => s + tokens(m.content), 0);
+          const completion = tokens(r.content);
+          send(res, 200, {
+            id: `chatcmpl-${seen.n}`,
+            object: 'chat.completion',
+            created: Math.floor(Date.now() / 1000),
+            model: String(body.model),
+            choices: [{ index: 0, message: { role: 'assistant', content: r.content }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+          });
+        } else send(res, r.status, r.body ?? { error: { message: `status ${r.status}`, type: 'server_error' } }, r.headers);
+      }, delay);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  state.baseUrl = `http://127.0.0.1:${port}/v1`;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return state;
+}
