@@ -2,12 +2,14 @@
 import { evaluateCommand } from './commands/evaluate';
 import { indexCommand } from './commands/index';
 import { mergeCommand } from './commands/merge';
+import { modelsCommand } from './commands/models';
+import { rewardsCommand } from './commands/rewards';
 import { CliError, mark, printProfile, type Command } from './io';
 
 declare const __VERSION__: string;
 
 /** Every command, in the order `rarft --help` lists them. Add new commands here. */
-const COMMANDS: Command[] = [indexCommand, evaluateCommand, mergeCommand];
+const COMMANDS: Command[] = [indexCommand, evaluateCommand, mergeCommand, rewardsCommand, modelsCommand];
 
 function usage(): string {
   return ['usage:', '  rarft --version', ...COMMANDS.map((c) => `  ${c.usage}`), '', 'exit codes: 0 ok, 1 failed, 2 usage error'].join('\n');

@@ -3,14 +3,31 @@
  * (Owned by the embeddings feature.)
  */
 import type { Similarity } from '../core/eval/evaluate';
+import { loadOnnxEmbedder, type OnnxEmbedder } from '../core/embed/onnxEmbedder';
+import { embeddingCacheDir } from '../core/embed/paths';
+import { embedderSimilarity } from '../core/embed/similarity';
+import { CliError } from './io';
 
 /** parseArgs options for step 4. */
-export const sbertOptionSpec = {} as const;
+export const sbertOptionSpec = {
+  sbert: { type: 'string' },
+} as const;
 
 /** Usage text for the SBERT options. */
-export const sbertUsage = '';
+export const sbertUsage = '[--sbert <model dir>]';
+
+/** Loads a sentence model folder for the CLI; a bad folder is a user error (exit 1). */
+export async function loadModelForCli(dir: string, option: string): Promise<OnnxEmbedder> {
+  try {
+    return await loadOnnxEmbedder(dir, { cacheDir: embeddingCacheDir() });
+  } catch (e) {
+    throw new CliError(`${option} ${dir}: ${(e as Error).message}`);
+  }
+}
 
 /** Builds the step-4 similarity, or undefined when no sentence model is configured. */
-export async function createSimilarity(_values: Record<string, unknown>): Promise<{ similarity?: Similarity; close?: () => Promise<void> }> {
-  return {};
+export async function createSimilarity(values: Record<string, unknown>): Promise<{ similarity?: Similarity; close?: () => Promise<void> }> {
+  if (typeof values.sbert !== 'string') return {};
+  const embedder = await loadModelForCli(values.sbert, '--sbert');
+  return { similarity: embedderSimilarity(embedder), close: () => embedder.close() };
 }

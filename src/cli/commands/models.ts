@@ -1,0 +1,60 @@
+/** `rarft models download <name> [--to DIR] [--base-url URL] [--revision REV]` */
+import { DEFAULT_HUB, DownloadError, downloadModel } from '../../core/embed/download';
+import { defaultModelDir } from '../../core/embed/paths';
+import { CliError, parse, type Command } from '../io';
+
+export const modelsUsage = 'rarft models download <name> [--to <dir>] [--base-url <url>] [--revision <rev>]';
+
+const mb = (n: number) => (n / 1048576).toFixed(1);
+
+/** The `models` command. */
+export const modelsCommand: Command = {
+  name: 'models',
+  usage: modelsUsage,
+  async run(args) {
+    const { values, positionals } = parse(args, {
+      to: { type: 'string' },
+      'base-url': { type: 'string' },
+      revision: { type: 'string' },
+    });
+    if (positionals[0] !== 'download' || positionals.length !== 2) throw new CliError(`usage: ${modelsUsage}`, 2);
+    const name = positionals[1];
+    const to = values.to ?? defaultModelDir(name);
+    const baseUrl = values['base-url'] ?? process.env.RARFT_HUB_URL ?? DEFAULT_HUB;
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    const tty = process.stderr.isTTY;
+    let lastFile = '';
+    let lastShown = 0;
+    try {
+      const r = await downloadModel({
+        name,
+        to,
+        baseUrl,
+        revision: values.revision,
+        signal: controller.signal,
+        onProgress: (p) => {
+          const now = Date.now();
+          const fileDone = p.fileBytes === p.fileTotal;
+          if (p.file === lastFile && !fileDone && now - lastShown < 500) return;
+          lastFile = p.file;
+          lastShown = now;
+          const line = `${p.file}: ${mb(p.fileBytes)}/${mb(p.fileTotal)} MB (total ${mb(p.bytes)}/${mb(p.total)} MB)`;
+          if (tty) process.stderr.write(`\r${line}\x1b[K`);
+          else if (fileDone) process.stderr.write(line + '\n');
+        },
+      });
+      if (tty) process.stderr.write('\n');
+      const fetched = r.files.filter((f) => !f.skipped).length;
+      process.stdout.write(`${r.repo} → ${r.dir} (${fetched} fetched, ${r.files.length - fetched} already complete)\n`);
+      process.stdout.write(`use it with: rarft rewards … --model ${r.dir}   or   rarft evaluate … --sbert ${r.dir}\n`);
+      return 0;
+    } catch (e) {
+      if (e instanceof DownloadError) throw new CliError(e.message);
+      throw e;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  },
+};

@@ -1,0 +1,134 @@
+/** `rarft rewards <items.json> --anno <annotation.json>... --out <rewards.json> [--model DIR] [--group G]` */
+import { readFile } from 'node:fs/promises';
+import { indexText } from '../../core/dataset/indexer';
+import { NO_MODEL_HINT, type Embedder } from '../../core/embed/embedder';
+import { writeFileAtomic } from '../../core/fsAtomic';
+import { groupAdvantages } from '../../core/rewards/grpo';
+import { joinItems } from '../../core/rewards/fromRun';
+import { computeRewards, formatReward, type Rewards } from '../../core/rewards/rewards';
+import type { TaskType } from '../../core/rewards/rewards';
+import { CliError, fmt, numberOption, parse, readJsonFile, table, type Command } from '../io';
+import { loadModelForCli } from '../sbertOptions';
+
+export const rewardsUsage = 'rarft rewards <items.json> --anno <annotation.json>... --out <rewards.json> [--model <dir>] [--group <G>]';
+
+/** One output row. */
+export interface RewardRow {
+  video: string;
+  query: string;
+  task_type: TaskType | null;
+  format: number;
+  refuse_iou: number | null;
+  explain: number | null;
+  correction: number | null;
+  explain_correction: number | null;
+  total: number | null;
+  advantage?: number | null;
+  notes?: string[];
+}
+
+/** The `rewards` command. */
+export const rewardsCommand: Command = {
+  name: 'rewards',
+  usage: rewardsUsage,
+  async run(args) {
+    const { values, positionals } = parse(args, {
+      anno: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      model: { type: 'string' },
+      group: { type: 'string' },
+    });
+    if (positionals.length !== 1 || !values.out || !values.anno?.length) throw new CliError(`usage: ${rewardsUsage}`, 2);
+    const group = numberOption('group', values.group, 1);
+    if (group !== undefined && !Number.isInteger(group)) throw new CliError(`--group: expected a whole number, got '${values.group}'`, 2);
+    return runRewards(positionals[0], values.anno, values.out, values.model, group);
+  },
+};
+
+async function readAnnotationFile(path: string) {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  const f = indexText(path, text);
+  if (f.kind !== 'annotations') throw new CliError(`${path}: not an annotation file (found ${f.kind}); --anno takes HI-VTG annotation files with "GRPO" query lists`);
+  return f;
+}
+
+/** Computes the rewards; returns the exit code. */
+export async function runRewards(input: string, annos: string[], out: string, modelDir: string | undefined, group?: number): Promise<number> {
+  const value = await readJsonFile(input);
+  if (!Array.isArray(value)) throw new CliError(`${input}: expected a JSON array of inference items (video, query, model_output, …)`);
+  const items = value.map((v, i) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${input}: item ${i} is not an object`);
+    return v as Record<string, unknown>;
+  });
+  if (group !== undefined && items.length % group !== 0) throw new CliError(`--group ${group}: ${items.length} items do not split into groups of ${group}`, 2);
+  const files = await Promise.all(annos.map(readAnnotationFile));
+  const joined = joinItems(items, files);
+
+  let embedder: Embedder | null = null;
+  if (modelDir) embedder = await loadModelForCli(modelDir, '--model');
+  else process.stderr.write(`warning: ${NO_MODEL_HINT} with --model; explain and correction are left null\n`);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let scored: Rewards[];
+  try {
+    const withInput = joined.filter((j) => j.input);
+    scored = await computeRewards(withInput.map((j) => j.input!), embedder, controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await embedder?.close();
+  }
+  let k = 0;
+  const rows: RewardRow[] = joined.map((j) => {
+    if (!j.input) {
+      return { video: j.video, query: j.query, task_type: null, format: formatReward(j.completion), refuse_iou: null, explain: null, correction: null, explain_correction: null, total: null, notes: j.notes };
+    }
+    const r = scored[k++];
+    const notes = [...j.notes, ...r.notes];
+    const row: RewardRow = { video: j.video, query: j.query, task_type: j.taskType, format: r.format, refuse_iou: r.refuse_iou, explain: r.explain, correction: r.correction, explain_correction: r.explain_correction, total: r.total };
+    if (notes.length) row.notes = notes;
+    return row;
+  });
+  if (group !== undefined) {
+    for (let i = 0; i < rows.length; i += group) {
+      const g = rows.slice(i, i + group);
+      const totals = g.map((r) => r.total);
+      const adv = totals.every((t): t is number => t !== null) ? groupAdvantages(totals) : null;
+      g.forEach((r, m) => (r.advantage = adv ? adv[m] : null));
+    }
+  }
+  await writeFileAtomic(out, JSON.stringify(rows, null, 2) + '\n');
+  process.stdout.write(summary(rows, out) + '\n');
+  return 0;
+}
+
+function mean(xs: (number | null | undefined)[]): { mean: number | null; n: number } {
+  const v = xs.filter((x): x is number => typeof x === 'number');
+  return { mean: v.length ? v.reduce((a, b) => a + b, 0) / v.length : null, n: v.length };
+}
+
+/** The table printed after scoring. */
+export function summary(rows: RewardRow[], out: string): string {
+  const lines = [`${rows.length} completions scored → ${out}`];
+  const t: (string | number)[][] = [['reward', 'mean', 'computed']];
+  for (const k of ['format', 'refuse_iou', 'explain', 'correction', 'explain_correction', 'total'] as const) {
+    const m = mean(rows.map((r) => r[k]));
+    t.push([k, fmt(m.mean), `${m.n}/${rows.length}`]);
+  }
+  lines.push(table(t));
+  const why = new Map<string, number>();
+  for (const r of rows) for (const n of r.notes ?? []) {
+    const key = n.replace(/^item \d+: /, '').replace(/ \([^()]* entry \d+[^()]*\)/, '');
+    why.set(key, (why.get(key) ?? 0) + 1);
+  }
+  if (why.size) {
+    lines.push('', 'not computed:');
+    for (const [w, n] of why) lines.push(`  ${n} × ${w}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,65 @@
+/**
+ * Reward inputs for inference-style items (video, query, model_output), joined to their
+ * annotation query by (video, query). The contrast answer is the first query of the opposite
+ * kind in the same annotation entry; the answerable query (for the correction reward) is that
+ * entry's first answerable query; duration and GT span come from the entry.
+ */
+import { buildJoinIndex, type IndexedFile } from '../dataset/indexer';
+import { joinKey } from '../dataset/model';
+import type { RewardInput, TaskType } from './rewards';
+
+/** One item's join result: an input to score, or why it has none. */
+export interface JoinedItem {
+  video: string;
+  query: string;
+  completion: string;
+  taskType: TaskType | null;
+  input: RewardInput | null;
+  /** Why the item could not be joined (missing, ambiguous, unreadable). */
+  notes: string[];
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** Joins each item to exactly one annotation query; missing and ambiguous joins are reported, never guessed. */
+export function joinItems(items: readonly Record<string, unknown>[], annotationFiles: IndexedFile[]): JoinedItem[] {
+  const index = buildJoinIndex(annotationFiles);
+  return items.map((it, i) => {
+    const video = str(it.video);
+    const query = str(it.query);
+    const completion = str(it.model_output);
+    const base: JoinedItem = { video, query, completion, taskType: null, input: null, notes: [] };
+    if (typeof it.model_output !== 'string') base.notes.push(`item ${i}: no model_output string; scored as an empty completion`);
+    const refs = index.get(joinKey(video, query)) ?? [];
+    if (refs.length === 0) {
+      base.notes.push(`item ${i}: no annotation query matches this (video, query) pair`);
+      return base;
+    }
+    if (refs.length > 1) {
+      base.notes.push(`item ${i}: ${refs.length} annotation queries match this (video, query) pair (${refs.map((r) => `${r.file.path} entry ${r.entry.index}`).join('; ')}); the join is ambiguous`);
+      return base;
+    }
+    const { entry, queryIndex } = refs[0];
+    const q = entry.queries[queryIndex];
+    if (q.r === null) {
+      base.notes.push(`item ${i}: the annotation query's "r" is unreadable, so its kind (answerable/refusable) is unknown`);
+      return base;
+    }
+    const taskType: TaskType = q.r ? 'answerable' : 'refusable';
+    const contrast = entry.queries.find((o) => o.r === !q.r);
+    const answerable = entry.queries.find((o) => o.r === true);
+    return {
+      ...base,
+      taskType,
+      input: {
+        completion,
+        taskType,
+        solution: q.r ? entry.timestamp : null,
+        duration: entry.duration,
+        gtAnswer: q.a || null,
+        contrastAnswer: contrast ? contrast.a || null : null,
+        answerableQuery: answerable ? answerable.q || null : null,
+      },
+    };
+  });
+}
