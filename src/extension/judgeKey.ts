@@ -1,0 +1,65 @@
+/**
+ * "RA-RFT: Set Judge API Key": keeps the LLM judge's key in SecretStorage (never in settings
+ * or logs), and reads the `rarft.judge.*` settings, so features that start `rarft evaluate
+ * --judge llm` get the arguments and the environment from one place.
+ */
+import * as vscode from 'vscode';
+
+/** SecretStorage key of the judge's API key. */
+export const JUDGE_KEY_SECRET = 'rarft.judge.apiKey';
+
+/** The judge settings plus the key (when one is stored). */
+export interface JudgeSettings {
+  baseUrl: string;
+  model: string;
+  concurrency: number;
+  apiKey?: string;
+}
+
+/** Reads `rarft.judge.baseUrl|model|concurrency` and the stored key. */
+export async function readJudgeSettings(context: vscode.ExtensionContext): Promise<JudgeSettings> {
+  const c = vscode.workspace.getConfiguration('rarft.judge');
+  const apiKey = (await context.secrets.get(JUDGE_KEY_SECRET)) || undefined;
+  return {
+    baseUrl: c.get<string>('baseUrl') || 'https://api.openai.com/v1',
+    model: c.get<string>('model') ?? '',
+    concurrency: Math.max(1, Math.floor(c.get<number>('concurrency') ?? 8)),
+    apiKey,
+  };
+}
+
+/** `rarft evaluate` arguments for these settings (the key goes in the environment, not here). */
+export function judgeCliArgs(s: JudgeSettings, judge: 'llm' | 'hybrid' = 'llm'): string[] {
+  return ['--judge', judge, '--base-url', s.baseUrl, '--model', s.model, '--concurrency', String(s.concurrency)];
+}
+
+/** Environment for a `rarft` process: OPENAI_API_KEY when a key is stored. */
+export function judgeEnv(s: JudgeSettings): Record<string, string> {
+  return s.apiKey ? { OPENAI_API_KEY: s.apiKey } : {};
+}
+
+/** Registers the command; returns what to dispose. */
+export function registerJudgeKey(context: vscode.ExtensionContext, deps: { log: vscode.LogOutputChannel }): vscode.Disposable {
+  return vscode.commands.registerCommand('rarft.setJudgeApiKey', async () => {
+    const { baseUrl } = await readJudgeSettings(context);
+    const had = !!(await context.secrets.get(JUDGE_KEY_SECRET));
+    const key = await vscode.window.showInputBox({
+      title: 'RA-RFT: Set Judge API Key',
+      prompt: `API key for the judge server ${baseUrl} (rarft.judge.baseUrl). Leave empty to remove the stored key.`,
+      placeHolder: had ? 'a key is stored; type a new one or leave empty to remove it' : 'sk-…',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (/\s/.test(v.trim()) ? 'a key has no spaces' : undefined),
+    });
+    if (key === undefined) return; // cancelled
+    if (!key.trim()) {
+      await context.secrets.delete(JUDGE_KEY_SECRET);
+      deps.log.info('judge API key removed from secret storage');
+      void vscode.window.showInformationMessage('RA-RFT: judge API key removed.');
+      return;
+    }
+    await context.secrets.store(JUDGE_KEY_SECRET, key.trim());
+    deps.log.info('judge API key stored in secret storage');
+    void vscode.window.showInformationMessage('RA-RFT: judge API key stored in VS Code secret storage.');
+  });
+}
