@@ -18,6 +18,7 @@ ok = step('setup (installs what is missing)', process.execPath, ['scripts/setup.
 ok = step('build', process.execPath, ['scripts/build.mjs']) && ok;
 ok = step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.host.json', '--noEmit']) && ok;
 ok = step('typecheck tests', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']) && ok;
+ok = step('typecheck webviews', 'npx', ['tsc', '-p', 'tsconfig.webview.json', '--noEmit']) && ok;
 ok = step('typecheck end-to-end tests', 'npx', ['tsc', '-p', 'tsconfig.e2e.json', '--noEmit']) && ok;
 
 const suites = [

@@ -1,15 +1,33 @@
 /** Extension entry: wires features, nothing else. */
 import * as vscode from 'vscode';
 import { registerIndexSummary } from './indexSummary';
+import type { SampleRef } from '../core/inspect/sampleTypes';
+import { registerDiagnostics } from './diagnostics';
+import { registerGettingStarted } from './gettingStarted';
+import { registerInspector } from './inspector/inspectorPanel';
 import { registerSentenceModels } from './models';
 import { registerJudgeKey } from './judgeKey';
+import { registerStatusBar } from './statusBar';
+import { registerViews } from './views/registerViews';
+import { WorkspaceIndex } from './workspaceIndex';
 
 /** Called by VS Code when a workspace holds HI-VTG files or a command runs. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('RA-RFT', { log: true });
-  context.subscriptions.push(log, registerIndexSummary(context, { log }));
+  const index = new WorkspaceIndex(log);
+  const selection = new vscode.EventEmitter<SampleRef>();
+  const deps = { log, index, selection };
+  context.subscriptions.push(log, index, selection);
+  context.subscriptions.push(registerIndexSummary(context, deps));
+  context.subscriptions.push(registerViews(context, deps));
+  context.subscriptions.push(registerDiagnostics(context, deps));
+  context.subscriptions.push(registerStatusBar(context, deps));
+  context.subscriptions.push(registerInspector(context, deps));
+  context.subscriptions.push(registerGettingStarted(context, deps));
   context.subscriptions.push(registerSentenceModels(context, { log }));
   context.subscriptions.push(registerJudgeKey(context, { log }));
+  // Index after activation returns: activate() only wires.
+  setTimeout(() => void index.ensureStarted(), 0);
 }
 
 /** Nothing to release beyond the subscriptions. */

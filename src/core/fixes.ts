@@ -1,0 +1,75 @@
+/**
+ * Quick fixes for validation problems, as minimal text edits (jsonc-parser finds the value):
+ * wrap a GT answer in <answer> tags, clamp a timestamp end to the duration, fill an empty
+ * answerable answer from the entry's timestamp.
+ */
+import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
+import type { Problem } from './problems';
+
+/** Replace `length` characters at `offset` with `newText`. */
+export interface TextEdit {
+  offset: number;
+  length: number;
+  newText: string;
+}
+
+/** A fix: a title for the light bulb and its edits. */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+/** The problems a fix exists for (cheap test, before any parsing). */
+export function hasFix(p: Pick<Problem, 'code' | 'data' | 'path'>): boolean {
+  if (!p.path) return false;
+  if (p.code === 'answer-missing-tags') return p.data?.fix === 'wrap-answer';
+  if (p.code === 'timestamp-out-of-range') return p.data?.fix === 'clamp-end';
+  if (p.code === 'empty-answer') return p.path.length === 4 && p.path[1] === 'GRPO' && p.path[3] === 'a';
+  return false;
+}
+
+/** The fix for a problem against the file's current text, or null when none applies any more. */
+export function fixFor(text: string, p: Pick<Problem, 'code' | 'data' | 'path'>, tree: Node | undefined = parseTree(text)): Fix | null {
+  if (!tree || !p.path || !hasFix(p)) return null;
+  const node = findNodeAtLocation(tree, p.path as (string | number)[]);
+  if (!node) return null;
+  if (p.code === 'answer-missing-tags') {
+    if (node.type !== 'string') return null;
+    const s = node.value as string;
+    const open = /<\s*answer\b[^>]*>/i.test(s);
+    const close = /<\s*\/\s*answer\s*>/i.test(s);
+    if (open && close) return null;
+    const body = s.trim();
+    const wrapped = !open && !close ? `<answer>${body}</answer>` : !open ? `<answer>${body}` : `${body}</answer>`;
+    return { title: !open && !close ? 'Wrap the answer in <answer>…</answer>' : !open ? 'Add the missing <answer> tag' : 'Close the <answer> tag', edits: [replaceNode(node, JSON.stringify(wrapped))] };
+  }
+  if (p.code === 'timestamp-out-of-range') {
+    const duration = p.data?.duration;
+    if (typeof duration !== 'number' || node.type !== 'array' || node.children?.length !== 2) return null;
+    const end = node.children[1];
+    if (end.type !== 'number' || (end.value as number) <= duration) return null;
+    return { title: `Clamp the end to the duration (${duration})`, edits: [replaceNode(end, String(duration))] };
+  }
+  if (p.code === 'empty-answer') {
+    if (node.type !== 'string' || (node.value as string).replace(/<\s*\/?\s*answer\b[^>]*>/gi, '').trim() !== '') return null;
+    const [i, , j] = p.path;
+    const r = findNodeAtLocation(tree, [i, 'GRPO', j, 'r']);
+    const ts = findNodeAtLocation(tree, [i, 'timestamp']);
+    if (!r || getNodeValue(r) !== true || !ts) return null;
+    const span = getNodeValue(ts) as unknown;
+    if (!Array.isArray(span) || span.length !== 2 || !span.every((x) => typeof x === 'number')) return null;
+    return { title: `Fill the answer from the entry's timestamp (${span[0]} to ${span[1]})`, edits: [replaceNode(node, JSON.stringify(`<answer>${span[0]} to ${span[1]}</answer>`))] };
+  }
+  return null;
+}
+
+function replaceNode(node: Node, newText: string): TextEdit {
+  return { offset: node.offset, length: node.length, newText };
+}
+
+/** Applies edits to a text (for tests and the CLI); edits must not overlap. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  let out = text;
+  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);
+  return out;
+}

@@ -1,0 +1,53 @@
+/** The inspector's data shapes (pure types: the webview bundle type-checks against them). */
+import type { Bucket } from '../buckets';
+import type { Rewards } from '../rewards/rewards';
+import type { ParsedOutput, Span } from '../text';
+
+/** Which sample: an annotation query (entry position, query position) or a run item (position). */
+export type SampleRef = { kind: 'query'; file: string; entry: number; query: number } | { kind: 'item'; file: string; item: number };
+
+/** One row of the "queries of this video" list. */
+export interface QueryListItem {
+  ref: SampleRef;
+  query: string;
+  answerable: boolean | null;
+  /** Bucket of the prediction shown for it, when there is one. */
+  bucket: Bucket | null;
+  current: boolean;
+}
+
+/** What the judge decided, with where it came from. */
+export interface JudgmentView {
+  source: 'cached' | 'offline';
+  predRelevant: boolean | null;
+  correct: boolean | null;
+  iou: number | null;
+  predCategories: string[] | null;
+  jaccard: number | null;
+  reasoningScore: number | null;
+  sbert: number | null;
+  notes: string[];
+}
+
+/** Everything the inspector shows for one sample. */
+export interface SampleView {
+  ref: SampleRef;
+  /** File the sample comes from (as indexed). */
+  file: string;
+  video: string;
+  duration: number | null;
+  query: string;
+  answerable: boolean | null;
+  difficulty: string | null;
+  categories: string[];
+  gtAnswer: string;
+  gtSpan: Span | null;
+  /** The model output shown, with the run file it comes from; null when no run has this query. */
+  output: { text: string; file: string; parsed: ParsedOutput } | null;
+  predSpan: Span | null;
+  judgment: JudgmentView | null;
+  bucket: Bucket | null;
+  rewards: Rewards | null;
+  queries: QueryListItem[];
+}
+

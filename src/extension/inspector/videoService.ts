@@ -1,0 +1,163 @@
+/**
+ * Finds, probes and (once) transcodes the video of a sample for the webview, and offers to
+ * map recorded folders (`rarft.videoRoots`) when a video is not found.
+ */
+import * as vscode from 'vscode';
+import { stat } from 'node:fs/promises';
+import { dirname, isAbsolute, relative } from 'node:path';
+import { playPlan, probeVideo, ToolMissingError, type PlayPlan } from '../../core/video/probe';
+import { findVideo, recordedFolder, resolveFolder, type VideoRoots } from '../../core/video/roots';
+import { cachedTranscode, transcodeCached } from '../../core/video/transcode';
+import type { VideoStatus } from '../../protocol/messages';
+
+/** A resolved video: a local file to hand to the webview, or why there is none. */
+export type Resolved = { status: VideoStatus; file?: string };
+
+/** Reads `rarft.videoRoots` and the first workspace folder it resolves against. */
+export function videoRootsConfig(): { roots: VideoRoots; base: string | undefined } {
+  const raw = vscode.workspace.getConfiguration('rarft').get<Record<string, unknown>>('videoRoots') ?? {};
+  const roots: VideoRoots = {};
+  for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') roots[k] = v;
+  return { roots, base: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath };
+}
+
+/** Folders the webview may load videos from (mapped roots; the cache is added by the caller). */
+export function videoFolders(): string[] {
+  const { roots, base } = videoRootsConfig();
+  return Object.values(roots).map((v) => resolveFolder(v, base));
+}
+
+/** Owns the cache folder and the transcodes in flight. */
+export class VideoService {
+  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly offered = new Set<string>();
+
+  constructor(readonly cacheDir: string, private readonly log: vscode.LogOutputChannel) {}
+
+  private tool(name: 'ffmpeg' | 'ffprobe'): string {
+    const v = vscode.workspace.getConfiguration('rarft').get<string>(`video.${name}Path`);
+    return v && v.trim() ? v.trim() : name;
+  }
+
+  /**
+   * Resolves a recorded path to something playable. `onStatus` receives intermediate states
+   * (transcoding progress); the returned status is final (loading with a file, or a failure).
+   */
+  async resolve(recorded: string, onStatus: (s: VideoStatus) => void): Promise<Resolved> {
+    if (!recorded) return { status: { state: 'missing', message: 'This sample names no video.' } };
+    const { roots, base } = videoRootsConfig();
+    const file = findVideo(recorded, roots, base);
+    if (!file) {
+      this.offerMapping(recorded);
+      return {
+        status: {
+          state: 'missing',
+          canMap: true,
+          message: `Video not found: ${recorded}. Map its folder ${recordedFolder(recorded)} to a local folder (setting rarft.videoRoots).`,
+        },
+      };
+    }
+    let plan: PlayPlan;
+    let duration: number | null = null;
+    try {
+      const info = await probeVideo(this.tool('ffprobe'), file);
+      plan = playPlan(info);
+      duration = info.duration;
+      this.log.info(`video ${file}: ${info.format} ${info.videoCodec ?? 'no video'}/${info.audioCodec ?? 'no audio'} → ${plan}`);
+    } catch (e) {
+      if (e instanceof ToolMissingError) {
+        // Without ffprobe the file is offered as it is; the webview reports if it cannot play it.
+        return { file, status: { state: 'loading', message: 'ffprobe not found: playing the file as it is (install ffmpeg to transcode what cannot play).' } };
+      }
+      return { status: { state: 'error', message: `Could not read the video: ${(e as Error).message}` } };
+    }
+    if (plan === 'direct') return { file, status: { state: 'loading' } };
+    const cached = await cachedTranscode(file, this.cacheDir, plan);
+    if (cached) return { file: cached, status: { state: 'loading', message: `Playing a cached ${plan === 'remux' ? 'remux' : 'H.264 transcode'} of ${file}.` } };
+    onStatus({ state: 'transcoding', progress: 0, message: `Converting ${file} to H.264 MP4 (once; cached)…` });
+    try {
+      const out = await this.transcode(file, plan, duration, (f) => onStatus({ state: 'transcoding', progress: f, message: `Converting to H.264 MP4: ${Math.round(f * 100)}%` }));
+      return { file: out, status: { state: 'loading', message: `Playing a ${plan === 'remux' ? 'remux' : 'H.264 transcode'} of ${file}.` } };
+    } catch (e) {
+      if (e instanceof ToolMissingError) return { status: { state: 'no-ffmpeg', message: 'This video needs converting and ffmpeg was not found. Install ffmpeg (or set rarft.video.ffmpegPath); the rest of the inspector works without it.' } };
+      if ((e as Error)?.name === 'AbortError') return { status: { state: 'error', message: 'Conversion cancelled. Use Retry to start it again.' } };
+      this.log.error(`transcoding ${file} failed: ${(e as Error).message}`);
+      return { status: { state: 'error', message: `Conversion failed: ${(e as Error).message}` } };
+    }
+  }
+
+  private transcode(file: string, plan: Exclude<PlayPlan, 'direct'>, duration: number | null, onFraction: (f: number) => void): Promise<string> {
+    const key = `${plan}:${file}`;
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = Promise.resolve(
+        vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `RA-RFT: converting ${file.split(/[\\/]/).pop()} for playback`, cancellable: true },
+          async (progress, token) => {
+            const controller = new AbortController();
+            const sub = token.onCancellationRequested(() => controller.abort());
+            let last = 0;
+            try {
+              return await transcodeCached(file, {
+                ffmpeg: this.tool('ffmpeg'),
+                cacheDir: this.cacheDir,
+                plan,
+                duration,
+                signal: controller.signal,
+                onProgress: (f) => {
+                  progress.report({ increment: Math.max(0, (f - last) * 100), message: `${Math.round(f * 100)}%` });
+                  last = f;
+                  onFraction(f);
+                },
+              });
+            } finally {
+              sub.dispose();
+            }
+          },
+        ),
+      ).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+    }
+    return p;
+  }
+
+  private offerMapping(recorded: string): void {
+    const folder = recordedFolder(recorded);
+    if (this.offered.has(folder)) return;
+    this.offered.add(folder);
+    void vscode.window.showInformationMessage(`RA-RFT: videos under ${folder} are not on this machine. Map that folder to a local one?`, 'Map Folder…').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('rarft.mapVideoRoot', folder);
+    });
+  }
+}
+
+/** Asks for a local folder and records `prefix → folder` in `rarft.videoRoots`. */
+export async function mapVideoRoot(prefix?: string): Promise<boolean> {
+  const from =
+    prefix ??
+    (await vscode.window.showInputBox({ title: 'RA-RFT: Map Video Folder', prompt: 'Folder prefix as recorded in the data (e.g. /data/sungjoon/Charades_v1)', validateInput: (v) => (v.trim() ? null : 'Enter a path prefix') }));
+  if (!from) return false;
+  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use This Folder', title: `Local folder for ${from}` });
+  if (!picked?.[0]) return false;
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const local = picked[0].fsPath;
+  const rel = base ? relative(base, local) : '';
+  const value = base && rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : local;
+  const config = vscode.workspace.getConfiguration('rarft');
+  const current = { ...(config.get<Record<string, string>>('videoRoots') ?? {}) };
+  current[from.trim()] = value;
+  await config.update('videoRoots', current, vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  return true;
+}
+
+/** True when a folder exists. */
+export async function isFolder(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The folder a file is served from. */
+export const folderOf = dirname;

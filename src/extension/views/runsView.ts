@@ -1,0 +1,133 @@
+/** The Runs view: run files → error buckets → items, joined to their annotations. */
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import { BUCKETS, BUCKET_LABELS, type Bucket } from '../../core/buckets';
+import type { IndexedFile } from '../../core/dataset/indexer';
+import { joinKey } from '../../core/dataset/model';
+import { DisposableBase } from '../disposable';
+import type { WorkspaceIndex } from '../workspaceIndex';
+import type { Filters } from './filters';
+import { clip, paged, refId, type TreeNode } from './nodes';
+
+const BUCKET_ICONS: Record<Bucket, string> = {
+  truncated: 'scissors',
+  'false-refusal': 'circle-slash',
+  'span-on-irrelevant': 'debug-breakpoint-unsupported',
+  'iou-below-0.3': 'error',
+  'iou-below-0.5': 'warning',
+  'broken-format': 'symbol-structure',
+  correct: 'pass',
+  unjudged: 'question',
+};
+
+/** Provides the Runs tree. */
+export class RunsProvider extends DisposableBase implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changed = this.own(new vscode.EventEmitter<TreeNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly index: WorkspaceIndex, private readonly filters: Filters) {
+    super();
+    this.own(index.onDidChange(() => this.changed.fire(undefined)));
+    this.own(filters.onDidChange(() => this.changed.fire(undefined)));
+  }
+
+  private passes(file: IndexedFile, pos: number, bucket: Bucket): boolean {
+    if (!this.filters.active) return true;
+    const it = file.items![pos];
+    const join = this.index.browse.joins.get(joinKey(it.video, it.query))?.[0];
+    const q = join?.entry.queries[join.queryIndex];
+    const difficulty = q?.difficulty ?? (it.level ? { original: 'original', weak: 'easy', moderate: 'medium', strong: 'hard' }[it.level] : null);
+    return this.filters.matches({ query: it.query, video: it.video, difficulty, categories: q?.categories ?? it.gtCategories, bucket });
+  }
+
+  private grouped(file: IndexedFile): Map<Bucket, number[]> {
+    const run = this.index.browse.runs.get(file);
+    const m = new Map<Bucket, number[]>();
+    if (!run) return m;
+    run.buckets.forEach((b, pos) => {
+      if (!this.passes(file, pos, b)) return;
+      const list = m.get(b);
+      if (list) list.push(pos);
+      else m.set(b, [pos]);
+    });
+    return m;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      void this.index.ensureStarted();
+      return this.index.browse.files.filter((f) => f.items && f.items.length).map((file) => ({ kind: 'file', file }));
+    }
+    if (node.kind === 'page') return node.children;
+    if (node.kind === 'file') {
+      const g = this.grouped(node.file);
+      return BUCKETS.filter((b) => g.has(b)).map((bucket) => ({ kind: 'bucket', file: node.file, bucket, positions: g.get(bucket)! }));
+    }
+    if (node.kind === 'bucket') {
+      return paged(
+        node,
+        node.positions.map((pos) => {
+          const ref = { kind: 'item' as const, file: node.file.path, item: pos };
+          return { kind: 'sample', ref, label: node.file.items![pos].query || '(empty query)', id: refId(ref) };
+        }),
+      );
+    }
+    return [];
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'file': {
+        const f = node.file;
+        const run = this.index.browse.runs.get(f);
+        const item = new vscode.TreeItem(vscode.workspace.asRelativePath(f.path), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `rn:${f.path}`;
+        item.resourceUri = vscode.Uri.file(f.path);
+        const correct = run ? run.buckets.filter((b) => b === 'correct').length : 0;
+        const n = f.items!.length;
+        item.description = `${n} items · ${n ? Math.round((100 * correct) / n) : 0}% correct · ${run?.cached ? 'cached judgments' : 'offline judge'}`;
+        item.tooltip = `${f.path}\n${f.kind}; items joined to annotations by (video, query)`;
+        item.iconPath = new vscode.ThemeIcon(f.kind === 'evaluation-items' ? 'checklist' : 'output');
+        item.contextValue = 'rarft.runFile';
+        return item;
+      }
+      case 'bucket': {
+        const item = new vscode.TreeItem(BUCKET_LABELS[node.bucket], vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `rn:${node.file.path}|b:${node.bucket}`;
+        item.description = String(node.positions.length);
+        item.iconPath = new vscode.ThemeIcon(BUCKET_ICONS[node.bucket]);
+        item.contextValue = 'rarft.bucket';
+        return item;
+      }
+      case 'page': {
+        const item = new vscode.TreeItem(`${node.from + 1}–${node.to}`, vscode.TreeItemCollapsibleState.Collapsed);
+        const p = node.parent;
+        item.id = `rn:${p.kind === 'bucket' ? `${p.file.path}|b:${p.bucket}` : '?'}|p:${node.from}`;
+        item.iconPath = new vscode.ThemeIcon('list-unordered');
+        return item;
+      }
+      case 'sample': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.id = `rn:${node.id}`;
+        const ref = node.ref;
+        if (ref.kind !== 'item') return item;
+        const file = this.index.browse.files.find((f) => f.path === ref.file);
+        const it = file?.items?.[ref.item];
+        const j = file ? this.index.browse.runs.get(file)?.judgments[ref.item] : undefined;
+        if (!it) return item;
+        item.description = [basename(it.video), it.gtRelevant ? 'answerable' : 'refusable', j?.iou !== null && j?.iou !== undefined ? `IoU ${j.iou.toFixed(2)}` : ''].filter(Boolean).join(' · ');
+        const md = new vscode.MarkdownString();
+        md.appendText(it.query);
+        md.appendMarkdown('\n\n');
+        md.appendText(`Output: ${clip(it.modelOutput, 300)}`);
+        item.tooltip = md;
+        item.iconPath = new vscode.ThemeIcon(it.gtRelevant ? 'pass' : 'circle-slash');
+        item.contextValue = 'rarft.sample';
+        item.command = { command: 'rarft.inspectSample', title: 'Inspect Sample', arguments: [ref] };
+        return item;
+      }
+      default:
+        return new vscode.TreeItem('');
+    }
+  }
+}

@@ -1,0 +1,289 @@
+/**
+ * The video and the timeline under it: GT span, predicted span, think timesteps (captions on
+ * hover), playhead; click or drag to scrub; play GT / prediction / loop; keyboard shortcuts.
+ */
+import type { SampleView, VideoStatus } from '../../src/protocol/messages';
+import { fill, h, secs } from './dom';
+
+type Span = [number, number];
+
+/** Owns the persistent player DOM; `setSample` and `setStatus` update it. */
+export class Player {
+  readonly root: HTMLElement;
+  readonly video: HTMLVideoElement;
+  private readonly stateEl: HTMLElement;
+  private readonly stateText: HTMLElement;
+  private readonly stateActions: HTMLElement;
+  private readonly timeline: HTMLElement;
+  private readonly track: HTMLElement;
+  private readonly playhead: HTMLElement;
+  private readonly clock: HTMLElement;
+  private readonly loopBox: HTMLElement & { checked?: boolean };
+  private readonly jumpGt: HTMLElement & { disabled?: boolean };
+  private readonly playGt: HTMLElement & { disabled?: boolean };
+  private readonly playPred: HTMLElement & { disabled?: boolean };
+  private sample: SampleView | null = null;
+  private src = '';
+  private segment: Span | null = null;
+  private scrubbing = false;
+
+  constructor(private readonly hooks: { mapRoot: () => void; retry: () => void; failed: (code: number, message: string) => void; loopChanged: (loop: boolean) => void }, loop: boolean) {
+    this.video = h('video', { 'data-testid': 'video', preload: 'auto', playsinline: '', muted: '' });
+    this.video.muted = true;
+    this.stateText = h('span', { class: 'state-text' });
+    this.stateActions = h('span', { class: 'state-actions' });
+    this.stateEl = h('div', { class: 'video-state', 'data-testid': 'video-state', 'data-state': 'loading', role: 'status' }, this.stateText, this.stateActions);
+    this.playhead = h('div', { class: 'playhead', 'data-testid': 'playhead', 'data-time': '0' });
+    this.track = h('div', { class: 'track' });
+    this.timeline = h('div', { class: 'timeline', 'data-testid': 'timeline', tabindex: '0', role: 'slider', 'aria-label': 'Timeline: click or drag to seek', 'aria-valuemin': '0' }, this.track, this.playhead);
+    this.clock = h('span', { class: 'clock', 'data-testid': 'clock' }, '0.0 s');
+    this.playGt = h('vscode-button', { 'data-testid': 'play-gt', secondary: '', title: 'Play the GT span' }, 'Play GT');
+    this.playPred = h('vscode-button', { 'data-testid': 'play-pred', secondary: '', title: 'Play the predicted span' }, 'Play prediction');
+    this.jumpGt = h('vscode-button', { 'data-testid': 'jump-gt-start', secondary: '', title: 'Seek to the GT start' }, 'GT start');
+    this.loopBox = h('vscode-checkbox', { 'data-testid': 'loop', label: 'Loop' });
+    this.loopBox.checked = loop;
+    if (loop) this.loopBox.setAttribute('checked', '');
+    const legend = h('div', { class: 'legend' }, h('span', { class: 'key gt' }, 'GT'), h('span', { class: 'key pred' }, 'prediction'), h('span', { class: 'key step' }, 'think timesteps'), h('span', { class: 'hint' }, 'Space play/pause · J/K/L back/pause/play · [ ] segment edges · ←/→ 1 s'));
+    this.root = h('section', { class: 'player' }, h('div', { class: 'video-box' }, this.video, this.stateEl), this.timeline, h('div', { class: 'controls' }, this.playGt, this.playPred, this.jumpGt, this.loopBox, this.clock), legend);
+    this.wire();
+  }
+
+  private wire(): void {
+    const v = this.video;
+    const onTime = () => this.updatePlayhead();
+    v.addEventListener('timeupdate', () => {
+      if (this.segment && v.currentTime >= this.segment[1]) {
+        if (this.loop) v.currentTime = this.segment[0];
+        else {
+          v.pause();
+          this.segment = null;
+        }
+      }
+      onTime();
+    });
+    v.addEventListener('seeked', onTime);
+    v.addEventListener('seeking', onTime);
+    v.addEventListener('loadedmetadata', () => {
+      this.flushPending();
+      this.layout();
+    });
+    const playable = () => {
+      if (v.src && this.stateEl.dataset.state === 'loading') this.showState({ state: 'playable' });
+    };
+    v.addEventListener('loadeddata', playable);
+    v.addEventListener('canplay', playable);
+    v.addEventListener('error', () => {
+      if (!v.getAttribute('src')) return;
+      const err = v.error;
+      this.showState({ state: 'error', message: `The video cannot be played here (${err?.message || `MediaError ${err?.code ?? '?'}`}).` });
+      this.hooks.failed(err?.code ?? 0, err?.message ?? '');
+    });
+    this.playGt.addEventListener('click', () => this.playSpan(this.sample?.gtSpan ?? null));
+    this.playPred.addEventListener('click', () => this.playSpan(this.sample?.predSpan ?? null));
+    this.jumpGt.addEventListener('click', () => {
+      const s = this.sample?.gtSpan;
+      if (s) this.seek(s[0]);
+    });
+    this.loopBox.addEventListener('change', () => this.hooks.loopChanged(this.loop));
+    const seekAt = (e: PointerEvent) => {
+      const r = this.timeline.getBoundingClientRect();
+      const f = Math.min(1, Math.max(0, (e.clientX - r.left) / Math.max(1, r.width)));
+      this.segment = null;
+      this.seek(f * this.duration());
+    };
+    this.timeline.addEventListener('pointerdown', (e) => {
+      this.scrubbing = true;
+      this.timeline.setPointerCapture(e.pointerId);
+      seekAt(e);
+    });
+    this.timeline.addEventListener('pointermove', (e) => this.scrubbing && seekAt(e));
+    const end = () => (this.scrubbing = false);
+    this.timeline.addEventListener('pointerup', end);
+    this.timeline.addEventListener('pointercancel', end);
+    document.addEventListener('keydown', (e) => this.onKey(e));
+  }
+
+  get loop(): boolean {
+    return !!this.loopBox.checked;
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const t = e.target as HTMLElement | null;
+    if (e.ctrlKey || e.metaKey || e.altKey || (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    const v = this.video;
+    const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+    switch (k) {
+      case ' ':
+        if (t && /^(BUTTON|VSCODE-BUTTON|LI|A)$/.test(t.tagName)) return;
+        if (v.paused) void v.play().catch(() => undefined);
+        else v.pause();
+        break;
+      case 'j':
+        this.seek(v.currentTime - 5);
+        break;
+      case 'k':
+        v.pause();
+        v.playbackRate = 1;
+        break;
+      case 'l':
+        if (!v.paused) v.playbackRate = Math.min(4, v.playbackRate * 2);
+        else void v.play().catch(() => undefined);
+        break;
+      case '[':
+        this.edge(-1);
+        break;
+      case ']':
+        this.edge(1);
+        break;
+      case 'ArrowLeft':
+        if (t !== this.timeline) return;
+        this.seek(v.currentTime - 1);
+        break;
+      case 'ArrowRight':
+        if (t !== this.timeline) return;
+        this.seek(v.currentTime + 1);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  /** Jumps to the previous (-1) or next (+1) edge of the GT or predicted span. */
+  private edge(dir: -1 | 1): void {
+    const s = this.sample;
+    if (!s) return;
+    const edges = [...(s.gtSpan ?? []), ...(s.predSpan ?? [])].sort((a, b) => a - b);
+    const now = this.currentTime();
+    const next = dir > 0 ? edges.find((x) => x > now + 0.05) : [...edges].reverse().find((x) => x < now - 0.05);
+    if (next !== undefined) this.seek(next);
+  }
+
+  private playSpan(span: Span | null): void {
+    if (!span) return;
+    this.segment = span;
+    this.seek(span[0]);
+    void this.video.play().catch(() => undefined);
+  }
+
+  /** Seeks the video (when it has one) and the playhead. */
+  seek(time: number): void {
+    const t = Math.max(0, Math.min(this.duration(), time));
+    if (this.video.getAttribute('src') && this.video.readyState >= 1) this.video.currentTime = t;
+    else this.pendingTime = t;
+    this.updatePlayhead(t);
+  }
+
+  private pendingTime: number | null = null;
+
+  private currentTime(): number {
+    return this.video.getAttribute('src') && this.video.readyState >= 1 ? this.video.currentTime : (this.pendingTime ?? 0);
+  }
+
+  private duration(): number {
+    const s = this.sample;
+    const d = s?.duration ?? (Number.isFinite(this.video.duration) && this.video.duration > 0 ? this.video.duration : null);
+    if (d) return d;
+    const ends = [s?.gtSpan?.[1] ?? 0, s?.predSpan?.[1] ?? 0, ...(s?.output?.parsed.timesteps.map((x) => x.end) ?? [])];
+    return Math.max(1, ...ends) * 1.1;
+  }
+
+  private updatePlayhead(time = this.currentTime()): void {
+    const d = this.duration();
+    this.playhead.style.left = `${Math.min(100, (100 * time) / d)}%`;
+    this.playhead.dataset.time = time.toFixed(3);
+    this.timeline.setAttribute('aria-valuenow', time.toFixed(1));
+    this.timeline.setAttribute('aria-valuemax', d.toFixed(1));
+    this.clock.textContent = `${secs(time)} / ${secs(d)}`;
+  }
+
+  /** Shows a new sample; keeps the loaded video when it is the same file. */
+  setSample(s: SampleView, status: VideoStatus): void {
+    const sameVideo = this.sample?.video === s.video;
+    this.sample = s;
+    this.segment = null;
+    this.playGt.disabled = !s.gtSpan;
+    this.jumpGt.disabled = !s.gtSpan;
+    this.playPred.disabled = !s.predSpan;
+    if (!sameVideo) {
+      this.src = '';
+      this.video.removeAttribute('src');
+      this.video.load();
+      this.pendingTime = 0;
+    }
+    this.setStatus(status);
+    this.layout();
+  }
+
+  /** Applies a video status from the host. */
+  setStatus(status: VideoStatus): void {
+    if (status.src && status.src !== this.src) {
+      this.src = status.src;
+      this.video.src = status.src;
+      this.video.load();
+    }
+    if (status.src && status.state === 'loading' && this.video.readyState >= 2) this.showState({ ...status, state: 'playable' });
+    else this.showState(status);
+  }
+
+  private showState(status: VideoStatus): void {
+    this.stateEl.dataset.state = status.state;
+    const text =
+      status.message ??
+      { loading: 'Loading the video…', playable: '', transcoding: 'Converting the video…', missing: 'Video not found.', error: 'The video cannot be played.', 'no-ffmpeg': 'ffmpeg is not installed.' }[status.state];
+    this.stateText.textContent = status.state === 'transcoding' && status.progress !== undefined ? `${text} ` : text;
+    const actions: Node[] = [];
+    if (status.state === 'transcoding' && status.progress !== undefined) actions.push(h('progress', { max: '1', value: String(status.progress) }));
+    if (status.canMap) {
+      const b = h('vscode-button', { 'data-testid': 'map-root' }, 'Map video folder…');
+      b.addEventListener('click', () => this.hooks.mapRoot());
+      actions.push(b);
+    }
+    if (status.state === 'error' || status.state === 'no-ffmpeg' || status.state === 'missing') {
+      const b = h('vscode-button', { secondary: '', 'data-testid': 'retry-video' }, 'Retry');
+      b.addEventListener('click', () => this.hooks.retry());
+      actions.push(b);
+    }
+    fill(this.stateActions, ...actions);
+    this.root.classList.toggle('has-video', status.state === 'playable' || status.state === 'loading');
+  }
+
+  /** Draws spans and timesteps at their positions on the track. */
+  private layout(): void {
+    const s = this.sample;
+    if (!s) return;
+    const d = this.duration();
+    const pct = (x: number) => `${Math.max(0, Math.min(100, (100 * x) / d))}%`;
+    const bar = (span: Span, cls: string, testid: string | undefined, title: string) => {
+      const el = h('div', { class: `span ${cls}`, 'data-testid': testid, title, 'data-start': String(span[0]), 'data-end': String(span[1]) });
+      el.style.left = pct(span[0]);
+      el.style.width = `calc(${pct(span[1])} - ${pct(span[0])})`;
+      return el;
+    };
+    const children: HTMLElement[] = [];
+    const steps = s.output?.parsed.timesteps ?? [];
+    steps.forEach((t, i) => {
+      const el = bar([t.start, t.end], 'step', 'think-step', `${secs(t.start)}–${secs(t.end)}: ${t.caption}`);
+      el.style.top = `${4 + (i % 3) * 5}px`;
+      children.push(el);
+    });
+    if (s.gtSpan) children.push(bar(s.gtSpan, 'gt', 'gt-span', `GT ${secs(s.gtSpan[0])}–${secs(s.gtSpan[1])}`));
+    if (s.predSpan) children.push(bar(s.predSpan, 'pred', 'pred-span', `Prediction ${secs(s.predSpan[0])}–${secs(s.predSpan[1])}`));
+    fill(this.track, ...children);
+    this.updatePlayhead();
+  }
+
+  /** Seeks to a time sent by the host. */
+  seekFromHost(time: number): void {
+    this.segment = null;
+    this.seek(time);
+  }
+
+  /** Applies a seek requested before the metadata was there. */
+  flushPending(): void {
+    if (this.pendingTime !== null && this.video.readyState >= 1) {
+      this.video.currentTime = this.pendingTime;
+      this.pendingTime = null;
+    }
+  }
+}
