@@ -51,6 +51,8 @@ export class LlmJudge implements Judge {
   private readonly policy: RetryPolicy;
   private readonly timeoutMs: number;
   private structured: boolean;
+  /** Some models (OpenAI reasoning models) refuse a temperature; then none is sent. */
+  private temperature = true;
   private fatal: string | undefined;
   private readonly memo = new Map<string, Promise<string>>();
   private readonly signals = new WeakSet<AbortSignal>();
@@ -167,7 +169,7 @@ export class LlmJudge implements Judge {
               {
                 model: this.options.model,
                 messages,
-                temperature: 0,
+                ...(this.temperature ? { temperature: 0 } : {}),
                 ...(this.structured ? { response_format: RESPONSE_FORMATS[step] } : {}),
               },
               { signal, timeout: this.timeoutMs, maxRetries: 0 },
@@ -214,6 +216,11 @@ export class LlmJudge implements Judge {
         return { retry: true, delayMs: wait, reason: 'rate limited (429)' };
       }
       if (s === 408 || s === 409 || s >= 500) return { retry: true, delayMs: wait, reason: `server error ${s}` };
+      if ((s === 400 || s === 422) && this.temperature && /temperature/i.test(e.message)) {
+        this.temperature = false;
+        this.options.onEvent?.(`judge: the model refused temperature 0 (${e.message}); using the server's default`);
+        return { retry: true, delayMs: 0, reason: 'temperature refused' };
+      }
       if ((s === 400 || s === 422) && this.structured && /response_format|json_schema|schema|guided/i.test(e.message)) {
         this.structured = false;
         this.options.onEvent?.(`judge: the server refused response_format (${e.message}); asking for JSON in the prompt only`);

@@ -152,7 +152,12 @@ export function parseRelevance(content: string): Parsed<RelevanceVerdict> {
   if (c !== 'relevant' && c !== 'irrelevant') throw new MalformedReplyError(`classification must be "relevant" or "irrelevant": ${preview(content)}`);
   if (c === 'irrelevant') return { value: { classification: 'irrelevant', span: null } };
   let span: Span | null = null;
-  if (Array.isArray(o.span) && o.span.length === 2) {
+  if (typeof o.span === 'string' && o.span.trim()) {
+    // "3.5 to 9" or "[3.5, 9]" written as a string
+    const nums = o.span.match(/-?\d+(?:\.\d+)?/g);
+    if (nums?.length !== 2) throw new MalformedReplyError(`span must be [start, end] or null: ${preview(content)}`);
+    span = [Number(nums[0]), Number(nums[1])];
+  } else if (Array.isArray(o.span) && o.span.length === 2) {
     const a = toNumber(o.span[0]);
     const b = toNumber(o.span[1]);
     if (a === null || b === null) throw new MalformedReplyError(`span must hold two numbers: ${preview(content)}`);

@@ -163,6 +163,16 @@ test('a server that refuses response_format: asked again without it, once for th
   });
 });
 
+test('a model that refuses temperature 0 is asked again without one', async () => {
+  const script = (r: { body: Record<string, unknown> }) =>
+    'temperature' in r.body ? { status: 400, body: { error: { message: "Unsupported value: 'temperature' does not support 0 with this model.", type: 'invalid_request_error' } } } : undefined;
+  await withServer({ script }, {}, async (s, j) => {
+    assert.equal((await j.relevance(rel('1 to 2'))).status, 'ok');
+    assert.equal((await j.relevance(rel('3 to 4'))).status, 'ok');
+    assert.deepEqual(s.log.map((r) => 'temperature' in r.body), [true, false, false]);
+  });
+});
+
 test('a bad key (401) stops all further requests; every judgment says why', async () => {
   await withServer({ script: () => ({ status: 401, body: { error: { message: 'Incorrect API key provided' } } }) }, {}, async (s, j) => {
     const a = await j.relevance(rel('1 to 2'));

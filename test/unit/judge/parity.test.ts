@@ -113,3 +113,37 @@ test('hybrid judge: the same metrics as the LLM judge, with the requests saved r
     await server.close();
   }
 });
+
+test('replies that stay malformed: errors per item and step, items left out of the metrics, never a 0', async () => {
+  const bad = (text: string) => /mismatch/i.test(text);
+  const server = await startOpenAiServer({
+    script: (r) =>
+      (r.step === 'relevance' && bad(r.user)) || (r.step === 'reasoning' && /REFERENCE:\n.*\bvideo\b/s.test(r.user) && r.user.length % 2 === 0)
+        ? { content: 'Hmm, hard to say.' }
+        : undefined,
+  });
+  try {
+    const llm = new LlmJudge({ baseUrl: server.baseUrl, model: 'm', concurrency: 16, maxRetries: 1, backoff: { baseDelayMs: 1, maxDelayMs: 2 } });
+    const all = items();
+    const judged = await run(llm);
+    const step1Bad = all.filter((it) => bad(answerText(it.model_output as string)));
+    assert.ok(step1Bad.length > 0);
+    assert.equal(judged.metrics.evaluation.judge_errors_by_step.relevance, step1Bad.length);
+    assert.equal(judged.metrics.evaluation.items_excluded, step1Bad.length);
+    assert.equal(judged.metrics.num_items, all.length - step1Bad.length);
+    // The rest is judged exactly as the rule would, as if the failed items were not there.
+    const rest = all.filter((it) => !bad(answerText(it.model_output as string)));
+    const offline = computeMetrics(await judgeItems(rest, { judge: offlineJudge }));
+    assert.deepEqual(relevanceFigures(judged.metrics), relevanceFigures(offline));
+    // Step-3 failures: counted, and the mean is over the scored items only.
+    const step3Errors = judged.judgments.filter((j) => j.errors.some((e) => e.step === 'reasoning')).length;
+    assert.ok(step3Errors > 0);
+    assert.equal(judged.metrics.evaluation.judge_errors_by_step.reasoning, step3Errors);
+    const scored = judged.judgments.filter((j) => j.reasoningScore !== null);
+    assert.equal(judged.metrics.irrelevant_samples.scored_count, scored.length);
+    assert.ok(judged.judgments.every((j) => !j.errors.some((e) => e.step === 'reasoning') || j.reasoningScore === null));
+    assert.equal(llm.usage.steps.relevance.errors, step1Bad.length, 'every judgment that shared a failed request is an error too');
+  } finally {
+    await server.close();
+  }
+});

@@ -15,6 +15,8 @@ test('plain JSON, code fences, prose around it and Python dicts all read the sam
   }
   assert.deepEqual(parseRelevance("{'classification': 'irrelevant', 'span': None}").value, { classification: 'irrelevant', span: null });
   assert.deepEqual(parseRelevance('{"classification": "relevant", "span": null}').value, { classification: 'relevant', span: null });
+  assert.deepEqual(parseRelevance('{"classification": "relevant", "span": "3.5 to 9"}').value, { classification: 'relevant', span: [3.5, 9] });
+  assert.deepEqual(parseRelevance('{"classification": "relevant", "span": "[3.5, 9]"}').value, { classification: 'relevant', span: [3.5, 9] });
   // An irrelevant verdict never carries a span, whatever the server added.
   assert.deepEqual(parseRelevance('{"classification": "irrelevant", "span": [1, 2]}').value, { classification: 'irrelevant', span: null });
 });
@@ -31,7 +33,7 @@ test('Python literals: escapes, True/False/None, nested quotes', () => {
 });
 
 test('malformed replies are errors, never a default value', () => {
-  for (const reply of ['', 'relevant', '{"classification": "maybe", "span": null}', '{"classification": "relevant", "span": "soon"}', '{"classification": "relevant", "span": ["a", 2]}']) {
+  for (const reply of ['', 'relevant', '{"classification": "maybe", "span": null}', '{"classification": "relevant", "span": "soon"}', '{"classification": "relevant", "span": "1 to 2 to 3"}', '{"classification": "relevant", "span": ["a", 2]}']) {
     assert.throws(() => parseRelevance(reply), MalformedReplyError, reply);
   }
   assert.throws(() => parseCategories('{"categories": "Object/ObjectExistence"}'), MalformedReplyError);
