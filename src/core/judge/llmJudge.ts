@@ -165,15 +165,22 @@ export class LlmJudge implements Judge {
             if (this.fatal) throw new Error(`not asked: ${this.fatal}`);
             u.requests++;
             attempts++;
-            const r = await this.client.chat.completions.create(
-              {
-                model: this.options.model,
-                messages,
-                ...(this.temperature ? { temperature: 0 } : {}),
-                ...(this.structured ? { response_format: RESPONSE_FORMATS[step] } : {}),
-              },
-              { signal, timeout: this.timeoutMs, maxRetries: 0 },
-            );
+            const r = await this.client.chat.completions
+              .create(
+                {
+                  model: this.options.model,
+                  messages,
+                  ...(this.temperature ? { temperature: 0 } : {}),
+                  ...(this.structured ? { response_format: RESPONSE_FORMATS[step] } : {}),
+                },
+                { signal, timeout: this.timeoutMs, maxRetries: 0 },
+              )
+              .catch((e: unknown) => {
+                // A rate limit applies to everyone: pause the pool before this slot is freed.
+                const wait = e instanceof APIError && e.status === 429 ? retryAfterMs(e.headers) : undefined;
+                if (wait !== undefined) this.pool.pauseUntil(Date.now() + Math.min(wait, this.policy.maxDelayMs));
+                throw e;
+              });
             u.prompt_tokens += r.usage?.prompt_tokens ?? 0;
             u.completion_tokens += r.usage?.completion_tokens ?? 0;
             const content = r.choices?.[0]?.message?.content ?? '';
@@ -211,10 +218,7 @@ export class LlmJudge implements Judge {
     if (e instanceof APIError && typeof e.status === 'number') {
       const s = e.status;
       const wait = retryAfterMs(e.headers);
-      if (s === 429) {
-        if (wait !== undefined) this.pool.pauseUntil(Date.now() + Math.min(wait, this.policy.maxDelayMs));
-        return { retry: true, delayMs: wait, reason: 'rate limited (429)' };
-      }
+      if (s === 429) return { retry: true, delayMs: wait, reason: 'rate limited (429)' };
       if (s === 408 || s === 409 || s >= 500) return { retry: true, delayMs: wait, reason: `server error ${s}` };
       if ((s === 400 || s === 422) && this.temperature && /temperature/i.test(e.message)) {
         this.temperature = false;

@@ -88,6 +88,17 @@ test('429: Retry-After (seconds) and retry-after-ms are honoured, not the short 
   });
 });
 
+test('a 429 holds back the whole pool, not only the request that got it', async () => {
+  await withServer({ latencyMs: 40, script: (r) => (r.n === 1 ? { status: 429, headers: { 'retry-after-ms': '400' } } : undefined) }, { concurrency: 4 }, async (s, j) => {
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => j.relevance(rel(`${i} to ${i + 1}`))));
+    assert.ok(results.every((r) => r.status === 'ok'));
+    const limited = s.log[0].at + 40; // when the 429 arrived
+    const later = s.log.slice(4);
+    assert.equal(later.length, 9);
+    for (const r of later) assert.ok(r.at >= limited + 380, `request ${r.n} started ${r.at - limited} ms after the 429`);
+  });
+});
+
 test('500s are retried with backoff; a server that keeps failing gives an error after maxRetries', async () => {
   let n = 0;
   await withServer({ script: () => (++n <= 2 ? { status: 500 } : undefined) }, { maxRetries: 3 }, async (s, j) => {
