@@ -5,6 +5,7 @@
  */
 import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
 import type { Problem } from './problems';
+import { firstTimestamp } from './text';
 
 /** Replace `length` characters at `offset` with `newText`. */
 export interface TextEdit {
@@ -46,9 +47,23 @@ export function fixFor(text: string, p: Pick<Problem, 'code' | 'data' | 'path'>,
   if (p.code === 'timestamp-out-of-range') {
     const duration = p.data?.duration;
     if (typeof duration !== 'number' || node.type !== 'array' || node.children?.length !== 2) return null;
-    const end = node.children[1];
-    if (end.type !== 'number' || (end.value as number) <= duration) return null;
-    return { title: `Clamp the end to the duration (${duration})`, edits: [replaceNode(end, String(duration))] };
+    const [start, end] = node.children;
+    if (start.type !== 'number' || end.type !== 'number' || (end.value as number) <= duration) return null;
+    // Clamping a span that starts at or after the end of the video would leave start >= end.
+    if ((start.value as number) >= duration) return null;
+    const edits = [replaceNode(end, String(duration))];
+    // Answerable GT answers of the same entry that spell the old span follow the clamp.
+    if (p.path.length === 2 && p.path[1] === 'timestamp') {
+      const grpo = findNodeAtLocation(tree, [p.path[0], 'GRPO']);
+      for (const q of grpo?.type === 'array' ? (grpo.children ?? []) : []) {
+        const r = findNodeAtLocation(q, ['r']);
+        const a = findNodeAtLocation(q, ['a']);
+        if (!r || getNodeValue(r) !== true || a?.type !== 'string') continue;
+        const next = withEnd(a.value as string, start.value as number, end.value as number, duration);
+        if (next !== null) edits.push(replaceNode(a, JSON.stringify(next)));
+      }
+    }
+    return { title: `Clamp the end to the duration (${duration})`, edits };
   }
   if (p.code === 'empty-answer') {
     if (node.type !== 'string' || (node.value as string).replace(/<\s*\/?\s*answer\b[^>]*>/gi, '').trim() !== '') return null;
@@ -61,6 +76,17 @@ export function fixFor(text: string, p: Pick<Problem, 'code' | 'data' | 'path'>,
     return { title: `Fill the answer from the entry's timestamp (${span[0]} to ${span[1]})`, edits: [replaceNode(node, JSON.stringify(`<answer>${span[0]} to ${span[1]}</answer>`))] };
   }
   return null;
+}
+
+/** The answer with the end of its first `X to Y` set to `duration`, when that span is [start, end]; else null. */
+function withEnd(answer: string, start: number, end: number, duration: number): string | null {
+  const span = firstTimestamp(answer);
+  if (!span || span[0] !== start || span[1] !== end) return null;
+  // firstTimestamp read the span; this only finds where its end is written, to edit it in place.
+  const m = /(\d+\.?\d*)(\s+to\s+)(\d+\.?\d*)/.exec(answer);
+  if (!m) return null;
+  const at = m.index + m[1].length + m[2].length;
+  return answer.slice(0, at) + String(duration) + answer.slice(at + m[3].length);
 }
 
 function replaceNode(node: Node, newText: string): TextEdit {

@@ -44,6 +44,9 @@ export function buildBrowseIndex(files: IndexedFile[]): BrowseIndex {
       else itemsByKey.set(key, [ref]);
     });
   }
+  // The output shown for a query: a judged file first, then a whole run, then a GPU shard.
+  const rank = (f: IndexedFile) => (f.kind === 'evaluation-items' ? 0 : f.kind === 'inference' ? 1 : 2);
+  for (const list of itemsByKey.values()) if (list.length > 1) list.sort((a, b) => rank(a.file) - rank(b.file));
   return { files, joins: buildJoinIndex(files), itemsByKey, runs: new Map() };
 }
 

@@ -51,12 +51,12 @@ const PLAYABLE_AUDIO = new Set(['opus', 'vorbis']);
  */
 export function playPlan(info: ProbeInfo): PlayPlan {
   if (!info.videoCodec) return 'transcode';
-  const container = /\b(mp4|mov|webm|matroska)\b/.test(info.format) ? (/\bwebm\b/.test(info.format) ? 'webm' : /\bmp4\b/.test(info.format) ? 'mp4' : 'other') : 'other';
   const videoOk = PLAYABLE_VIDEO.has(info.videoCodec);
   const audioOk = info.audioCodec === null || PLAYABLE_AUDIO.has(info.audioCodec);
   if (!videoOk) return 'transcode';
-  if (container !== 'other' && audioOk) return 'direct';
-  return 'remux';
+  // ffprobe names MP4 and MOV alike and Matroska and WebM alike: MP4 holds H.264, WebM holds VP8.
+  const containerOk = info.videoCodec === 'h264' ? /\bmp4\b/.test(info.format) : /\bwebm\b/.test(info.format);
+  return containerOk && audioOk ? 'direct' : 'remux';
 }
 
 /** Error thrown when the ffprobe/ffmpeg executable cannot be started (not installed). */

@@ -170,6 +170,9 @@ export class Inspector extends DisposableBase {
       this.post({ type: 'sample/empty', message: 'This sample is no longer in the index (the file changed or was removed).' });
       return false;
     }
+    // Paths are shown relative to the workspace; `ref.file` stays absolute for the index.
+    view.file = vscode.workspace.asRelativePath(view.file);
+    if (view.output) view.output.file = vscode.workspace.asRelativePath(view.output.file);
     this.currentVideo = view.video;
     const known = this.resolved.get(view.video);
     this.post({ type: 'sample/show', sample: view, video: known ? this.withSrc(known) : { state: 'loading', message: 'Looking for the video…' } });

@@ -10,8 +10,8 @@ export type TreeNode =
   | { kind: 'page'; parent: TreeNode; from: number; to: number; children: TreeNode[] }
   | { kind: 'sample'; ref: SampleRef; label: string; id: string };
 
-/** Children per page: longer lists are split into "1–500", "501–1000"… nodes. */
-export const PAGE = 500;
+/** Children per page: longer lists are split into "1–2000", "2001–4000"… nodes (the tree is virtualised; this bounds one IPC batch). */
+export const PAGE = 2000;
 
 /** Splits a long list into page nodes; short lists are returned as they are. */
 export function paged(parent: TreeNode, children: TreeNode[]): TreeNode[] {
