@@ -60,7 +60,11 @@ function parsePrice(v: unknown): Price | undefined {
 /** Builds the judge named by `--judge`. */
 export async function createJudge(values: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Promise<JudgeSetup> {
   const name = String(values.judge ?? 'offline');
-  if (name === 'offline') return { judge: offlineJudge };
+  if (name === 'offline') {
+    const extra = Object.keys(judgeOptionSpec).filter((k) => k !== 'judge' && values[k] !== undefined);
+    if (extra.length) throw new CliError(`${extra.map((k) => `--${k}`).join(', ')}: only with --judge llm or --judge hybrid`, 2);
+    return { judge: offlineJudge };
+  }
   if (name !== 'llm' && name !== 'hybrid') throw new CliError(`--judge ${name}: unknown judge (expected offline, llm or hybrid)`, 2);
 
   const model = typeof values.model === 'string' && values.model.trim() ? values.model.trim() : undefined;

@@ -56,6 +56,7 @@ export class LlmJudge implements Judge {
   private fatal: string | undefined;
   private readonly memo = new Map<string, Promise<string>>();
   private readonly signals = new WeakSet<AbortSignal>();
+  private cacheWriteFailures = 0;
 
   constructor(readonly options: LlmJudgeOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
@@ -95,6 +96,7 @@ export class LlmJudge implements Judge {
       judge_concurrency: this.pool.size,
       judge_peak_in_flight: this.pool.peak,
       judge_cache_dir: this.options.cacheDir ?? null,
+      ...(this.cacheWriteFailures ? { judge_cache_write_failures: this.cacheWriteFailures } : {}),
       judge_usage: this.usage.toJSON(),
       ...(this.fatal ? { judge_fatal_error: this.fatal } : {}),
     };
@@ -201,7 +203,8 @@ export class LlmJudge implements Judge {
         try {
           await this.cache.put(key, { content: value.content, usage: value.usage, step, model: this.options.model, promptVersion: PROMPT_VERSION, at: new Date().toISOString() });
         } catch (e) {
-          this.options.onEvent?.(`judge cache: could not write an entry: ${(e as Error).message}`);
+          // Said once: the run goes on without resume rather than failing.
+          if (this.cacheWriteFailures++ === 0) this.options.onEvent?.(`judge cache: cannot write to ${this.options.cacheDir} (${(e as Error).message}); this run will not be resumable`);
         }
       }
       return value.content;

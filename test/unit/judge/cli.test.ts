@@ -52,6 +52,7 @@ test('judge options: usage errors exit 2 and say what is needed', async () => {
     [['--judge', 'llm', '--model', 'm', '--concurrency', '0'], /--concurrency: expected a number ≥ 1/],
     [['--judge', 'llm', '--model', 'm', '--price', 'cheap'], /--price: expected IN,OUT/],
     [['--judge', 'llm', '--model', 'm', '--timeout', '-1'], /--timeout/],
+    [['--model', 'm', '--concurrency', '4'], /--model, --concurrency: only with --judge llm or --judge hybrid/],
   ];
   for (const [args, re] of cases) {
     const r = await rarft(['evaluate', input, '--out', out, ...args]);

@@ -1,7 +1,8 @@
 // The LLM judge driven through the real `openai` client against a real HTTP server on 127.0.0.1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LlmJudge, type LlmJudgeOptions } from '../../../src/core/judge/llmJudge';
 import { PROMPT_VERSION } from '../../../src/core/judge/prompts';
 import { startOpenAiServer, type FakeOpenAi, type ServerOptions } from '../../support/openaiServer';
@@ -269,6 +270,19 @@ test('an abort stops promptly with an AbortError; replies already in are cached 
     assert.ok(rerun.every((r) => r.status === 'ok'));
     assert.equal(s.log.length, before, 'the 8 finished judgments cost nothing on resume');
     assert.equal(j2.usage.steps.relevance.cache_hits, 8);
+  });
+});
+
+test('a cache folder that cannot be written: said once, the judgments still come back', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'file'), 'not a folder');
+  const events: string[] = [];
+  await withServer({}, { cacheDir: join(dir, 'file', 'cache'), onEvent: (m) => events.push(m) }, async (_s, j) => {
+    const r = await Promise.all([1, 2, 3].map((i) => j.relevance(rel(`${i} to ${i + 1}`))));
+    assert.ok(r.every((x) => x.status === 'ok'));
+    assert.equal(events.length, 1);
+    assert.match(events[0], /this run will not be resumable/);
+    assert.equal(j.info().judge_cache_write_failures, 3);
   });
 });
 
