@@ -1,7 +1,7 @@
 // A browser VS Code for trying the extension (`npm start`) and for the end-to-end tests:
 // packages the extension, installs it into code-server (from .e2e/code-server, see setup.mjs)
 // and runs code-server on 127.0.0.1. Types: codeServer.d.mts.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -38,54 +38,66 @@ function newestMtime(paths) {
   return t;
 }
 
-/** What the fallback packaging leaves out (used until the project has its own .vscodeignore). */
-const FALLBACK_IGNORE = ['**', '!package.json', '!dist/**', '!media/**', '!README.md', '!LICENSE*', '!CHANGELOG.md'];
+/** True when `file` ends with a zip end-of-central-directory record (a whole .vsix, not a torn one). */
+function isWholeZip(file) {
+  if (!existsSync(file)) return false;
+  const buf = readFileSync(file);
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) if (buf.readUInt32LE(i) === 0x06054b50) return true;
+  return false;
+}
+
+/** Runs `fn` holding .e2e/vsix.lock, so two test processes never package at the same time. */
+function withLock(fn) {
+  const lock = join(root, '.e2e/vsix.lock');
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      // A lock left by a killed process goes stale after two minutes.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${lock} held for too long`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
 
 /**
- * Packages the built extension into a .vsix and returns its path. Uses `npm run package` when the
- * project has it, else `vsce package --no-dependencies` into .e2e/. Reuses the last package when
- * nothing in dist/, media/ or package.json is newer. Run `npm run build` first.
+ * Packages the extension with `npm run package` (a production build and a per-platform .vsix) and
+ * returns a copy of the .vsix in .e2e/. Reuses that copy while none of the package's inputs changed.
  */
 export function packageVsix({ log = () => {} } = {}) {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  const sources = newestMtime(['dist', 'media', 'package.json', '.vscodeignore'].map((p) => join(root, p)));
-  const stampFile = join(root, '.e2e/vsix.json');
-  if (existsSync(stampFile)) {
-    const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
-    if (stamp.sources === sources && existsSync(stamp.vsix)) return stamp.vsix;
-  }
   mkdirSync(join(root, '.e2e'), { recursive: true });
-  const before = Date.now();
-  let vsix;
-  const opts = { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } };
-  if (pkg.scripts?.package) {
+  return withLock(() => {
+    const inputs = ['src', 'webview', 'media', 'package.json', '.vscodeignore', 'scripts/build.mjs', 'scripts/package.mjs', 'node_modules/.package-lock.json'];
+    const sources = newestMtime(inputs.map((p) => join(root, p)));
+    const vsix = join(root, '.e2e/rarft-workbench.vsix');
+    const stampFile = join(root, '.e2e/vsix.json');
+    if (existsSync(stampFile) && JSON.parse(readFileSync(stampFile, 'utf8')).sources === sources && isWholeZip(vsix)) return vsix;
     log('packaging the extension (npm run package)');
-    const r = spawnSync('npm', ['run', 'package', '--silent'], opts);
+    const before = Date.now();
+    const r = spawnSync('npm', ['run', 'package', '--silent'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
     if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
-    // The newest .vsix it wrote, wherever the script puts it (the root or dist/).
-    const found = ['.', 'dist', '.e2e']
+    // The newest .vsix it wrote (dist/ or the root), this platform's when there are several.
+    const found = ['.', 'dist']
       .map((d) => join(root, d))
-      .filter(existsSync)
       .flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.vsix')).map((n) => join(d, n)))
-      .filter((p) => statSync(p).mtimeMs >= before - 1000)
+      .filter((f) => statSync(f).mtimeMs >= before - 1000)
       .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-    const linux = found.find((p) => p.includes('linux-x64'));
-    vsix = linux ?? found[0];
-    if (!vsix) throw new Error(`npm run package wrote no .vsix:\n${r.stdout}`);
-  } else {
-    log('packaging the extension (vsce package --no-dependencies)');
-    vsix = join(root, '.e2e', `${pkg.name}-${pkg.version}.vsix`);
-    const ignore = join(root, '.e2e/vscodeignore');
-    writeFileSync(ignore, FALLBACK_IGNORE.join('\n') + '\n');
-    const r = spawnSync(
-      join(root, 'node_modules/.bin/vsce'),
-      ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--ignoreFile', ignore, '-o', vsix],
-      opts,
-    );
-    if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);
-  }
-  writeFileSync(stampFile, JSON.stringify({ sources, vsix }) + '\n');
-  return vsix;
+    const made = found.find((f) => f.includes(`${process.platform}-${process.arch}`)) ?? found[0];
+    if (!made) throw new Error(`npm run package wrote no .vsix:\n${r.stdout}`);
+    copyFileSync(made, vsix);
+    if (!isWholeZip(vsix)) throw new Error(`${made} is not a whole zip file`);
+    writeFileSync(stampFile, JSON.stringify({ sources, from: made }) + '\n');
+    return vsix;
+  });
 }
 
 /** User settings that keep a fresh profile quiet: no welcome page, tips, trust prompt or update checks. */

@@ -35,6 +35,29 @@ export class Workbench {
     return view.locator('.monaco-list-row').filter({ has: this.page.locator('.monaco-icon-label .label-name', { hasText: label }) });
   }
 
+  /**
+   * Expands a path of tree rows by their labels and clicks the last one, e.g.
+   * ["data/hi_vtg_charades.json", "E6DLK.mp4", "person runs to the window to look out."].
+   */
+  async clickTreePath(view: Locator, labels: string[]): Promise<void> {
+    for (const [i, label] of labels.entries()) {
+      const row = view.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+      await row.waitFor({ timeout: 30_000 });
+      if (i === labels.length - 1) {
+        await row.click();
+      } else if ((await row.getAttribute('aria-expanded')) !== 'true') {
+        await row.click();
+        await view.locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor({ timeout: 10_000 });
+      }
+    }
+  }
+
+  /** Collapses an expanded tree row (so rows below it come into view). */
+  async collapseTreeRow(view: Locator, label: string): Promise<void> {
+    const row = view.locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+    if (await row.count()) await row.click();
+  }
+
   /** Runs a command by its palette title (e.g. "RA-RFT: Show Index Summary"). */
   async runCommand(title: string): Promise<void> {
     await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => {});
@@ -66,4 +89,8 @@ export class Workbench {
   editorTab(title: string): Locator {
     return this.page.locator('.tabs-container .tab', { hasText: title }).first();
   }
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,0 +1,211 @@
+/**
+ * End to end, part 2: the sample inspector in code-server + Debian Chromium. Click a query in the
+ * Datasets tree; the inspector shows it, its video (H.264 plays; HEVC is transcoded first),
+ * seeking to the GT start moves the playhead, both spans are drawn where they belong, switching
+ * samples repaints quickly, and dataset text with markup shows as text.
+ * Prints activation and repaint figures beside their targets (not timed assertions).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { answerText, firstTimestamp, type Span } from '../../src/core/text';
+import { temporalIou } from '../../src/core/eval/measures';
+import { DATA_VIDEO_ROOT, MARKUP_QUERY, RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
+import { missingPrerequisite, startSession, waitFor, type Session } from './support/session';
+import { notYet } from './support/features';
+import { Inspector } from './pages/inspector';
+
+const skip = missingPrerequisite();
+/** The first test opens the inspector through the tree; the next ones look at what it shows. */
+const INSPECT = ['activityBar', 'datasetsView', 'inspector'] as const;
+
+interface Annotation {
+  video: string;
+  duration: number | null;
+  GRPO: { q: string; a: string; r: boolean }[];
+  timestamp: number[];
+}
+interface RunItem {
+  video: string;
+  query: string;
+  model_output: string;
+  gt_timestamp: Span | null;
+}
+
+/** What the data says about one (video, query): the facts the inspector must show. */
+function expectedSample(ws: string, file: string, videoName: string, query: string) {
+  const video = `${DATA_VIDEO_ROOT}/${videoName}`;
+  const entries = (JSON.parse(readFileSync(join(ws, 'data', file), 'utf8')) as Annotation[]).filter((e) => e.video === video);
+  const entry = entries.find((e) => e.GRPO.some((g) => g.q === query));
+  assert.ok(entry, `${query} is in ${file}`);
+  const gtAnswer = entry.GRPO.find((g) => g.q === query)!.a;
+  const gt = firstTimestamp(answerText(gtAnswer));
+  const run = JSON.parse(readFileSync(join(ws, 'runs', RUN_NAME, 'inference_results_merged.json'), 'utf8')) as RunItem[];
+  const item = run.find((i) => i.video === video && i.query === query);
+  const pred = item ? firstTimestamp(answerText(item.model_output)) : null;
+  const durations = entries.map((e) => e.duration).filter((d): d is number => typeof d === 'number');
+  return { gtAnswer, gt, item, pred, duration: Math.max(...durations), queries: entries.flatMap((e) => e.GRPO.map((g) => g.q)) };
+}
+
+const near = (actual: number, expected: number, tol: number, what: string) =>
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} is not within ${tol} of ${expected}`);
+
+describe('sample inspector', { skip }, () => {
+  let s: Session;
+  let inspector: Inspector;
+  const figures: string[] = [];
+  const dialogs: string[] = [];
+
+  before(async () => {
+    s = await startSession('inspector');
+    inspector = new Inspector(s.page);
+    s.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  });
+  after(async () => {
+    for (const f of figures) console.log(`# ${f}`);
+    await s?.close();
+  });
+
+  const openDatasets = async () => {
+    await s.workbench.openActivity('RA-RFT');
+    const view = s.workbench.view('Datasets');
+    await view.waitFor({ timeout: 30_000 });
+    return view;
+  };
+
+  const E6DLK_QUERY = 'person runs to the window to look out.';
+
+  test('clicking a query in the Datasets tree opens the inspector on that query', { skip: notYet(...INSPECT) }, async () => {
+    const view = await openDatasets();
+    await s.workbench.clickTreePath(view, ['data/hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY]);
+    await inspector.tab().waitFor({ timeout: 30_000 });
+    await inspector.waitReady();
+    await inspector.waitForQuery(E6DLK_QUERY);
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
+    const snap = await inspector.snapshot();
+    assert.equal(snap.query, E6DLK_QUERY);
+    assert.ok(snap.gtAnswer.includes(answerText(want.gtAnswer)), `GT answer "${snap.gtAnswer}" shows "${answerText(want.gtAnswer)}"`);
+    assert.ok(want.item, 'the run has this query');
+    assert.ok(snap.modelOutput.includes(answerText(want.item.model_output)), `model output "${snap.modelOutput.slice(0, 200)}" shows its answer`);
+    // Every query of the video is listed.
+    for (const q of want.queries) assert.ok(snap.queryItems.some((t) => t.includes(q)), `query list has "${q}"`);
+    // IoU as core computes it, to two decimals.
+    const iou = temporalIou(want.pred!, want.gt!);
+    assert.ok(snap.iou.includes(iou.toFixed(2)), `IoU "${snap.iou}" shows ${iou.toFixed(2)}`);
+    assert.notEqual(snap.rewards.trim(), '', 'the reward breakdown is shown');
+    await s.screenshot('inspector-e6dlk');
+  });
+
+  test('the H.264 video plays, and jumping to the GT start moves the playhead there', { skip: notYet(...INSPECT, 'videoRoots') }, async () => {
+    await inspector.waitForQuery(E6DLK_QUERY);
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
+    const seen = await inspector.waitPlayable(60_000);
+    let snap = await inspector.snapshot();
+    assert.ok(snap.readyState >= 3, `readyState ${snap.readyState} (states: ${seen.join(' → ')})`);
+    // The fixture's length is the annotation's duration: the right file was loaded.
+    near(snap.duration, want.duration, 0.2, 'video duration');
+    assert.ok(decodeURIComponent(snap.videoSrc).includes(join(s.workspace, 'videos', 'E6DLK.mp4')), `plays the mapped file, src ${snap.videoSrc}`);
+
+    await inspector.click('jump-gt-start');
+    snap = await waitFor(
+      'the playhead at the GT start',
+      async () => {
+        const x = await inspector.snapshot();
+        return x.playheadTime !== null && Math.abs(x.playheadTime - want.gt![0]) <= 0.3 ? x : undefined;
+      },
+      10_000,
+    );
+    near(snap.currentTime, want.gt![0], 0.3, 'video currentTime after the jump');
+    await s.screenshot('inspector-gt-start');
+  });
+
+  test('both spans are drawn on the timeline where their times fall', { skip: notYet(...INSPECT) }, async () => {
+    await inspector.waitForQuery(E6DLK_QUERY);
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
+    const snap = await inspector.snapshot();
+    assert.ok(snap.timeline && snap.timeline.width > 50, 'the timeline has a width');
+    for (const [name, box, span] of [
+      ['GT', snap.gtSpan, want.gt],
+      ['predicted', snap.predSpan, want.pred],
+    ] as const) {
+      assert.ok(box && box.width > 0, `${name} span drawn`);
+      assert.ok(span);
+      // Position along the timeline, against the video's own duration (or the annotation's).
+      const d = Number.isFinite(snap.duration) && snap.duration > 0 ? snap.duration : want.duration;
+      const tol = snap.timeline!.width * 0.03 + 2;
+      near(box.left - snap.timeline!.left, (span[0] / d) * snap.timeline!.width, tol, `${name} span start (px)`);
+      near(box.width, ((span[1] - span[0]) / d) * snap.timeline!.width, tol, `${name} span width (px)`);
+    }
+  });
+
+  test('switching samples from the query list repaints (figure printed)', { skip: notYet(...INSPECT) }, async () => {
+    await inspector.waitForQuery(E6DLK_QUERY);
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
+    const other = want.queries.find((q) => q !== E6DLK_QUERY)!;
+    const times: number[] = [];
+    for (let i = 0; i < 6; i++) times.push(await inspector.switchTo(i % 2 === 0 ? other : E6DLK_QUERY));
+    await inspector.waitForQuery(E6DLK_QUERY);
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    figures.push(`sample-switch repaint ms: median ${median.toFixed(0)}, max ${times[times.length - 1].toFixed(0)} (target < 150; 2 shared cores, noisy)`);
+    // Generous bound only: catches a hang, not a slowdown.
+    assert.ok(median < 3000, `median switch ${median} ms`);
+  });
+
+  test('activation time (figure printed, from Developer: Show Running Extensions)', { skip: notYet('activityBar') }, async () => {
+    await s.workbench.runCommand('Developer: Show Running Extensions');
+    const row = s.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'RA-RFT' }).first();
+    await row.waitFor({ timeout: 20_000 });
+    const text = await waitFor('an activation time', async () => {
+      const t = await row.locator('.activation-time').innerText();
+      return /\d/.test(t) ? t : undefined;
+    });
+    const ms = Number(/([\d.]+)\s*ms/.exec(text)?.[1]);
+    await s.screenshot('running-extensions');
+    figures.push(`activation ms: ${Number.isFinite(ms) ? ms : text} (target < 50; VS Code's own measure of activate(); 2 shared cores, noisy)`);
+    assert.ok(Number.isFinite(ms), `activation time read from "${text}"`);
+    // Close the editor so later tests see the inspector.
+    await s.page.keyboard.press('Control+W');
+  });
+
+  test('the HEVC video is transcoded and becomes playable', { skip: notYet(...INSPECT, 'videoRoots') }, async () => {
+    const query = 'person puts the glass on the table.';
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'IV1S7.mp4', query);
+    const view = await openDatasets();
+    await s.workbench.clickTreePath(view, ['data/hi_vtg_charades.json', 'IV1S7.mp4', query]);
+    await inspector.waitForQuery(query);
+    const seen = await inspector.waitPlayable(120_000);
+    const snap = await inspector.snapshot();
+    await s.screenshot('inspector-hevc');
+    assert.ok(snap.readyState >= 3, `readyState ${snap.readyState}`);
+    near(snap.duration, want.duration, 0.3, 'transcoded video duration');
+    // What plays is not the HEVC file in the workspace but a transcoded copy.
+    const src = decodeURIComponent(snap.videoSrc);
+    assert.ok(seen.includes('transcoding') || !src.includes(s.workspace), `transcoded (states: ${seen.join(' → ')}; src ${src})`);
+    assert.ok(!src.includes(join(s.workspace, 'videos', 'IV1S7.mp4')), `does not play the HEVC original (${src})`);
+  });
+
+  test('dataset text with markup shows as text, never as HTML', { skip: notYet(...INSPECT) }, async () => {
+    const view = await openDatasets();
+    await s.workbench.collapseTreeRow(view, 'data/hi_vtg_charades.json');
+    await s.workbench.clickTreePath(view, ['data/hi_vtg_markup.json', 'VXZBA.mp4', MARKUP_QUERY]);
+    await inspector.waitForQuery(MARKUP_QUERY);
+    const snap = await inspector.snapshot();
+    assert.equal(snap.query, MARKUP_QUERY);
+    assert.ok(snap.queryItems.some((t) => t.includes('a person closes the <b>window</b> & leaves.')), `query list shows markup as text: ${snap.queryItems.join(' | ')}`);
+    assert.ok(snap.modelOutput.includes('<door>'), 'model output keeps its angle brackets');
+    assert.equal(await inspector.count('img'), 0, 'no img element in the inspector');
+    // <b>window</b> from the data would make an element whose whole text is "window".
+    const frame = await inspector.frame();
+    const made = await frame.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.textContent === 'window').length);
+    assert.equal(made, 0, 'no element made from the data\'s <b> markup');
+    // The tree shows it as text too, and nothing ran.
+    assert.equal(await s.page.locator('.monaco-list-row img[src="x"]').count(), 0);
+    assert.deepEqual(dialogs, []);
+    await s.screenshot('inspector-markup');
+  });
+});

@@ -1,0 +1,190 @@
+/**
+ * Page object for the "RA-RFT Inspector" webview. Its document lives in nested iframes (the
+ * webview host frame, then the content frame); we find the frame whose document is the
+ * inspector's and talk to it by the data-testid hooks in test/e2e/CONTRACT.md.
+ */
+import type { Frame, Page } from 'playwright-core';
+import { waitFor } from '../support/session';
+
+export interface TimelineBox {
+  left: number;
+  width: number;
+}
+
+export interface InspectorSnapshot {
+  ready: boolean;
+  query: string;
+  gtAnswer: string;
+  modelOutput: string;
+  videoState: string | null;
+  readyState: number;
+  currentTime: number;
+  duration: number;
+  videoSrc: string;
+  playheadTime: number | null;
+  timeline: TimelineBox | null;
+  gtSpan: TimelineBox | null;
+  predSpan: TimelineBox | null;
+  iou: string;
+  rewards: string;
+  queryItems: string[];
+}
+
+export const TITLE = 'RA-RFT Inspector';
+
+export class Inspector {
+  private cached: Frame | undefined;
+
+  constructor(readonly page: Page) {}
+
+  /** The inspector's editor tab. */
+  tab() {
+    return this.page.locator('.tabs-container .tab', { hasText: TITLE }).first();
+  }
+
+  private static async isInspector(frame: Frame): Promise<boolean> {
+    if (frame.isDetached()) return false;
+    try {
+      return await frame.evaluate(() => document.title === 'RA-RFT Inspector' && document.body?.dataset.ready !== undefined);
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The inspector document's frame, once the panel has loaded it. Functions passed to evaluate()
+   * are compiled by tsx (esbuild keepNames), which wraps named inner functions in `__name(...)`:
+   * define it in the frame, as a string so it is not compiled itself.
+   */
+  async frame(timeoutMs = 30_000): Promise<Frame> {
+    const frame = await this.findFrame(timeoutMs);
+    await frame.evaluate('globalThis.__name ??= (f) => f');
+    return frame;
+  }
+
+  private async findFrame(timeoutMs: number): Promise<Frame> {
+    if (this.cached && (await Inspector.isInspector(this.cached))) return this.cached;
+    this.cached = await waitFor(
+      'the RA-RFT Inspector webview frame',
+      async () => {
+        for (const f of this.page.frames()) if (await Inspector.isInspector(f)) return f;
+        return undefined;
+      },
+      timeoutMs,
+      250,
+    );
+    return this.cached;
+  }
+
+  /** Waits until the first sample is rendered (body[data-ready=1]). */
+  async waitReady(timeoutMs = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    const frame = await this.frame(timeoutMs);
+    await frame.waitForFunction(() => document.body.dataset.ready === '1', undefined, { timeout: Math.max(1000, deadline - Date.now()) });
+    return frame;
+  }
+
+  /** Waits until the inspector shows `query` and returns the frame. */
+  async waitForQuery(query: string, timeoutMs = 20_000): Promise<Frame> {
+    await waitFor(`the inspector to show "${query}"`, async () => (await this.snapshot()).query === query, timeoutMs, 100);
+    return this.frame();
+  }
+
+  /** Everything the tests look at, read in one round trip. */
+  async snapshot(): Promise<InspectorSnapshot> {
+    const frame = await this.frame();
+    return frame.evaluate(() => {
+      const q = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+      const text = (id: string) => q(id)?.textContent ?? '';
+      const box = (el: Element | null) => {
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        return { left: r.left, width: r.width };
+      };
+      const video = document.querySelector<HTMLVideoElement>('video[data-testid="video"]');
+      const playhead = q('playhead');
+      const t = playhead?.dataset.time;
+      return {
+        ready: document.body.dataset.ready === '1',
+        query: text('query-text'),
+        gtAnswer: text('gt-answer'),
+        modelOutput: text('model-output'),
+        videoState: q('video-state')?.dataset.state ?? null,
+        readyState: video?.readyState ?? -1,
+        currentTime: video?.currentTime ?? NaN,
+        duration: video?.duration ?? NaN,
+        videoSrc: video?.currentSrc || video?.getAttribute('src') || '',
+        playheadTime: t === undefined ? null : Number(t),
+        timeline: box(q('timeline')),
+        gtSpan: box(document.querySelector('[data-testid="timeline"] [data-testid="gt-span"]')),
+        predSpan: box(document.querySelector('[data-testid="timeline"] [data-testid="pred-span"]')),
+        iou: text('iou'),
+        rewards: text('rewards'),
+        queryItems: [...document.querySelectorAll('[data-testid="query-list"] [data-testid="query-item"]')].map((e) => e.textContent ?? ''),
+      };
+    });
+  }
+
+  /** Waits until the video can play: data-state=playable or readyState ≥ 3. Returns the states seen on the way. */
+  async waitPlayable(timeoutMs = 60_000): Promise<string[]> {
+    const seen: string[] = [];
+    await waitFor(
+      'the video to become playable',
+      async () => {
+        const s = await this.snapshot();
+        if (s.videoState && seen[seen.length - 1] !== s.videoState) seen.push(s.videoState);
+        if (s.videoState === 'error' || s.videoState === 'missing' || s.videoState === 'no-ffmpeg') throw new Error(`video state ${s.videoState}`);
+        return s.videoState === 'playable' && s.readyState >= 3 ? s : s.readyState >= 3 && s.videoState !== 'transcoding' ? s : undefined;
+      },
+      timeoutMs,
+      50,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message} (states seen: ${seen.join(' → ') || 'none'})`);
+    });
+    return seen;
+  }
+
+  /** Clicks a control inside the webview by its data-testid. */
+  async click(testId: string): Promise<void> {
+    const frame = await this.frame();
+    await frame.locator(`[data-testid="${testId}"]`).first().click();
+  }
+
+  /**
+   * Clicks the query-list entry whose text holds `query` and measures, inside the webview, the time
+   * from the click to the first animation frame after the query text shows it (the repaint).
+   */
+  async switchTo(query: string, timeoutMs = 10_000): Promise<number> {
+    const frame = await this.frame();
+    return frame.evaluate(
+      ({ query, timeoutMs }) =>
+        new Promise<number>((resolve, reject) => {
+          const items = [...document.querySelectorAll<HTMLElement>('[data-testid="query-list"] [data-testid="query-item"]')];
+          const item = items.find((e) => (e.textContent ?? '').includes(query));
+          if (!item) return reject(new Error(`no query-item holds "${query}"; items: ${items.map((e) => e.textContent).join(' | ')}`));
+          const shows = () => document.querySelector('[data-testid="query-text"]')?.textContent === query;
+          const t0 = performance.now();
+          const timer = setTimeout(() => {
+            obs.disconnect();
+            reject(new Error(`the inspector did not switch to "${query}" within ${timeoutMs} ms`));
+          }, timeoutMs);
+          const done = () => {
+            obs.disconnect();
+            clearTimeout(timer);
+            requestAnimationFrame(() => resolve(performance.now() - t0));
+          };
+          const obs = new MutationObserver(() => shows() && done());
+          obs.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+          item.click();
+          if (shows()) done();
+        }),
+      { query, timeoutMs },
+    );
+  }
+
+  /** Elements matching a selector in the inspector document (light DOM). */
+  async count(selector: string): Promise<number> {
+    const frame = await this.frame();
+    return frame.evaluate((sel) => document.querySelectorAll(sel).length, selector);
+  }
+}
