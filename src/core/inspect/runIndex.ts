@@ -53,22 +53,33 @@ export function buildBrowseIndex(files: IndexedFile[]): BrowseIndex {
 /** Judges one run file's items (cached judgments reused) and buckets them. */
 export async function judgeRun(file: IndexedFile, joins: Map<string, QueryRef[]>, signal?: AbortSignal): Promise<RunJudgments> {
   const items = file.items ?? [];
-  const judgments = await judgeItems(
-    items.map((it) => it.raw),
+  const judgments: ItemJudgment[] = [];
+  // Chunks with a turn of the event loop between them keep a 20,000-item run from holding the host.
+  for (let from = 0; from < items.length; from += CHUNK) {
+    if (from) await new Promise<void>((r) => setImmediate(r));
+    judgments.push(...(await judgeChunk(items, from, Math.min(items.length, from + CHUNK), joins, signal)));
+  }
+  const buckets = judgments.map((j, i) => bucketOf(items[i].modelOutput, j));
+  const cached = items.length > 0 && items.every((it) => typeof it.raw.classification_correct === 'boolean');
+  return { judgments, buckets, cached };
+}
+
+const CHUNK = 2000;
+
+function judgeChunk(items: RunItem[], from: number, to: number, joins: Map<string, QueryRef[]>, signal?: AbortSignal): Promise<ItemJudgment[]> {
+  return judgeItems(
+    items.slice(from, to).map((it) => it.raw),
     {
       judge: offlineJudge,
       signal,
       concurrency: 256,
       levelOf: (_raw, i) => {
-        const it = items[i];
+        const it = items[from + i];
         const ref = joins.get(joinKey(it.video, it.query))?.[0];
         return ref?.entry.queries[ref.queryIndex]?.level;
       },
     },
   );
-  const buckets = judgments.map((j, i) => bucketOf(items[i].modelOutput, j));
-  const cached = items.length > 0 && items.every((it) => typeof it.raw.classification_correct === 'boolean');
-  return { judgments, buckets, cached };
 }
 
 /** Judges every run file of the index that is not judged yet. */

@@ -13,7 +13,8 @@ import { refId } from '../views/nodes';
 import type { FeatureDeps } from '../deps';
 import type { WorkspaceIndex } from '../workspaceIndex';
 import { inspectorHtml } from './html';
-import { mapVideoRoot, videoFolders, VideoService, type Resolved } from './videoService';
+import { findVideo, recordedFolder } from '../../core/video/roots';
+import { mapVideoRoot, videoFolders, videoRootsConfig, VideoService, type Resolved } from './videoService';
 
 export const INSPECTOR_VIEW_TYPE = 'rarft.inspector';
 export const INSPECTOR_TITLE = 'RA-RFT Inspector';
@@ -229,6 +230,21 @@ export async function revealSample(index: WorkspaceIndex, ref: SampleRef): Promi
   await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, end), preview: true, viewColumn: vscode.ViewColumn.One });
 }
 
+/** Recorded video folders of the index whose first video is not found locally (most videos first). */
+function unmappedFolders(index: WorkspaceIndex): string[] {
+  const count = new Map<string, { n: number; video: string }>();
+  for (const f of index.browse.files)
+    for (const e of f.entries ?? []) {
+      if (!e.video) continue;
+      const k = recordedFolder(e.video);
+      const c = count.get(k);
+      if (c) c.n++;
+      else count.set(k, { n: 1, video: e.video });
+    }
+  const { roots, base } = videoRootsConfig();
+  return [...count.entries()].filter(([, c]) => !findVideo(c.video, roots, base)).sort((a, b) => b[1].n - a[1].n).map(([k]) => k);
+}
+
 /** Registers the inspector, its commands and its serializer. */
 export function registerInspector(context: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
   const inspector = new Inspector(context, deps.index, deps.log);
@@ -246,8 +262,8 @@ export function registerInspector(context: vscode.ExtensionContext, deps: Featur
     }),
     vscode.commands.registerCommand('rarft.seekGtStart', () => inspector.seekGtStart()),
     vscode.commands.registerCommand('rarft.mapVideoRoot', (prefix?: unknown, recorded?: unknown) => {
-      const p = typeof prefix === 'string' ? prefix : typeof recorded === 'string' && recorded ? dirname(recorded.replace(/\\/g, '/')) : undefined;
-      return mapVideoRoot(p);
+      const p = typeof prefix === 'string' ? prefix : typeof recorded === 'string' && recorded ? recordedFolder(recorded) : undefined;
+      return mapVideoRoot(p, p ? [] : unmappedFolders(deps.index));
     }),
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state) {

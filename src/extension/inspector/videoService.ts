@@ -132,10 +132,15 @@ export class VideoService {
 }
 
 /** Asks for a local folder and records `prefix → folder` in `rarft.videoRoots`. */
-export async function mapVideoRoot(prefix?: string): Promise<boolean> {
-  const from =
-    prefix ??
-    (await vscode.window.showInputBox({ title: 'RA-RFT: Map Video Folder', prompt: 'Folder prefix as recorded in the data (e.g. /data/sungjoon/Charades_v1)', validateInput: (v) => (v.trim() ? null : 'Enter a path prefix') }));
+export async function mapVideoRoot(prefix?: string, recordedFolders: string[] = []): Promise<boolean> {
+  let from = prefix;
+  if (!from && recordedFolders.length) {
+    const other = '$(edit) Another prefix…';
+    const pick = await vscode.window.showQuickPick([...recordedFolders, other], { title: 'RA-RFT: Map Video Folder', placeHolder: 'Video folder as recorded in the data' });
+    if (!pick) return false;
+    if (pick !== other) from = pick;
+  }
+  from ??= await vscode.window.showInputBox({ title: 'RA-RFT: Map Video Folder', prompt: 'Folder prefix as recorded in the data (e.g. /data/sungjoon/Charades_v1)', validateInput: (v) => (v.trim() ? null : 'Enter a path prefix') });
   if (!from) return false;
   const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use This Folder', title: `Local folder for ${from}` });
   if (!picked?.[0]) return false;
