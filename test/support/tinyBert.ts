@@ -143,9 +143,8 @@ const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 /** A BERT-style WordPiece tokenizer.json (lower-casing, punctuation split, [CLS] … [SEP]). */
 export function wordPieceTokenizerJson(vocab: readonly string[], opts: { truncation?: number } = {}): Record<string, unknown> {
   const ids: Record<string, number> = {};
-  [...SPECIALS, ...vocab].forEach((t, i) => {
-    if (!(t in ids)) ids[t] = Object.keys(ids).length;
-  });
+  let next = 0;
+  for (const t of [...SPECIALS, ...vocab]) if (!Object.hasOwn(ids, t)) ids[t] = next++;
   const special = (t: string) => ({ id: ids[t], content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
   return {
     version: '1.0',

@@ -224,8 +224,9 @@ export function meanPoolNormalize(data: Float32Array, r: number, S: number, H: n
 /** Loads a model folder into an `OnnxEmbedder` (CPU execution provider). */
 export async function loadOnnxEmbedder(dir: string, options: OnnxEmbedderOptions = {}): Promise<OnnxEmbedder> {
   const folder = await readModelFolder(dir);
-  const ort = await import('onnxruntime-node');
-  const { Tokenizer } = await import('@huggingface/tokenizers');
+  // Loaded on first use (not at CLI start-up): the native runtime takes a while to load.
+  const ort = require('onnxruntime-node') as typeof Ort;
+  const { Tokenizer } = require('@huggingface/tokenizers') as typeof import('@huggingface/tokenizers');
   const tokenizer = new Tokenizer(folder.tokenizerJson, folder.tokenizerConfig);
   const session = await ort.InferenceSession.create(folder.modelBytes, {
     executionProviders: ['cpu'],
