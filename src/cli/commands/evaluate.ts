@@ -2,7 +2,7 @@
 import { writeFileAtomic } from '../../core/fsAtomic';
 import { itemWithJudgment, judgeItems } from '../../core/eval/evaluate';
 import { computeMetrics, type Metrics } from '../../core/eval/metrics';
-import { CliError, fmt, parse, progressReporter, readJsonFile, table, type Command } from '../io';
+import { CliError, fmt, mark, parse, progressReporter, readJsonFile, table, type Command } from '../io';
 import { createJudge, disagreementLines, disagreementList, judgeOptionSpec, judgeUsage } from '../judgeOptions';
 import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
 
@@ -57,7 +57,9 @@ export async function runEvaluate(input: string, out: string, itemsOut: string |
       progress.end();
       process.off('SIGINT', onSigint);
     }
+    mark('judge');
     const metrics = computeMetrics(judgments, { judge: setup.judge.name });
+    mark('aggregate');
     Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
     const disagreements = setup.disagreements ? disagreementList(items, judgments) : undefined;
     if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
@@ -66,6 +68,7 @@ export async function runEvaluate(input: string, out: string, itemsOut: string |
       const rows = items.map((it, i) => itemWithJudgment(it, judgments[i]));
       await writeFileAtomic(itemsOut, JSON.stringify(rows, null, 2) + '\n');
     }
+    mark('write');
     process.stdout.write(summary(metrics) + '\n');
     const report = setup.report?.();
     if (report) process.stdout.write(report + '\n');
