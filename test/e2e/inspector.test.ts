@@ -13,12 +13,9 @@ import { answerText, firstTimestamp, type Span } from '../../src/core/text';
 import { temporalIou } from '../../src/core/eval/measures';
 import { DATA_VIDEO_ROOT, MARKUP_QUERY, RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
 import { missingPrerequisite, startSession, waitFor, type Session } from './support/session';
-import { notYet } from './support/features';
 import { Inspector } from './pages/inspector';
 
 const skip = missingPrerequisite();
-/** The first test opens the inspector through the tree; the next ones look at what it shows. */
-const INSPECT = ['activityBar', 'datasetsView', 'inspector'] as const;
 
 interface Annotation {
   video: string;
@@ -79,7 +76,7 @@ describe('sample inspector', { skip }, () => {
 
   const E6DLK_QUERY = 'person runs to the window to look out.';
 
-  test('clicking a query in the Datasets tree opens the inspector on that query', { skip: notYet(...INSPECT) }, async () => {
+  test('clicking a query in the Datasets tree opens the inspector on that query', async () => {
     const view = await openDatasets();
     await s.workbench.clickTreePath(view, ['data/hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY]);
     await inspector.tab().waitFor({ timeout: 30_000 });
@@ -100,7 +97,7 @@ describe('sample inspector', { skip }, () => {
     await s.screenshot('inspector-e6dlk');
   });
 
-  test('the H.264 video plays, and jumping to the GT start moves the playhead there', { skip: notYet(...INSPECT, 'videoRoots') }, async () => {
+  test('the H.264 video plays, and jumping to the GT start moves the playhead there', async () => {
     await inspector.waitForQuery(E6DLK_QUERY);
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
     const seen = await inspector.waitPlayable(60_000);
@@ -123,7 +120,7 @@ describe('sample inspector', { skip }, () => {
     await s.screenshot('inspector-gt-start');
   });
 
-  test('both spans are drawn on the timeline where their times fall', { skip: notYet(...INSPECT) }, async () => {
+  test('both spans are drawn on the timeline where their times fall', async () => {
     await inspector.waitForQuery(E6DLK_QUERY);
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
     const snap = await inspector.snapshot();
@@ -142,7 +139,7 @@ describe('sample inspector', { skip }, () => {
     }
   });
 
-  test('switching samples from the query list repaints (figure printed)', { skip: notYet(...INSPECT) }, async () => {
+  test('switching samples from the query list repaints (figure printed)', async () => {
     await inspector.waitForQuery(E6DLK_QUERY);
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
     const other = want.queries.find((q) => q !== E6DLK_QUERY)!;
@@ -156,7 +153,7 @@ describe('sample inspector', { skip }, () => {
     assert.ok(median < 3000, `median switch ${median} ms`);
   });
 
-  test('activation time (figure printed, from Developer: Show Running Extensions)', { skip: notYet('activityBar') }, async () => {
+  test('activation time (figure printed, from Developer: Show Running Extensions)', async () => {
     await s.workbench.runCommand('Developer: Show Running Extensions');
     const row = s.page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'RA-RFT' }).first();
     await row.waitFor({ timeout: 20_000 });
@@ -172,7 +169,7 @@ describe('sample inspector', { skip }, () => {
     await s.page.keyboard.press('Control+W');
   });
 
-  test('the HEVC video is transcoded and becomes playable', { skip: notYet(...INSPECT, 'videoRoots') }, async () => {
+  test('the HEVC video is transcoded and becomes playable', async () => {
     const query = 'person puts the glass on the table.';
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'IV1S7.mp4', query);
     const view = await openDatasets();
@@ -189,7 +186,7 @@ describe('sample inspector', { skip }, () => {
     assert.ok(!src.includes(join(s.workspace, 'videos', 'IV1S7.mp4')), `does not play the HEVC original (${src})`);
   });
 
-  test('dataset text with markup shows as text, never as HTML', { skip: notYet(...INSPECT) }, async () => {
+  test('dataset text with markup shows as text, never as HTML', async () => {
     const view = await openDatasets();
     await s.workbench.collapseTreeRow(view, 'data/hi_vtg_charades.json');
     await s.workbench.clickTreePath(view, ['data/hi_vtg_markup.json', 'VXZBA.mp4', MARKUP_QUERY]);

@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from '../../scripts/codeServer.mjs';
 import { missingPrerequisite, startSession, waitFor, type Session } from './support/session';
-import { notYet } from './support/features';
 import { ProblemsPanel } from './pages/problems';
 
 const skip = missingPrerequisite();
@@ -34,7 +33,7 @@ describe('workbench', { skip }, () => {
     await s?.close();
   });
 
-  test('the workbench opens the sample workspace with the RA-RFT activity-bar item', { skip: notYet('activityBar') }, async () => {
+  test('the workbench opens the sample workspace with the RA-RFT activity-bar item', async () => {
     await s.workbench.activityItem('RA-RFT').waitFor({ timeout: 30_000 });
     const label = await s.workbench.activityItem('RA-RFT').getAttribute('aria-label');
     assert.match(label ?? '', /^RA-RFT/);
@@ -57,7 +56,7 @@ describe('workbench', { skip }, () => {
     assert.match(message, new RegExp(`${expected.answerable} answerable, ${expected.refusable} refusable`));
   });
 
-  test('the Problems panel lists the files\' real problems at their lines', { skip: notYet('diagnostics') }, async () => {
+  test('the Problems panel lists the files\' real problems at their lines', async () => {
     const found = indexWorkspace(s.workspace).problems;
     const human = found.filter((p) => p.file.endsWith('human_anno.json'));
     const empty = human.filter((p) => p.code === 'empty-answer');
@@ -112,7 +111,7 @@ describe('workbench', { skip }, () => {
     await problems.filter('');
   });
 
-  test('the status-bar item shows the problem counts', { skip: notYet('statusBar') }, async () => {
+  test('the status-bar item shows the problem counts', async () => {
     const found = indexWorkspace(s.workspace).problems;
     const errors = found.filter((p) => p.severity === 'error').length;
     const warnings = found.filter((p) => p.severity === 'warning').length;

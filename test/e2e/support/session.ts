@@ -3,7 +3,7 @@
  * code-server profile, code-server on a free 127.0.0.1 port, and Debian Chromium driven by
  * playwright-core. Screenshots and code-server's output go to test-results/e2e/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,25 +54,37 @@ export interface Session {
 /** Starts everything; `name` labels the artifacts. */
 export async function startSession(name: string): Promise<Session> {
   mkdirSync(RESULTS, { recursive: true });
+  const phases: string[] = [];
+  let mark = Date.now();
+  const phase = (what: string) => {
+    phases.push(`${what} ${Date.now() - mark} ms`);
+    mark = Date.now();
+  };
   const tmp = mkdtempSync(join(tmpdir(), `rarft-e2e-${name}-`));
   const workspace = makeSampleWorkspace(join(tmp, 'sample-workspace'), { force: true, log: () => {} });
+  phase('sample workspace');
   const vsix = packageVsix();
+  phase('package');
   const userDataDir = join(tmp, 'user-data');
   const extensionsDir = join(tmp, 'extensions');
   installExtension({ vsix, userDataDir, extensionsDir });
+  phase('install');
 
   const logFile = join(RESULTS, `${name}-code-server.log`);
   let output = '';
   const t0 = Date.now();
   const codeServer = await startCodeServer({ folder: workspace, userDataDir, extensionsDir, onOutput: (s) => (output += s) });
+  phase('code-server up');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   const consoleLines: string[] = [];
   page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
   page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+  phase('chromium');
   const workbench = new Workbench(page);
   await workbench.open(codeServer.folderUrl);
+  phase('workbench');
   const startupMs = Date.now() - t0;
 
   const screenshot = async (label: string) => {
@@ -81,13 +93,17 @@ export async function startSession(name: string): Promise<Session> {
     return file;
   };
   const close = async () => {
+    mark = Date.now();
     await screenshot('final');
     writeFileSync(join(RESULTS, `${name}-browser-console.log`), consoleLines.join('\n') + '\n');
     await browser.close().catch(() => {});
     await codeServer.stop();
     writeFileSync(logFile, output);
-    // The extension's own log, kept for debugging failures.
+    // VS Code's logs (the extension host's and the extension's own output channel) for debugging.
+    cpSync(join(userDataDir, 'logs'), join(RESULTS, `${name}-logs`), { recursive: true, force: true });
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    phase('close');
+    console.log(`# ${name} session: ${phases.join(', ')}`);
   };
   return { name, workspace, codeServer, browser, page, workbench, startupMs, screenshot, close };
 }
