@@ -4,7 +4,7 @@
  *   GET /{owner}/{name}/resolve/{revision}/{path}                file bytes (LFS files redirect
  *                                                                to /cdn/{sha256}, as the hub does)
  * Range requests give 206. Faults for tests: drop the connection part-way through a file (once),
- * serve corrupted bytes for a file, or ignore Range.
+ * stall part-way through a file, answer 503 a few times, serve corrupted bytes for a file, or ignore Range.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +16,10 @@ export interface HubFaults {
   dropAfter?: Record<string, number>;
   /** Paths whose served bytes differ from the listed hash (one byte flipped). */
   corrupt?: string[];
+  /** path → byte count: the response sends this many bytes, then stalls until the client goes away. */
+  stallAfter?: Record<string, number>;
+  /** path → count: the first requests for that file get 503 with `Retry-After: 0`. */
+  failFirst?: Record<string, number>;
   /** Answer 200 with the whole file even when a Range is asked for. */
   ignoreRange?: boolean;
 }
@@ -61,7 +65,14 @@ export async function startHubServer(repos: Record<string, Record<string, Uint8A
     return out;
   };
 
+  const failures = new Map<string, number>();
   const sendFile = (req: IncomingMessage, res: ServerResponse, repo: string, path: string) => {
+    const failed = failures.get(path) ?? 0;
+    if (failed < (faults.failFirst?.[path] ?? 0)) {
+      failures.set(path, failed + 1);
+      res.writeHead(503, { 'retry-after': '0' }).end('busy');
+      return;
+    }
     let data = repos[repo][path];
     if (faults.corrupt?.includes(path)) {
       data = Uint8Array.from(data);
@@ -78,6 +89,11 @@ export async function startHubServer(repos: Record<string, Record<string, Uint8A
       res.writeHead(206, { 'content-length': data.length - start, 'content-range': `bytes ${start}-${data.length - 1}/${data.length}`, 'accept-ranges': 'bytes' });
     } else res.writeHead(200, { 'content-length': data.length, 'accept-ranges': 'bytes' });
     const body = data.subarray(start);
+    const stall = faults.stallAfter?.[path];
+    if (stall !== undefined && stall < body.length) {
+      res.write(body.subarray(0, stall));
+      return;
+    }
     const cut = faults.dropAfter?.[path];
     if (cut !== undefined && !dropped.has(path) && cut < body.length) {
       dropped.add(path);

@@ -8,6 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { mkdir, open, rename, rm, stat, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { retryAfterMs, withRetries } from '../judge/retry';
 
 /** Files a sentence-transformers ONNX export needs. */
 export const REQUIRED_FILES = ['onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json', 'config.json'] as const;
@@ -43,8 +44,10 @@ export interface DownloadOptions {
   revision?: string;
   signal?: AbortSignal;
   onProgress?: (p: DownloadProgress) => void;
-  /** Attempts per file when a connection drops (default 4). */
+  /** Attempts per file when a connection drops or the server fails (default 4). */
   attempts?: number;
+  /** First backoff wait between attempts, doubled each time (default 300 ms). */
+  retryDelayMs?: number;
 }
 
 /** What was downloaded. */
@@ -57,10 +60,12 @@ export interface DownloadResult {
 /** A download failure with a message for the user. */
 export class DownloadError extends Error {
   override name = 'DownloadError';
-  /** True when trying again may help (a dropped connection, a 5xx). */
+  /** True when trying again may help (a dropped connection, a 5xx, a 429). */
   constructor(
     message: string,
     readonly retry = false,
+    /** The wait the server asked for (Retry-After), if any. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -165,25 +170,24 @@ async function downloadFile(url: string, dest: string, entry: TreeEntry, opts: D
   const part = `${dest}.part`;
   await mkdir(dirname(dest), { recursive: true });
   const attempts = Math.max(1, opts.attempts ?? 4);
-  let lastError: unknown = null;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    opts.signal?.throwIfAborted();
-    let have = (await fileSize(part)) ?? 0;
-    if (have > size) {
-      await rm(part, { force: true });
-      have = 0;
-    }
-    try {
-      if (have < size) await fetchInto(url, part, have, size, opts.signal, progress);
-      lastError = null;
-      break;
-    } catch (e) {
-      if ((e as Error)?.name === 'AbortError' || opts.signal?.aborted) throw e;
-      if (e instanceof DownloadError && !e.retry) throw e;
-      lastError = e;
-    }
+  try {
+    await withRetries(
+      async () => {
+        let have = (await fileSize(part)) ?? 0;
+        if (have > size) {
+          await rm(part, { force: true });
+          have = 0;
+        }
+        if (have < size) await fetchInto(url, part, have, size, opts.signal, progress);
+      },
+      (e) => (e instanceof DownloadError && e.retry ? { retry: true, reason: e.message, delayMs: e.retryAfterMs } : { retry: false }),
+      { maxRetries: attempts - 1, baseDelayMs: opts.retryDelayMs ?? 300, maxDelayMs: 30_000 },
+      opts.signal,
+    );
+  } catch (e) {
+    if (e instanceof DownloadError && e.retry) throw new DownloadError(`${entry.path}: download failed after ${attempts} attempts: ${e.message}`);
+    throw e;
   }
-  if (lastError) throw new DownloadError(`${entry.path}: download failed after ${attempts} attempts: ${(lastError as Error).message}`);
   const got = (await fileSize(part)) ?? 0;
   if (got !== size) {
     await rm(part, { force: true });
@@ -214,7 +218,7 @@ async function fetchInto(url: string, part: string, from: number, size: number, 
   if (res.status === 416 && from === size) return;
   if (res.status !== 200 && res.status !== 206) {
     await res.body?.cancel();
-    throw new DownloadError(`${url}: HTTP ${res.status}`, res.status >= 500 || res.status === 429);
+    throw new DownloadError(`${url}: HTTP ${res.status}`, res.status >= 500 || res.status === 429, retryAfterMs(res.headers));
   }
   const append = res.status === 206 && from > 0;
   const fh = await open(part, append ? 'a' : 'w');

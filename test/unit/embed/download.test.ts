@@ -113,17 +113,39 @@ test('a corrupted file fails the hash check with a clear error and is not kept',
 });
 
 test('cancelling keeps the partial file for a later resume', async () => {
-  const hub = await startHubServer({ [REPO]: files });
+  const stalled = await startHubServer({ [REPO]: files }, { stallAfter: { 'onnx/model.onnx': 9000 } });
   try {
     const c = new AbortController();
     await assert.rejects(
-      downloadModel({ name: REPO, to: dest('e'), baseUrl: hub.baseUrl, signal: c.signal, onProgress: (p) => p.file === 'onnx/model.onnx' && p.fileBytes > 0 && c.abort() }),
+      downloadModel({ name: REPO, to: dest('e'), baseUrl: stalled.baseUrl, signal: c.signal, onProgress: (p) => p.file === 'onnx/model.onnx' && p.fileBytes >= 9000 && c.abort() }),
       { name: 'AbortError' },
     );
-    assert.ok(!existsSync(join(dest('e'), 'onnx/model.onnx')));
+  } finally {
+    await stalled.close();
+  }
+  assert.ok(!existsSync(join(dest('e'), 'onnx/model.onnx')));
+  assert.equal((await readFile(join(dest('e'), 'onnx/model.onnx.part'))).length, 9000);
+  const hub = await startHubServer({ [REPO]: files });
+  try {
     const r = await downloadModel({ name: REPO, to: dest('e'), baseUrl: hub.baseUrl });
-    assert.ok(r.files.length === 6);
+    assert.equal(r.files.length, 6);
+    assert.ok(hub.requests.some((q) => q.range === 'bytes=9000-'));
     assert.ok(Buffer.from(files['onnx/model.onnx']).equals(await readFile(join(dest('e'), 'onnx/model.onnx'))));
+  } finally {
+    await hub.close();
+  }
+});
+
+test('server errors are retried (Retry-After honoured), then reported with the attempt count', async () => {
+  const hub = await startHubServer({ [REPO]: files }, { failFirst: { 'tokenizer.json': 2, 'config.json': 10 } });
+  try {
+    const t0 = Date.now();
+    await assert.rejects(downloadModel({ name: REPO, to: dest('g'), baseUrl: hub.baseUrl, attempts: 3, retryDelayMs: 5000 }), /^DownloadError: config\.json: download failed after 3 attempts: .*HTTP 503/);
+    // Retry-After: 0 replaced the 5 s backoff.
+    assert.ok(Date.now() - t0 < 4000);
+    assert.ok(Buffer.from(files['tokenizer.json']).equals(await readFile(join(dest('g'), 'tokenizer.json'))));
+    assert.equal(hub.requests.filter((q) => q.url.endsWith('/tokenizer.json')).length, 3);
+    assert.equal(hub.requests.filter((q) => q.url.endsWith('/config.json')).length, 3);
   } finally {
     await hub.close();
   }
