@@ -4,8 +4,9 @@
  * message from the webview with `parseViewMessage` before acting on it.
  */
 import type { SampleRef, SampleView } from '../core/inspect/sampleTypes';
+import type { Rewards } from '../core/rewards/rewards';
 
-export type { SampleRef, SampleView };
+export type { Rewards, SampleRef, SampleView };
 
 /** States of the video element, as the e2e tests read them from `data-state`. */
 export const VIDEO_STATES = ['loading', 'playable', 'transcoding', 'missing', 'error', 'no-ffmpeg'] as const;
@@ -48,6 +49,14 @@ export interface TimelineSeekMessage {
   type: 'timeline/seek';
   time: number;
 }
+/** Rewards recomputed with the configured sentence model (explain, correction), for the shown sample. */
+export interface SampleRewardsMessage {
+  type: 'sample/rewards';
+  ref: SampleRef;
+  rewards: Rewards;
+  /** The sentence model used (its folder name). */
+  model: string;
+}
 /** Answer to a request from the webview. */
 export interface ReplyMessage {
   type: 'reply';
@@ -56,7 +65,7 @@ export interface ReplyMessage {
   error?: string;
 }
 
-export type HostMessage = SampleShowMessage | SampleEmptyMessage | VideoStatusMessage | TimelineSeekMessage | ReplyMessage;
+export type HostMessage = SampleShowMessage | SampleEmptyMessage | VideoStatusMessage | TimelineSeekMessage | SampleRewardsMessage | ReplyMessage;
 
 // ---- webview → host
 

@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { HostMessage, InspectorUiState, SampleRef, SampleView, VideoStatus, ViewMessage } from '../../src/protocol/messages';
-import { renderSample } from './render';
+import { renderSample, rewardsBody } from './render';
 import { fill, h } from './dom';
 import { Player } from './player';
 
@@ -72,6 +72,11 @@ function handle(msg: HostMessage): void {
     case 'video/status':
       if (msg.video === shownVideo) player.setStatus(msg.status);
       return;
+    case 'sample/rewards': {
+      const box = details.querySelector('[data-testid=rewards]');
+      if (box && ui.ref && JSON.stringify(ui.ref) === JSON.stringify(msg.ref)) fill(box, ...rewardsBody(msg.rewards, msg.model));
+      return;
+    }
     case 'timeline/seek':
       player.seekFromHost(msg.time);
       return;

@@ -1,5 +1,5 @@
 /** Renders the text side of a sample: query, GT and output side by side, scores, rewards, sibling queries. */
-import type { SampleRef, SampleView } from '../../src/protocol/messages';
+import type { Rewards, SampleRef, SampleView } from '../../src/protocol/messages';
 import { BUCKET_LABELS } from '../../src/core/buckets';
 import { h, num, secs } from './dom';
 import { highlighted } from './highlight';
@@ -86,22 +86,12 @@ export function renderSample(s: SampleView, actions: { select: (ref: SampleRef) 
   const iou = h('div', { class: 'iou', 'data-testid': 'iou' }, `IoU ${num(j?.iou ?? null)}`);
   const notes = j?.notes.length ? h('ul', { class: 'notes' }, ...j.notes.map((n) => h('li', {}, n))) : null;
 
-  const r = s.rewards;
-  const rewards = h('table', { class: 'rewards' });
-  if (r) {
-    const needs = (key: string) => r.notes.find((n) => n.startsWith(`${key}:`));
-    rewards.append(row('format', num(r.format)));
-    rewards.append(row('refuse_iou', num(r.refuse_iou), needs('refuse_iou')));
-    rewards.append(row('explain', num(r.explain), r.explain === null ? (needs('explain')?.includes('sentence model') ? 'needs a sentence model' : needs('explain')) : undefined));
-    rewards.append(row('correction', num(r.correction), r.correction === null ? (needs('correction')?.includes('sentence model') ? 'needs a sentence model' : needs('correction')) : undefined));
-    rewards.append(row('total', num(r.total), r.total === null ? 'incomplete' : undefined));
-  }
   frag.append(
     h(
       'div',
       { class: 'score-row' },
       h('section', { class: 'judge' }, h('h3', {}, 'Judgment'), iou, scores, notes),
-      h('section', { 'data-testid': 'rewards', class: 'reward-box' }, h('h3', {}, 'Rewards'), r ? rewards : h('p', { class: 'muted' }, 'No model output: no rewards.')),
+      h('section', { 'data-testid': 'rewards', class: 'reward-box' }, ...rewardsBody(s.rewards)),
     ),
   );
 
@@ -127,4 +117,21 @@ export function renderSample(s: SampleView, actions: { select: (ref: SampleRef) 
   }
   frag.append(h('section', { class: 'siblings' }, h('h3', {}, `Queries of this video (${s.queries.length})`), list));
   return frag;
+}
+
+/** The reward table ("needs a sentence model" where one is required and missing). */
+export function rewardsBody(r: Rewards | null, model?: string): (Node | string)[] {
+  if (!r) return [h('h3', {}, 'Rewards'), h('p', { class: 'muted' }, 'No model output: no rewards.')];
+  const needs = (key: string) => r.notes.find((n) => n.startsWith(`${key}:`));
+  const why = (key: string) => {
+    const n = needs(key);
+    return n?.includes('sentence model') ? 'needs a sentence model' : n;
+  };
+  const table = h('table', { class: 'rewards' });
+  table.append(row('format', num(r.format)));
+  table.append(row('refuse_iou', num(r.refuse_iou), needs('refuse_iou')));
+  table.append(row('explain', num(r.explain), r.explain === null ? why('explain') : undefined));
+  table.append(row('correction', num(r.correction), r.correction === null ? why('correction') : undefined));
+  table.append(row('total', num(r.total), r.total === null ? 'incomplete' : undefined));
+  return [h('h3', {}, 'Rewards'), table, model ? h('p', { class: 'source' }, `sentence model: ${model}`) : ''];
 }

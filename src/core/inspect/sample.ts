@@ -6,7 +6,7 @@ import type { IndexedFile } from '../dataset/indexer';
 import { joinKey, type QueryRecord, type VideoEntry } from '../dataset/model';
 import type { ItemJudgment } from '../eval/evaluate';
 import { ruleRelevance } from '../eval/judge';
-import { scoreCompletion, type Rewards } from '../rewards/rewards';
+import { scoreCompletion, type RewardInput, type Rewards } from '../rewards/rewards';
 import { answerText, firstTimestamp, parseOutput, type Span } from '../text';
 import type { BrowseIndex, ItemRef } from './runIndex';
 import type { JudgmentView, QueryListItem, SampleRef, SampleView } from './sampleTypes';
@@ -83,21 +83,40 @@ function judgmentView(j: ItemJudgment, ref: ItemRef): JudgmentView {
 }
 
 function rewardsOf(completion: string, answerable: boolean | null, gtSpan: Span | null, entry: VideoEntry | null, q: QueryRecord | null, gtAnswer: string): Rewards {
+  // No embedder here: explain/correction that need one come back null with the "needs a sentence model" note.
+  return scoreCompletion(rewardInputOf(completion, answerable, gtSpan, entry, q, gtAnswer), null);
+}
+
+function rewardInputOf(completion: string, answerable: boolean | null, gtSpan: Span | null, entry: VideoEntry | null, q: QueryRecord | null, gtAnswer: string): RewardInput {
   const contrast = entry?.queries.find((o) => o !== q && o.r === !answerable && o.a);
-  const answerableQuery = entry?.queries.find((o) => o.r === true)?.q ?? null;
-  // No embedder here: explain/correction of refusable outputs come back null with the "needs a sentence model" note.
-  return scoreCompletion(
-    {
-      completion,
-      taskType: answerable ? 'answerable' : 'refusable',
-      solution: gtSpan,
-      duration: entry?.duration ?? null,
-      gtAnswer,
-      contrastAnswer: contrast?.a ?? null,
-      answerableQuery,
-    },
-    null,
-  );
+  return {
+    completion,
+    taskType: answerable ? 'answerable' : 'refusable',
+    solution: gtSpan,
+    duration: entry?.duration ?? null,
+    gtAnswer,
+    contrastAnswer: contrast?.a ?? null,
+    answerableQuery: entry?.queries.find((o) => o.r === true)?.q ?? null,
+  };
+}
+
+/** The rewards engine's input for a sample's shown output (for scoring with a sentence model); null without an output. */
+export function sampleRewardInput(index: BrowseIndex, ref: SampleRef): RewardInput | null {
+  const view = buildSampleView(index, ref);
+  if (!view?.output) return null;
+  const file = fileByPath(index, ref.file);
+  let entry: VideoEntry | null = null;
+  let q: QueryRecord | null = null;
+  if (ref.kind === 'query') {
+    entry = file?.entries?.[ref.entry] ?? null;
+    q = entry?.queries[ref.query] ?? null;
+  } else {
+    const item = file?.items?.[ref.item];
+    const join = item ? index.joins.get(joinKey(item.video, item.query))?.[0] : undefined;
+    entry = join?.entry ?? null;
+    q = join ? join.entry.queries[join.queryIndex] : null;
+  }
+  return rewardInputOf(view.output.text, view.answerable, view.gtSpan, entry, q, view.gtAnswer);
 }
 
 const MAX_SIBLINGS = 200;

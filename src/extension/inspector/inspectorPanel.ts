@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { dirname, sep } from 'node:path';
 import { keyOf, locatePaths } from '../../core/json/positions';
-import { buildSampleView } from '../../core/inspect/sample';
+import { buildSampleView, sampleRewardInput } from '../../core/inspect/sample';
 import type { SampleRef } from '../../core/inspect/sampleTypes';
 import { assertNever, parseSampleRef, parseViewMessage, type HostMessage, type VideoStatus, type ViewMessage } from '../../protocol/messages';
 import { DisposableBase } from '../disposable';
@@ -13,6 +13,7 @@ import { refId } from '../views/nodes';
 import type { FeatureDeps } from '../deps';
 import type { WorkspaceIndex } from '../workspaceIndex';
 import { inspectorHtml } from './html';
+import { RewardScorer } from './rewardScorer';
 import { findVideo, recordedFolder } from '../../core/video/roots';
 import { mapVideoRoot, videoFolders, videoRootsConfig, VideoService, type Resolved } from './videoService';
 
@@ -30,11 +31,13 @@ export class Inspector extends DisposableBase {
   private readonly resolved = new Map<string, Resolved>();
   private readonly resolving = new Map<string, Promise<Resolved>>();
   private readonly video: VideoService;
+  private readonly scorer: RewardScorer;
   private showSeq = 0;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly index: WorkspaceIndex, private readonly log: vscode.LogOutputChannel) {
     super();
     this.video = new VideoService(vscode.Uri.joinPath(context.globalStorageUri, 'video').fsPath, log);
+    this.scorer = this.own(new RewardScorer(vscode.Uri.joinPath(context.globalStorageUri, 'embeddings').fsPath));
     this.own(index.onDidChange(() => this.current && void this.sendSample(this.current)));
     this.own(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -178,7 +181,20 @@ export class Inspector extends DisposableBase {
     const known = this.resolved.get(view.video);
     this.post({ type: 'sample/show', sample: view, video: known ? this.withSrc(known) : { state: 'loading', message: 'Looking for the video…' } });
     if (!known) void this.resolveVideo(view.video);
+    if (view.rewards?.notes.some((n) => n.includes('sentence model')) && RewardScorer.configured()) void this.scoreRewards(ref, seq);
     return true;
+  }
+
+  /** Recomputes the rewards with the sentence model and sends them if the sample is still shown. */
+  private async scoreRewards(ref: SampleRef, seq: number): Promise<void> {
+    const input = sampleRewardInput(this.index.browse, ref);
+    if (!input) return;
+    try {
+      const scored = await this.scorer.score(input);
+      if (scored && seq === this.showSeq) this.post({ type: 'sample/rewards', ref, ...scored });
+    } catch (e) {
+      this.log.warn(`inspector: rewards with the sentence model failed: ${(e as Error).message}`);
+    }
   }
 
   private withSrc(r: Resolved): VideoStatus {

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { indexText } from '../../../src/core/dataset/indexer';
 import { temporalIou } from '../../../src/core/eval/measures';
 import { buildBrowseIndex, judgeRuns } from '../../../src/core/inspect/runIndex';
-import { buildSampleView } from '../../../src/core/inspect/sample';
+import { buildSampleView, sampleRewardInput } from '../../../src/core/inspect/sample';
+import { TableEmbedder } from '../../../src/core/embed/embedder';
+import { computeRewards, textsToEmbed } from '../../../src/core/rewards/rewards';
 
 const ANNO = 'samples/data/hi_vtg_charades.json';
 
@@ -108,4 +110,24 @@ test('20,000 queries: index, judge and show a sample quickly', async () => {
   // Generous bounds (shared CI cores): the point is "no freeze", not a benchmark.
   assert.ok(t1 - t0 < 10000, `index + judge took ${t1 - t0} ms`);
   assert.ok(t2 - t1 < 200, `one sample view took ${t2 - t1} ms`);
+});
+
+test('with a sentence model the inspector\'s reward input gives explain and correction numbers', async () => {
+  const { run, index, items } = await setup();
+  const pos = items.findIndex((it) => it.gt_relevant === false && (it.model_output as string).includes('does not match'));
+  const input = sampleRewardInput(index, { kind: 'item', file: run.path, item: pos })!;
+  assert.equal(input.taskType, 'refusable');
+  assert.ok(input.contrastAnswer && input.answerableQuery, 'contrast answer and answerable query come from the joined entry');
+  const texts = textsToEmbed(input);
+  assert.ok(texts.length >= 4);
+  // A deterministic table embedder: each text gets its own 3-d vector.
+  const table: Record<string, number[]> = {};
+  texts.forEach((t, i) => (table[t] = [1, (i % 3) - 1, i / 10]));
+  const [r] = await computeRewards([input], new TableEmbedder(table));
+  assert.notEqual(r.explain, null);
+  assert.notEqual(r.correction, null);
+  assert.ok(r.correction! >= 0 && r.correction! <= 1);
+  const noModel = buildSampleView(index, { kind: 'item', file: run.path, item: pos })!.rewards!;
+  assert.equal(noModel.correction, null);
+  assert.equal(r.refuse_iou, noModel.refuse_iou);
 });
