@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
 /** Bump when the workspace's content changes, so old ones are rebuilt. */
-const LAYOUT_VERSION = 3;
+const LAYOUT_VERSION = 4;
 export const RUN_NAME = 'qwen2.5-vl-7b-rarft';
 /** The prefix of video paths in hi_vtg_charades.json, mapped to <ws>/videos. */
 export const DATA_VIDEO_ROOT = '/data/sungjoon/Charades_v1';
@@ -28,7 +28,7 @@ export const FIXTURE_VIDEOS = {
   'E6DLK.mp4': 'h264',
   'IV1S7.mp4': 'hevc',
   'VXZBA.mp4': 'h264',
-  'AHBE8.mp4': 'h264',
+  'AHBE8.mp4': 'hevc',
 };
 /** A query with markup in it: the inspector and the tree must show these characters as text. */
 export const MARKUP_QUERY = 'a person opens the <img src=x onerror=alert(1)> door.';

@@ -7,10 +7,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerText, firstTimestamp, type Span } from '../../src/core/text';
 import { temporalIou } from '../../src/core/eval/measures';
+import { judgeItems } from '../../src/core/eval/evaluate';
+import { offlineJudge } from '../../src/core/eval/judge';
+import { BUCKET_LABELS, bucketOf } from '../../src/core/buckets';
 import { DATA_VIDEO_ROOT, MARKUP_QUERY, RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
 import { missingPrerequisite, startSession, waitFor, type Session } from './support/session';
 import { Inspector } from './pages/inspector';
@@ -123,6 +126,10 @@ describe('sample inspector', { skip }, () => {
   test('both spans are drawn on the timeline where their times fall', async () => {
     await inspector.waitForQuery(E6DLK_QUERY);
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
+    // The spans carry their times (seconds) as the data gives them…
+    assert.deepEqual(await inspector.spanTimes('gt-span'), want.gt);
+    assert.deepEqual(await inspector.spanTimes('pred-span'), want.pred);
+    // …and are drawn where those times fall.
     const snap = await inspector.snapshot();
     assert.ok(snap.timeline && snap.timeline.width > 50, 'the timeline has a width');
     for (const [name, box, span] of [
@@ -144,11 +151,19 @@ describe('sample inspector', { skip }, () => {
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
     const other = want.queries.find((q) => q !== E6DLK_QUERY)!;
     const times: number[] = [];
-    for (let i = 0; i < 6; i++) times.push(await inspector.switchTo(i % 2 === 0 ? other : E6DLK_QUERY));
+    const renders: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { ms, renderMs } = await inspector.switchTo(i % 2 === 0 ? other : E6DLK_QUERY);
+      times.push(ms);
+      if (Number.isFinite(renderMs)) renders.push(renderMs);
+    }
     await inspector.waitForQuery(E6DLK_QUERY);
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)];
-    figures.push(`sample-switch repaint ms: median ${median.toFixed(0)}, max ${times[times.length - 1].toFixed(0)} (target < 150; 2 shared cores, noisy)`);
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    const median = sorted(times)[Math.floor(times.length / 2)];
+    figures.push(
+      `sample-switch click-to-repaint ms (query list → host → webview, next frame): median ${median.toFixed(0)}, max ${Math.max(...times).toFixed(0)} (target < 150; 2 shared cores, noisy)`,
+    );
+    if (renders.length) figures.push(`sample-switch render ms (webview's own data-render-ms): median ${sorted(renders)[Math.floor(renders.length / 2)].toFixed(1)} (target < 150)`);
     // Generous bound only: catches a hang, not a slowdown.
     assert.ok(median < 3000, `median switch ${median} ms`);
   });
@@ -204,5 +219,67 @@ describe('sample inspector', { skip }, () => {
     assert.equal(await s.page.locator('.monaco-list-row img[src="x"]').count(), 0);
     assert.deepEqual(dialogs, []);
     await s.screenshot('inspector-markup');
+  });
+
+  test('a query in the Runs view opens in the inspector, in the bucket core puts it in', async () => {
+    const run = JSON.parse(readFileSync(join(s.workspace, 'runs', RUN_NAME, 'inference_results_merged.json'), 'utf8')) as RunItem[];
+    const judged = await judgeItems(run as unknown as Record<string, unknown>[], { judge: offlineJudge });
+    const pos = run.findIndex((it, i) => bucketOf(it.model_output, judged[i]) === 'false-refusal' && run.filter((x) => x.query === it.query).length === 1);
+    assert.ok(pos >= 0, 'the simulated run has a false refusal');
+    const item = run[pos];
+    await s.workbench.openActivity('RA-RFT');
+    const view = s.workbench.view('Runs');
+    await view.waitFor({ timeout: 30_000 });
+    await s.workbench.clickTreePath(view, [`runs/${RUN_NAME}/inference_results_merged.json`, BUCKET_LABELS['false-refusal'], item.query]);
+    await inspector.waitForQuery(item.query);
+    const snap = await inspector.snapshot();
+    assert.ok(snap.modelOutput.includes(answerText(item.model_output).slice(0, 40)), 'shows this item\'s model output');
+    assert.equal(await inspector.currentItemStatus(), 'false-refusal');
+    // A refusal has no predicted span: no pred-span, and the IoU core gives it; the GT span is still drawn.
+    assert.equal(await inspector.spanTimes('pred-span'), null);
+    const iou = judged[pos].iou;
+    assert.ok(snap.iou.includes(iou === null ? '–' : iou.toFixed(2)), `IoU "${snap.iou}" shows core's ${iou}`);
+    assert.deepEqual(await inspector.spanTimes('gt-span'), item.gt_timestamp);
+    await s.screenshot('inspector-runs-false-refusal');
+  });
+
+  test('a video that is not on disk is said to be missing, and the rest of the inspector works', async () => {
+    const query = 'a person sits on the bathroom floor.';
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', '4VX01.mp4', query);
+    const view = await openDatasets();
+    await s.workbench.collapseTreeRow(view, 'data/hi_vtg_markup.json');
+    await s.workbench.clickTreePath(view, ['data/hi_vtg_charades.json', '4VX01.mp4', query]);
+    await inspector.waitForQuery(query);
+    await inspector.waitForVideoState('missing', 30_000);
+    assert.equal(await inspector.count('[data-testid="map-root"]'), 1, 'offers to map a video root');
+    assert.deepEqual(await inspector.spanTimes('gt-span'), want.gt);
+    assert.deepEqual(await inspector.spanTimes('pred-span'), want.pred);
+    const snap = await inspector.snapshot();
+    assert.ok(snap.gtAnswer.includes(answerText(want.gtAnswer)));
+    await s.screenshot('inspector-missing-video');
+  });
+
+  test('without ffmpeg an HEVC video says so, and the rest of the inspector works', async () => {
+    // CONTRACT.md: an ffmpeg/ffprobe path that does not exist simulates a machine without them.
+    const settingsFile = join(s.workspace, '.vscode/settings.json');
+    const original = readFileSync(settingsFile, 'utf8');
+    const settings = { ...JSON.parse(original), 'rarft.video.ffmpegPath': '/nonexistent/ffmpeg', 'rarft.video.ffprobePath': '/nonexistent/ffprobe' };
+    writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+    try {
+      await new Promise((ok) => setTimeout(ok, 1500)); // the settings file watcher
+      const query = 'a person opens a box.';
+      const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'AHBE8.mp4', query);
+      const view = await openDatasets();
+      await s.workbench.clickTreePath(view, ['data/hi_vtg_charades.json', 'AHBE8.mp4', query]);
+      await inspector.waitForQuery(query);
+      await inspector.waitForVideoState('no-ffmpeg', 60_000);
+      assert.deepEqual(await inspector.spanTimes('gt-span'), want.gt);
+      const snap = await inspector.snapshot();
+      assert.ok(snap.gtAnswer.includes(answerText(want.gtAnswer)));
+      assert.ok(snap.queryItems.length >= 2, 'the query list is there');
+      await s.screenshot('inspector-no-ffmpeg');
+    } finally {
+      writeFileSync(settingsFile, original);
+    }
   });
 });

@@ -144,6 +144,24 @@ export class Inspector {
     return seen;
   }
 
+  /** Waits until [data-testid=video-state] has data-state `state`; returns the states seen. */
+  async waitForVideoState(state: string, timeoutMs = 60_000): Promise<string[]> {
+    const seen: string[] = [];
+    await waitFor(
+      `video state "${state}"`,
+      async () => {
+        const s = (await this.snapshot()).videoState;
+        if (s && seen[seen.length - 1] !== s) seen.push(s);
+        return s === state;
+      },
+      timeoutMs,
+      100,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message} (states seen: ${seen.join(' → ') || 'none'})`);
+    });
+    return seen;
+  }
+
   /** Clicks a control inside the webview by its data-testid. */
   async click(testId: string): Promise<void> {
     const frame = await this.frame();
@@ -154,9 +172,9 @@ export class Inspector {
    * Clicks the query-list entry whose text holds `query` and measures, inside the webview, the time
    * from the click to the first animation frame after the query text shows it (the repaint).
    */
-  async switchTo(query: string, timeoutMs = 10_000): Promise<number> {
+  async switchTo(query: string, timeoutMs = 10_000): Promise<{ ms: number; renderMs: number }> {
     const frame = await this.frame();
-    return frame.evaluate(
+    const ms = await frame.evaluate(
       ({ query, timeoutMs }) =>
         new Promise<number>((resolve, reject) => {
           const items = [...document.querySelectorAll<HTMLElement>('[data-testid="query-list"] [data-testid="query-item"]')];
@@ -180,6 +198,24 @@ export class Inspector {
         }),
       { query, timeoutMs },
     );
+    // The webview's own measure of its last repaint (CONTRACT.md: body[data-render-ms]).
+    const renderMs = Number(await frame.evaluate(() => document.body.dataset.renderMs));
+    return { ms, renderMs };
+  }
+
+  /** A span's data-start/data-end in seconds (null when the span is not drawn). */
+  async spanTimes(testId: 'gt-span' | 'pred-span'): Promise<[number, number] | null> {
+    const frame = await this.frame();
+    return frame.evaluate((id) => {
+      const el = document.querySelector<HTMLElement>(`[data-testid="timeline"] [data-testid="${id}"]`);
+      return el ? [Number(el.dataset.start), Number(el.dataset.end)] : null;
+    }, testId);
+  }
+
+  /** data-status of the query-list entry marked current. */
+  async currentItemStatus(): Promise<string | null> {
+    const frame = await this.frame();
+    return frame.evaluate(() => document.querySelector<HTMLElement>('[data-testid="query-list"] [data-testid="query-item"][aria-selected="true"]')?.dataset.status ?? null);
   }
 
   /** Elements matching a selector in the inspector document (light DOM). */
