@@ -5,7 +5,7 @@
  * entry's first answerable query; duration and GT span come from the entry.
  */
 import { buildJoinIndex, type IndexedFile } from '../dataset/indexer';
-import { joinKey } from '../dataset/model';
+import { joinKey, type VideoEntry } from '../dataset/model';
 import type { RewardInput, TaskType } from './rewards';
 
 /** One item's join result: an input to score, or why it has none. */
@@ -17,6 +17,27 @@ export interface JoinedItem {
   input: RewardInput | null;
   /** Why the item could not be joined (missing, ambiguous, unreadable). */
   notes: string[];
+}
+
+/**
+ * The reward input of a completion for query `queryIndex` of an annotation entry: the GT span and
+ * duration from the entry, the contrast answer from the entry's first query of the opposite kind,
+ * the answerable query from its first answerable query. Null when the query's kind is unknown.
+ */
+export function rewardInputFor(entry: VideoEntry, queryIndex: number, completion: string): RewardInput | null {
+  const q = entry.queries[queryIndex];
+  if (!q || q.r === null) return null;
+  const contrast = entry.queries.find((o) => o.r === !q.r);
+  const answerable = entry.queries.find((o) => o.r === true);
+  return {
+    completion,
+    taskType: q.r ? 'answerable' : 'refusable',
+    solution: q.r ? entry.timestamp : null,
+    duration: entry.duration,
+    gtAnswer: q.a || null,
+    contrastAnswer: contrast ? contrast.a || null : null,
+    answerableQuery: answerable ? answerable.q || null : null,
+  };
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -40,26 +61,11 @@ export function joinItems(items: readonly Record<string, unknown>[], annotationF
       return base;
     }
     const { entry, queryIndex } = refs[0];
-    const q = entry.queries[queryIndex];
-    if (q.r === null) {
+    const input = rewardInputFor(entry, queryIndex, completion);
+    if (!input) {
       base.notes.push(`item ${i}: the annotation query's "r" is unreadable, so its kind (answerable/refusable) is unknown`);
       return base;
     }
-    const taskType: TaskType = q.r ? 'answerable' : 'refusable';
-    const contrast = entry.queries.find((o) => o.r === !q.r);
-    const answerable = entry.queries.find((o) => o.r === true);
-    return {
-      ...base,
-      taskType,
-      input: {
-        completion,
-        taskType,
-        solution: q.r ? entry.timestamp : null,
-        duration: entry.duration,
-        gtAnswer: q.a || null,
-        contrastAnswer: contrast ? contrast.a || null : null,
-        answerableQuery: answerable ? answerable.q || null : null,
-      },
-    };
+    return { ...base, taskType: input.taskType, input };
   });
 }
