@@ -13,6 +13,7 @@ import { WorkspaceIndex } from './workspaceIndex';
 
 /** Called by VS Code when a workspace holds HI-VTG files or a command runs. */
 export function activate(context: vscode.ExtensionContext): void {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('RA-RFT', { log: true });
   const index = new WorkspaceIndex(log);
   const selection = new vscode.EventEmitter<SampleRef>();
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerJudgeKey(context, { log }));
   // Index after activation returns: activate() only wires.
   setTimeout(() => void index.ensureStarted(), 0);
+  log.info(`activate() took ${(performance.now() - started).toFixed(1)} ms`);
 }
 
 /** Nothing to release beyond the subscriptions. */
