@@ -61,6 +61,7 @@ describe('sample inspector', { skip }, () => {
     s = await startSession('inspector');
     inspector = new Inspector(s.page);
     s.page.on('dialog', (d) => {
+      if (d.type() === 'beforeunload') return void d.accept();
       dialogs.push(d.message());
       void d.dismiss();
     });
@@ -144,6 +145,28 @@ describe('sample inspector', { skip }, () => {
       near(box.left - snap.timeline!.left, (span[0] / d) * snap.timeline!.width, tol, `${name} span start (px)`);
       near(box.width, ((span[1] - span[0]) / d) * snap.timeline!.width, tol, `${name} span width (px)`);
     }
+  });
+
+  test('moving the tree selection with the keyboard makes the inspector follow it', async () => {
+    await inspector.waitForQuery(E6DLK_QUERY);
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
+    const view = s.workbench.view('Datasets');
+    // Focus the selected row, then go one row down and select it (arrows move the focus, Enter
+    // selects): the next query of E6DLK in the tree.
+    await s.workbench.clickTreePath(view, ['data/hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY]);
+    await s.page.keyboard.press('ArrowDown');
+    await s.page.keyboard.press('Enter');
+    const next = want.queries[want.queries.indexOf(E6DLK_QUERY) + 1];
+    await inspector.waitForQuery(next).catch(async (e: Error) => {
+      const rows = await view.locator('.monaco-list-row').evaluateAll((rs) =>
+        rs.map((r) => `${r.getAttribute('aria-label')} sel=${r.getAttribute('aria-selected')} focus=${r.classList.contains('focused')}`),
+      );
+      await s.screenshot('keyboard-follow-failed');
+      throw new Error(`${e.message}; active element ${await s.page.evaluate(() => document.activeElement?.className)}; rows: ${rows.slice(0, 8).join(' | ')}`);
+    });
+    await s.page.keyboard.press('ArrowUp');
+    await s.page.keyboard.press('Enter');
+    await inspector.waitForQuery(E6DLK_QUERY);
   });
 
   test('switching samples from the query list repaints (figure printed)', async () => {
@@ -281,5 +304,16 @@ describe('sample inspector', { skip }, () => {
     } finally {
       writeFileSync(settingsFile, original);
     }
+  });
+
+  test('after a reload of the window the inspector comes back on the same sample', async () => {
+    const before = (await inspector.snapshot()).query;
+    await s.workbench.runCommand('Developer: Reload Window');
+    await s.page.waitForEvent('load', { timeout: 60_000 });
+    await s.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await inspector.tab().waitFor({ timeout: 30_000 });
+    await inspector.waitReady(60_000);
+    await inspector.waitForQuery(before, 30_000);
+    await s.screenshot('inspector-after-reload');
   });
 });
