@@ -232,5 +232,6 @@ export async function loadOnnxEmbedder(dir: string, options: OnnxEmbedderOptions
     executionProviders: ['cpu'],
     ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
   });
-  return new OnnxEmbedder(folder, ort, session, tokenizer, options);
+  // The session holds its own copy of the weights: do not keep a second one alive.
+  return new OnnxEmbedder({ ...folder, modelBytes: new Uint8Array(0) }, ort, session, tokenizer, options);
 }
