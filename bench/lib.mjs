@@ -36,14 +36,4 @@ export function figure(name, value, unit, target, ok) {
   console.log(`${name}: ${value}${unit} (target ${target}) ${ok ? 'ok' : 'MISSED'}`);
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../scripts/lib/random.mjs';

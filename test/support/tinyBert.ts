@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import p from 'onnx-proto';
+import { rng } from '../../scripts/lib/random.mjs';
 
 const { onnx } = p;
 
@@ -29,17 +30,6 @@ export interface BertShape {
 /** The shape bench/embed.mjs measures: all-MiniLM-L6-v2's sizes. */
 export const MINILM_SHAPE: BertShape = { vocabSize: 30522, hidden: 384, layers: 6, heads: 12, intermediate: 1536, maxPositions: 512, seed: 7 };
 
-/** A small deterministic PRNG (mulberry32), uniform in [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Attr = { name: string } & ({ i: number } | { f: number } | { ints: number[] });
 

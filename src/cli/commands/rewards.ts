@@ -12,20 +12,11 @@ import { loadModelForCli } from '../sbertOptions';
 
 export const rewardsUsage = 'rarft rewards <items.json> --anno <annotation.json>... --out <rewards.json> [--model <dir>] [--group <G>]';
 
-/** One output row. */
-export interface RewardRow {
-  video: string;
-  query: string;
-  task_type: TaskType | null;
-  format: number;
-  refuse_iou: number | null;
-  explain: number | null;
-  correction: number | null;
-  explain_correction: number | null;
-  total: number | null;
+/** One output row: the item's keys, then its rewards (core's `Rewards`). */
+export type RewardRow = { video: string; query: string; task_type: TaskType | null } & Omit<Rewards, 'notes'> & {
   advantage?: number | null;
   notes?: string[];
-}
+};
 
 /** The `rewards` command. */
 export const rewardsCommand: Command = {

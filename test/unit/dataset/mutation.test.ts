@@ -5,19 +5,8 @@ import { indexText } from '../../../src/core/dataset/indexer';
 import { judgeItems } from '../../../src/core/eval/evaluate';
 import { offlineJudge } from '../../../src/core/eval/judge';
 import { computeMetrics } from '../../../src/core/eval/metrics';
+import { rng } from '../../../scripts/lib/random.mjs';
 import { cut, referencePath, text } from '../../support/fixtures';
-
-/** Small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.RARFT_MUTATION_SEED ?? 20261125);
 const PIECES = ['{', '}', '[', ']', ',', ':', '"', 'null', 'true', '-1', '1e999', '"GRPO"', '"r"', '<answer>', '\\', '\n', '\u0000', '\ud800', '"c": 5', '[]'];
