@@ -122,4 +122,53 @@ describe('workbench', { skip }, () => {
     const numbers = (text.match(/\d+/g) ?? []).map(Number);
     assert.ok(numbers.includes(errors) && numbers.includes(warnings), `"${text}" shows ${errors} errors and ${warnings} warnings`);
   });
+
+  test('a quick fix from the Problems panel edits the file, and undo puts it back', async () => {
+    const found = indexWorkspace(s.workspace).problems;
+    const errors = found.filter((p) => p.severity === 'error').length;
+    const warnings = found.filter((p) => p.severity === 'warning').length;
+    const unclosed = found.find((p) => p.file.endsWith('human_anno.json') && /never closed/.test(p.message));
+    assert.ok(unclosed && unclosed.severity === 'warning');
+    const statusNumbers = async () => {
+      const t = (await s.workbench.statusTexts()).find((x) => x.startsWith('RA-RFT')) ?? '';
+      return (t.match(/\d+/g) ?? []).map(Number);
+    };
+    const lineText = () =>
+      s.page.locator('.monaco-editor .view-line').evaluateAll((ls) => ls.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).find((t) => t.includes('scene order reversed')) ?? '');
+
+    const problems = new ProblemsPanel(s.page, s.workbench);
+    await problems.open();
+    await problems.filter('is never closed');
+    const row = problems.root.locator('.monaco-list-row[aria-label*="never closed"]').first();
+    await waitFor('the unclosed-tag row', async () => {
+      await problems.expandFiles();
+      return (await row.count()) > 0;
+    });
+    await row.dblclick();
+    await waitFor('the editor at the problem', async () => (await lineText()).includes('"a": "<answer>'), 20_000);
+    const before = await lineText();
+    assert.ok(!/<\/answer>/.test(before), `the answer has no closing tag yet: ${before}`);
+
+    await s.page.keyboard.press('Control+.');
+    const fix = s.page.locator('.action-widget .monaco-list-row', { hasText: '<answer>' }).first();
+    await fix.waitFor({ timeout: 15_000 });
+    await s.screenshot('quick-fix-menu');
+    assert.match((await fix.getAttribute('aria-label')) ?? '', /Close the <answer> tag/);
+    // The fix is the focused (only) entry: apply it as a keyboard user does.
+    await s.page.keyboard.press('Enter');
+    await waitFor('the closing tag in the editor', async () => /<\/answer>"/.test(await lineText()), 10_000);
+    // Re-indexed from the editor's text: one warning fewer, as the status bar counts them.
+    await waitFor(`${warnings - 1} warnings in the status bar`, async () => {
+      const n = await statusNumbers();
+      return n.includes(errors) && n.includes(warnings - 1) && !n.includes(warnings);
+    }, 30_000);
+    await s.screenshot('quick-fix-applied');
+
+    // Undo: an ordinary edit, so the text and the warning come back.
+    await s.page.locator('.monaco-editor .view-line', { hasText: 'scene order reversed' }).first().click();
+    await s.page.keyboard.press('Control+Z');
+    await waitFor('the original text back', async () => (await lineText()) === before, 10_000);
+    await waitFor(`${warnings} warnings again`, async () => (await statusNumbers()).includes(warnings), 30_000);
+    await problems.filter('');
+  });
 });
