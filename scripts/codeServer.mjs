@@ -157,6 +157,14 @@ export async function startCodeServer({ folder, port, userDataDir, extensionsDir
   child.stderr.setEncoding('utf8').on('data', onOutput);
   let exited = false;
   const exitedP = new Promise((ok) => child.once('exit', () => ok((exited = true))));
+  // Detached children outlive us unless told: end the group if this process exits first.
+  const killOnExit = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
+  };
+  process.once('exit', killOnExit);
+  exitedP.then(() => process.off('exit', killOnExit));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (exited) return;

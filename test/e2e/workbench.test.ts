@@ -23,7 +23,8 @@ function indexWorkspace(ws: string) {
   };
 }
 
-describe('workbench', { skip }, () => {
+// The timeout ends a hung run; the suite takes well under a minute here.
+describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
   let s: Session;
   before(async () => {
     s = await startSession('workbench');

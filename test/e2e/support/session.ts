@@ -75,16 +75,27 @@ export async function startSession(name: string): Promise<Session> {
   const t0 = Date.now();
   const codeServer = await startCodeServer({ folder: workspace, userDataDir, extensionsDir, onOutput: (s) => (output += s) });
   phase('code-server up');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  const page = await context.newPage();
+  let browser: Browser | undefined;
   const consoleLines: string[] = [];
-  page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
-  page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
-  phase('chromium');
-  const workbench = new Workbench(page);
-  await workbench.open(codeServer.folderUrl);
-  phase('workbench');
+  let page: Page;
+  let workbench: Workbench;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    page = await context.newPage();
+    page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+    phase('chromium');
+    workbench = new Workbench(page);
+    await workbench.open(codeServer.folderUrl);
+    phase('workbench');
+  } catch (e) {
+    // Leave nothing running: a live code-server child would keep the test process alive.
+    await browser?.close().catch(() => {});
+    await codeServer.stop();
+    writeFileSync(logFile, output);
+    throw e;
+  }
   const startupMs = Date.now() - t0;
 
   const screenshot = async (label: string) => {
@@ -96,7 +107,7 @@ export async function startSession(name: string): Promise<Session> {
     mark = Date.now();
     await screenshot('final');
     writeFileSync(join(RESULTS, `${name}-browser-console.log`), consoleLines.join('\n') + '\n');
-    await browser.close().catch(() => {});
+    await browser?.close().catch(() => {});
     await codeServer.stop();
     writeFileSync(logFile, output);
     // VS Code's logs (the extension host's and the extension's own output channel) for debugging.
@@ -105,7 +116,7 @@ export async function startSession(name: string): Promise<Session> {
     phase('close');
     console.log(`# ${name} session: ${phases.join(', ')}`);
   };
-  return { name, workspace, codeServer, browser, page, workbench, startupMs, screenshot, close };
+  return { name, workspace, codeServer, browser: browser!, page, workbench, startupMs, screenshot, close };
 }
 
 /** Polls `fn` until it returns a truthy value; throws with `what` after `timeoutMs`. */
