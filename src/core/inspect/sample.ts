@@ -6,6 +6,7 @@ import type { IndexedFile } from '../dataset/indexer';
 import { joinKey, type QueryRecord, type VideoEntry } from '../dataset/model';
 import type { ItemJudgment } from '../eval/evaluate';
 import { ruleRelevance } from '../eval/judge';
+import { rewardInputFor } from '../rewards/fromRun';
 import { scoreCompletion, type RewardInput, type Rewards } from '../rewards/rewards';
 import { answerText, firstTimestamp, parseOutput, type Span } from '../text';
 import type { BrowseIndex, ItemRef } from './runIndex';
@@ -88,16 +89,12 @@ function rewardsOf(completion: string, answerable: boolean | null, gtSpan: Span 
 }
 
 function rewardInputOf(completion: string, answerable: boolean | null, gtSpan: Span | null, entry: VideoEntry | null, q: QueryRecord | null, gtAnswer: string): RewardInput {
-  const contrast = entry?.queries.find((o) => o !== q && o.r === !answerable && o.a);
-  return {
-    completion,
-    taskType: answerable ? 'answerable' : 'refusable',
-    solution: gtSpan,
-    duration: entry?.duration ?? null,
-    gtAnswer,
-    contrastAnswer: contrast?.a ?? null,
-    answerableQuery: entry?.queries.find((o) => o.r === true)?.q ?? null,
-  };
+  // With a joined annotation query, core's rewardInputFor picks the contrast answer and the answerable query.
+  const k = entry && q ? entry.queries.indexOf(q) : -1;
+  const joined = entry && k >= 0 ? rewardInputFor(entry, k, completion) : null;
+  if (joined) return joined;
+  // No annotation for this item: only what the item itself carries.
+  return { completion, taskType: answerable ? 'answerable' : 'refusable', solution: gtSpan, duration: null, gtAnswer: gtAnswer || null, contrastAnswer: null, answerableQuery: null };
 }
 
 /** The rewards engine's input for a sample's shown output (for scoring with a sentence model); null without an output. */
