@@ -4,7 +4,8 @@
  * inspector's and talk to it by the data-testid hooks in test/e2e/CONTRACT.md.
  */
 import type { Frame, Page } from 'playwright-core';
-import { waitFor } from '../support/session';
+import { join } from 'node:path';
+import { RESULTS, waitFor } from '../support/session';
 
 export interface TimelineBox {
   left: number;
@@ -86,7 +87,11 @@ export class Inspector {
 
   /** Waits until the inspector shows `query` and returns the frame. */
   async waitForQuery(query: string, timeoutMs = 20_000): Promise<Frame> {
-    await waitFor(`the inspector to show "${query}"`, async () => (await this.snapshot()).query === query, timeoutMs, 100);
+    await waitFor(`the inspector to show "${query}"`, async () => (await this.snapshot()).query === query, timeoutMs, 100).catch(async (e: Error) => {
+      const shot = join(RESULTS, `inspector-failed-${Date.now()}.png`);
+      await this.page.screenshot({ path: shot }).catch(() => {});
+      throw new Error(`${e.message} (it shows "${await this.snapshot().then((s) => s.query, () => '?')}"; screenshot ${shot})`);
+    });
     return this.frame();
   }
 

@@ -43,12 +43,33 @@ export class Workbench {
     for (const [i, label] of labels.entries()) {
       const row = view.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
       await row.waitFor({ timeout: 30_000 });
+      await this.scrollIntoList(view, row);
       if (i === labels.length - 1) {
         await row.click();
+        // A click that lands while the tree re-renders can be lost: the row must end up selected.
+        const selected = () => row.getAttribute('aria-selected').then((v) => v === 'true');
+        for (let t = 0; t < 30 && !(await selected()); t++) await this.page.waitForTimeout(100);
+        if (!(await selected())) await row.click();
       } else if ((await row.getAttribute('aria-expanded')) !== 'true') {
         await row.click();
         await view.locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor({ timeout: 10_000 });
       }
+    }
+  }
+
+  /**
+   * Scrolls a view's list (with the mouse wheel, as its rows are virtual) until `row` lies wholly
+   * inside the list's visible area, so a click cannot land on a pane header below it.
+   */
+  async scrollIntoList(view: Locator, row: Locator): Promise<void> {
+    const list = view.locator('.monaco-list').first();
+    for (let i = 0; i < 40; i++) {
+      const [r, l] = await Promise.all([row.boundingBox(), list.boundingBox()]);
+      if (!r || !l) return;
+      if (r.y >= l.y && r.y + r.height <= l.y + l.height) return;
+      await this.page.mouse.move(l.x + l.width / 2, l.y + l.height / 2);
+      await this.page.mouse.wheel(0, r.y + r.height > l.y + l.height ? 44 : -44);
+      await this.page.waitForTimeout(50);
     }
   }
 
