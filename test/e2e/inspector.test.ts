@@ -9,47 +9,17 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerText, firstTimestamp, type Span } from '../../src/core/text';
+import { answerText } from '../../src/core/text';
 import { temporalIou } from '../../src/core/eval/measures';
 import { judgeItems } from '../../src/core/eval/evaluate';
 import { offlineJudge } from '../../src/core/eval/judge';
 import { BUCKET_LABELS, bucketOf } from '../../src/core/buckets';
-import { DATA_VIDEO_ROOT, MARKUP_QUERY, RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
+import { MARKUP_QUERY, RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
 import { missingPrerequisite, startSession, waitFor, type Session } from './support/session';
+import { expectedSample, near, runItems } from './support/expected';
 import { Inspector } from './pages/inspector';
 
 const skip = missingPrerequisite();
-
-interface Annotation {
-  video: string;
-  duration: number | null;
-  GRPO: { q: string; a: string; r: boolean }[];
-  timestamp: number[];
-}
-interface RunItem {
-  video: string;
-  query: string;
-  model_output: string;
-  gt_timestamp: Span | null;
-}
-
-/** What the data says about one (video, query): the facts the inspector must show. */
-function expectedSample(ws: string, file: string, videoName: string, query: string) {
-  const video = `${DATA_VIDEO_ROOT}/${videoName}`;
-  const entries = (JSON.parse(readFileSync(join(ws, 'data', file), 'utf8')) as Annotation[]).filter((e) => e.video === video);
-  const entry = entries.find((e) => e.GRPO.some((g) => g.q === query));
-  assert.ok(entry, `${query} is in ${file}`);
-  const gtAnswer = entry.GRPO.find((g) => g.q === query)!.a;
-  const gt = firstTimestamp(answerText(gtAnswer));
-  const run = JSON.parse(readFileSync(join(ws, 'runs', RUN_NAME, 'inference_results_merged.json'), 'utf8')) as RunItem[];
-  const item = run.find((i) => i.video === video && i.query === query);
-  const pred = item ? firstTimestamp(answerText(item.model_output)) : null;
-  const durations = entries.map((e) => e.duration).filter((d): d is number => typeof d === 'number');
-  return { gtAnswer, gt, item, pred, duration: Math.max(...durations), queries: entries.flatMap((e) => e.GRPO.map((g) => g.q)) };
-}
-
-const near = (actual: number, expected: number, tol: number, what: string) =>
-  assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} is not within ${tol} of ${expected}`);
 
 // The timeout ends a hung run; the suite takes well under a minute here.
 describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
@@ -246,7 +216,7 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
   });
 
   test('a query in the Runs view opens in the inspector, in the bucket core puts it in', async () => {
-    const run = JSON.parse(readFileSync(join(s.workspace, 'runs', RUN_NAME, 'inference_results_merged.json'), 'utf8')) as RunItem[];
+    const run = runItems(s.workspace);
     const judged = await judgeItems(run as unknown as Record<string, unknown>[], { judge: offlineJudge });
     const pos = run.findIndex((it, i) => bucketOf(it.model_output, judged[i]) === 'false-refusal' && run.filter((x) => x.query === it.query).length === 1);
     assert.ok(pos >= 0, 'the simulated run has a false refusal');

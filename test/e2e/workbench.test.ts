@@ -5,23 +5,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { root } from '../../scripts/codeServer.mjs';
 import { missingPrerequisite, startSession, waitFor, type Session } from './support/session';
 import { ProblemsPanel } from './pages/problems';
+import { indexWorkspace } from './support/expected';
 
 const skip = missingPrerequisite();
-
-/** What core (through the CLI) finds in the workspace: the numbers the UI must agree with. */
-function indexWorkspace(ws: string) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/rarft.js'), 'index', '--json', ws], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as {
-    totals: { files: number; videos: number; queries: number; answerable: number; refusable: number };
-    problems: { file: string; code: string; severity: string; message: string; line: number; column: number }[];
-  };
-}
 
 // The timeout ends a hung run; the suite takes well under a minute here.
 describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
