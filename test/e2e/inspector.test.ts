@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { answerText } from '../../src/core/text';
 import { temporalIou } from '../../src/core/eval/measures';
@@ -20,6 +20,16 @@ import { expectedSample, near, runItems } from './support/expected';
 import { Inspector } from './pages/inspector';
 
 const skip = missingPrerequisite();
+
+/** The first match of `re` in the files under `dir`. */
+function findInLogs(dir: string, re: RegExp): RegExpExecArray | null {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const m = statSync(p).isDirectory() ? findInLogs(p, re) : re.exec(readFileSync(p, 'utf8'));
+    if (m) return m;
+  }
+  return null;
+}
 
 // The timeout ends a hung run; the suite takes well under a minute here.
 describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
@@ -172,7 +182,10 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     });
     const ms = Number(/([\d.]+)\s*ms/.exec(text)?.[1]);
     await s.screenshot('running-extensions');
-    figures.push(`activation ms: ${Number.isFinite(ms) ? ms : text} (target < 50; VS Code's own measure of activate(); 2 shared cores, noisy)`);
+    figures.push(`activation ms: ${Number.isFinite(ms) ? ms : text} (target < 50; VS Code's own measure: loading the bundle + activate(); 2 shared cores, noisy)`);
+    // The extension logs its own activate() time; print it beside VS Code's when it is there.
+    const own = findInLogs(join(s.userDataDir, 'logs'), /activate\(\) took ([\d.]+) ms/);
+    if (own) figures.push(`activate() body ms: ${own[1]} (the extension's own log; target < 50)`);
     assert.ok(Number.isFinite(ms), `activation time read from "${text}"`);
     // Close the editor so later tests see the inspector.
     await s.page.keyboard.press('Control+W');
@@ -275,6 +288,35 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     } finally {
       writeFileSync(settingsFile, original);
     }
+  });
+
+  test('the inspector follows the light, dark and high-contrast themes', async () => {
+    const seen = new Map<string, { kind: string; fg: string; bg: string }>();
+    for (const [theme, kind] of [
+      ['Dark High Contrast', 'vscode-high-contrast'],
+      ['Dark Modern', 'vscode-dark'],
+      ['Light Modern', 'vscode-light'],
+    ]) {
+      await s.workbench.setColorTheme(theme);
+      let last: unknown;
+      const look = await waitFor(`the inspector in ${theme}`, async () => {
+        const frame = await inspector.frame();
+        const x = await frame.evaluate(() => {
+          const q = document.querySelector('[data-testid="query-text"]');
+          return { kind: document.body.className, fg: q ? getComputedStyle(q).color : '', bg: getComputedStyle(document.body).backgroundColor };
+        });
+        last = x;
+        return x.kind.split(/\s+/).includes(kind) ? x : undefined;
+      }, 20_000).catch((e: Error) => {
+        throw new Error(`${e.message}; the inspector shows ${JSON.stringify(last)}`);
+      });
+      seen.set(theme, look);
+      await s.screenshot(`theme-${kind}`);
+    }
+    // Colours come from the theme, not from the page: they differ between the themes.
+    const looks = [...seen.values()];
+    assert.equal(new Set(looks.map((l) => l.fg)).size, looks.length, `text colours per theme: ${JSON.stringify(looks)}`);
+    assert.equal(new Set(looks.map((l) => l.bg)).size, looks.length, `backgrounds per theme: ${JSON.stringify(looks)}`);
   });
 
   test('after a reload of the window the inspector comes back on the same sample', async () => {

@@ -81,13 +81,25 @@ export class Workbench {
 
   /** Runs a command by its palette title (e.g. "RA-RFT: Show Index Summary"). */
   async runCommand(title: string): Promise<void> {
-    await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => {});
     await this.page.keyboard.press('Control+Shift+P');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ timeout: 10_000 });
     await input.fill(`>${title}`);
-    const row = this.page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+    // The row whose label is exactly the title (fuzzy matching may put another command first).
+    const row = this.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+      .first();
     await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  }
+
+  /** Picks a colour theme by its label in "Preferences: Color Theme" (e.g. "Dark High Contrast"). */
+  async setColorTheme(label: string): Promise<void> {
+    await this.runCommand('Preferences: Color Theme');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill(label);
+    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10_000 });
     await input.press('Enter');
   }
 

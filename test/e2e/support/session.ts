@@ -40,6 +40,8 @@ export function missingPrerequisite(): string | undefined {
 export interface Session {
   name: string;
   workspace: string;
+  /** code-server's user data folder (User/settings.json, logs/). */
+  userDataDir: string;
   codeServer: CodeServer;
   browser: Browser;
   page: Page;
@@ -116,7 +118,7 @@ export async function startSession(name: string): Promise<Session> {
     phase('close');
     console.log(`# ${name} session: ${phases.join(', ')}`);
   };
-  return { name, workspace, codeServer, browser: browser!, page, workbench, startupMs, screenshot, close };
+  return { name, workspace, userDataDir, codeServer, browser: browser!, page, workbench, startupMs, screenshot, close };
 }
 
 /** Polls `fn` until it returns a truthy value; throws with `what` after `timeoutMs`. */
