@@ -105,6 +105,30 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     await s.screenshot('inspector-gt-start');
   });
 
+  test('clicking the timeline scrubs there, and Play GT plays the GT span', async () => {
+    await inspector.waitForQuery(E6DLK_QUERY);
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
+    const frame = await inspector.frame();
+    const timeline = frame.locator('[data-testid="timeline"]');
+    const box = (await timeline.boundingBox())!;
+    // 80 % along: past every span and think step of this sample, so the click lands on the track.
+    await timeline.click({ position: { x: box.width * 0.8, y: box.height / 2 } });
+    const d = (await inspector.snapshot()).duration;
+    const scrubbed = await waitFor('the playhead at 80 %', async () => {
+      const x = await inspector.snapshot();
+      return x.playheadTime !== null && Math.abs(x.playheadTime - 0.8 * d) <= 0.05 * d ? x : undefined;
+    }, 10_000);
+    near(scrubbed.currentTime, 0.8 * d, 0.05 * d, 'video time after the click');
+
+    await inspector.click('play-gt');
+    const playing = await waitFor('the video playing inside the GT span', async () => {
+      const x = await inspector.snapshot();
+      return x.currentTime > want.gt![0] + 0.2 && x.currentTime <= want.gt![1] + 0.3 ? x : undefined;
+    }, 15_000);
+    assert.ok(playing.playheadTime! >= want.gt![0], `playhead ${playing.playheadTime} follows playback`);
+    await inspector.click('jump-gt-start'); // leaves the video still at the GT start for what follows
+  });
+
   test('both spans are drawn on the timeline where their times fall', async () => {
     await inspector.waitForQuery(E6DLK_QUERY);
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
