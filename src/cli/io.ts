@@ -1,6 +1,7 @@
 /** Small CLI helpers: errors with exit codes, progress on stderr, table printing. */
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
+import { looksLikeAnnotations } from '../core/dataset/annotations';
 import { LineIndex, parseJson } from '../core/json/positions';
 
 /** A failure the user caused or can fix: printed without a stack, exit code 1 (or 2 for usage). */
@@ -30,6 +31,25 @@ export async function readJsonFile(path: string): Promise<unknown> {
     throw new CliError(`${path}:${p.line}:${p.column}: not valid JSON: ${r.message}`);
   }
   return r.value;
+}
+
+/**
+ * Reads a file of model-output items (inference results or a per-item evaluation file). A file
+ * where no item has `model_output` (an annotation file given by mistake) is an error, not a run.
+ */
+export async function readItemsFile(path: string): Promise<Record<string, unknown>[]> {
+  const value = await readJsonFile(path);
+  const expected = 'expected a JSON array of inference items (video, query, model_output, gt_relevant, …)';
+  if (!Array.isArray(value)) throw new CliError(`${path}: ${expected}`);
+  const items = value.map((v, i) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${path}: item ${i} is not an object`);
+    return v as Record<string, unknown>;
+  });
+  if (items.length && !items.some((it) => 'model_output' in it)) {
+    const what = looksLikeAnnotations(value) ? 'this is an annotation file (videos with "GRPO" queries), not model outputs' : 'no item has "model_output"';
+    throw new CliError(`${path}: ${what}; ${expected}`);
+  }
+  return items;
 }
 
 /** Reports progress on stderr once the work has taken longer than `afterMs`. */
@@ -83,7 +103,7 @@ type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options
 /** Strict option parsing; unknown options and missing values are usage errors (exit 2). */
 export function parse<O extends Options>(args: string[], options: O) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
     throw new CliError((e as Error).message, 2);
   }

@@ -46,6 +46,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write('rarft: stopped; work done so far is kept\n');
       return 130;
     }
+    // A system error (a file that cannot be read or written, a full disk) is the user's to fix, not a bug: no stack.
+    if (/^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException)?.code))) {
+      process.stderr.write(`rarft: ${(e as Error).message}\n`);
+      return 1;
+    }
     process.stderr.write(`rarft: ${(e as Error)?.stack ?? e}\n`);
     return 1;
   }

@@ -2,7 +2,7 @@
 import { writeFileAtomic } from '../../core/fsAtomic';
 import { itemWithJudgment, judgeItems } from '../../core/eval/evaluate';
 import { computeMetrics, type Metrics } from '../../core/eval/metrics';
-import { CliError, fmt, mark, parse, progressReporter, readJsonFile, table, type Command } from '../io';
+import { CliError, fmt, mark, parse, progressReporter, readItemsFile, table, type Command } from '../io';
 import { createJudge, disagreementLines, disagreementList, judgeOptionSpec, judgeUsage } from '../judgeOptions';
 import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
 
@@ -29,12 +29,7 @@ export async function runEvaluate(input: string, out: string, itemsOut: string |
   const setup = await createJudge(values);
   const sbert = await createSimilarity(values);
   try {
-    const value = await readJsonFile(input);
-    if (!Array.isArray(value)) throw new CliError(`${input}: expected a JSON array of inference items (video, query, model_output, gt_relevant, …)`);
-    const items = value.map((v, i) => {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${input}: item ${i} is not an object`);
-      return v as Record<string, unknown>;
-    });
+    const items = await readItemsFile(input);
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);

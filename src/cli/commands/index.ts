@@ -1,4 +1,6 @@
 /** `rarft index <path>... [--json]` */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { indexPaths, toIndexJson } from '../../core/dataset/indexer';
 import { CliError, mark, parse, progressReporter, table, type Command } from '../io';
 
@@ -29,6 +31,13 @@ export async function runIndex(paths: string[], json: boolean): Promise<number> 
     progress.end();
   }
   mark('index');
+  // A file named on the command line is never dropped silently (inside folders, other JSON is).
+  const seen = new Set(result.files.map((f) => resolve(f.path)));
+  for (const p of paths) {
+    if (!seen.has(resolve(p)) && (await stat(p)).isFile()) {
+      process.stderr.write(`rarft: ${p}: not an HI-VTG file (annotations, inference results, evaluation items or metrics); ignored\n`);
+    }
+  }
   if (json) {
     process.stdout.write(JSON.stringify(toIndexJson(result), null, 2) + '\n');
     return 0;

@@ -7,7 +7,7 @@ import { groupAdvantages } from '../../core/rewards/grpo';
 import { joinItems } from '../../core/rewards/fromRun';
 import { computeRewards, formatReward, type Rewards } from '../../core/rewards/rewards';
 import type { TaskType } from '../../core/rewards/rewards';
-import { CliError, fmt, numberOption, parse, readJsonFile, table, type Command } from '../io';
+import { CliError, fmt, numberOption, parse, readItemsFile, table, type Command } from '../io';
 import { loadModelForCli } from '../sbertOptions';
 
 export const rewardsUsage = 'rarft rewards <items.json> --anno <annotation.json>... --out <rewards.json> [--model <dir>] [--group <G>]';
@@ -23,16 +23,28 @@ export const rewardsCommand: Command = {
   name: 'rewards',
   usage: rewardsUsage,
   async run(args) {
-    const { values, positionals } = parse(args, {
+    const { values, tokens } = parse(args, {
       anno: { type: 'string', multiple: true },
       out: { type: 'string' },
       model: { type: 'string' },
       group: { type: 'string' },
     });
-    if (positionals.length !== 1 || !values.out || !values.anno?.length) throw new CliError(`usage: ${rewardsUsage}`, 2);
+    // `--anno a.json b.json`: with more than one positional, those that follow an --anno value
+    // are annotation files too (a single positional stays the items file, wherever it is).
+    const annos = [...(values.anno ?? [])];
+    let positionals = tokens.filter((t) => t.kind === 'positional').map((t) => t.value);
+    if (positionals.length > 1) {
+      positionals = [];
+      let afterAnno = false;
+      for (const t of tokens) {
+        if (t.kind === 'positional') (afterAnno ? annos : positionals).push(t.value);
+        else afterAnno = t.kind === 'option' && t.name === 'anno';
+      }
+    }
+    if (positionals.length !== 1 || !values.out || !annos.length) throw new CliError(`usage: ${rewardsUsage}`, 2);
     const group = numberOption('group', values.group, 1);
     if (group !== undefined && !Number.isInteger(group)) throw new CliError(`--group: expected a whole number, got '${values.group}'`, 2);
-    return runRewards(positionals[0], values.anno, values.out, values.model, group);
+    return runRewards(positionals[0], annos, values.out, values.model, group);
   },
 };
 
@@ -44,18 +56,15 @@ async function readAnnotationFile(path: string) {
     throw new CliError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   const f = indexText(path, text);
+  const broken = f.kind === 'invalid' ? f.problems[0] : undefined;
+  if (broken) throw new CliError(`${path}:${broken.line}:${broken.column}: ${broken.message}`);
   if (f.kind !== 'annotations') throw new CliError(`${path}: not an annotation file (found ${f.kind}); --anno takes HI-VTG annotation files with "GRPO" query lists`);
   return f;
 }
 
 /** Computes the rewards; returns the exit code. */
 export async function runRewards(input: string, annos: string[], out: string, modelDir: string | undefined, group?: number): Promise<number> {
-  const value = await readJsonFile(input);
-  if (!Array.isArray(value)) throw new CliError(`${input}: expected a JSON array of inference items (video, query, model_output, …)`);
-  const items = value.map((v, i) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${input}: item ${i} is not an object`);
-    return v as Record<string, unknown>;
-  });
+  const items = await readItemsFile(input);
   if (group !== undefined && items.length % group !== 0) throw new CliError(`--group ${group}: ${items.length} items do not split into groups of ${group}`, 2);
   const files = await Promise.all(annos.map(readAnnotationFile));
   const joined = joinItems(items, files);
