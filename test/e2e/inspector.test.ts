@@ -152,6 +152,45 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     }
   });
 
+  test('the timeline keys work in the inspector, and typing g elsewhere still types a g', async () => {
+    await inspector.waitForQuery(E6DLK_QUERY);
+    await inspector.waitPlayable(60_000);
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
+    const frame = await inspector.frame();
+    const video = () => frame.evaluate(() => { const v = document.querySelector('video')!; return { paused: v.paused, rate: v.playbackRate }; });
+    const playheadAt = (what: string, t: number) =>
+      waitFor(what, async () => { const x = await inspector.snapshot(); return x.playheadTime !== null && Math.abs(x.playheadTime - t) < 0.05; }, 10_000);
+    await inspector.click('jump-gt-start');
+    await playheadAt('the playhead at the GT start', want.gt![0]);
+    // Focus in the page (as a click on its text gives it), then the keys of CONTRACT.md.
+    await frame.locator('[data-testid="query-text"]').click();
+    const edges = [...want.gt!, ...want.pred!].sort((a, b) => a - b);
+    const next = edges.find((e) => e > want.gt![0] + 0.05)!;
+    await s.page.keyboard.press(']');
+    await playheadAt(`"]" to the next span edge (${next} s)`, next);
+    await s.page.keyboard.press('[');
+    await playheadAt(`"[" back to ${want.gt![0]} s`, want.gt![0]);
+    await s.page.keyboard.press('j');
+    await playheadAt('"j" 5 s back', Math.max(0, want.gt![0] - 5));
+    await s.page.keyboard.press('l');
+    await waitFor('"l" plays', async () => !(await video()).paused, 5000);
+    await s.page.keyboard.press('k');
+    await waitFor('"k" pauses', async () => (await video()).paused, 5000);
+    await s.page.keyboard.press('g');
+    await playheadAt('"g" to the GT start', want.gt![0]);
+
+    // The GT-start key belongs to the inspector's page: with the inspector the active editor,
+    // a g typed into another part of the workbench (here the Problems filter) is a g.
+    await s.workbench.runCommand('Problems: Focus on Problems View');
+    const filter = s.page.locator('.viewpane-filter input[aria-label="Filter Problems"]').first();
+    await filter.waitFor({ timeout: 10_000 });
+    await filter.click();
+    await s.page.keyboard.type('gag');
+    assert.equal(await filter.inputValue(), 'gag');
+    await filter.fill('');
+    await s.workbench.runCommand('View: Hide Panel');
+  });
+
   test('moving the tree selection with the keyboard makes the inspector follow it', async () => {
     await inspector.waitForQuery(E6DLK_QUERY);
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);

@@ -43,7 +43,7 @@ export class Player {
     this.loopBox = h('vscode-checkbox', { 'data-testid': 'loop', label: 'Loop' });
     this.loopBox.checked = loop;
     if (loop) this.loopBox.setAttribute('checked', '');
-    const legend = h('div', { class: 'legend' }, h('span', { class: 'key gt' }, 'GT'), h('span', { class: 'key pred' }, 'prediction'), h('span', { class: 'key step' }, 'think timesteps'), h('span', { class: 'hint' }, 'Space play/pause · J/K/L back/pause/play · [ ] segment edges · ←/→ 1 s'));
+    const legend = h('div', { class: 'legend' }, h('span', { class: 'key gt' }, 'GT'), h('span', { class: 'key pred' }, 'prediction'), h('span', { class: 'key step' }, 'think timesteps'), h('span', { class: 'hint' }, 'Space play/pause · J/K/L back/pause/play · [ ] segment edges · G GT start · ←/→ 1 s'));
     this.root = h('section', { class: 'player' }, h('div', { class: 'video-box' }, this.video, this.stateEl), this.timeline, h('div', { class: 'controls' }, this.playGt, this.playPred, this.jumpGt, this.loopBox, this.clock), legend);
     this.wire();
   }
@@ -134,6 +134,11 @@ export class Player {
         break;
       case ']':
         this.edge(1);
+        break;
+      case 'g':
+        // Here rather than as a workbench keybinding, which would take every g typed anywhere
+        // while the inspector is the active editor (tree type-ahead, the Problems filter…).
+        if (this.sample?.gtSpan) this.seek(this.sample.gtSpan[0]);
         break;
       case 'ArrowLeft':
         if (t !== this.timeline) return;
