@@ -1,9 +1,9 @@
-/** `rarft models download <name> [--to DIR] [--base-url URL] [--revision REV]` */
-import { DEFAULT_HUB, DownloadError, downloadModel } from '../../core/embed/download';
+/** `rarft models download <name> [--to DIR] [--base-url URL] [--revision REV] [--timeout SECONDS]` */
+import { DEFAULT_HUB, DEFAULT_TIMEOUT_MS, DownloadError, downloadModel } from '../../core/embed/download';
 import { defaultModelDir } from '../../core/embed/paths';
-import { CliError, parse, type Command } from '../io';
+import { CliError, numberOption, parse, type Command } from '../io';
 
-export const modelsUsage = 'rarft models download <name> [--to <dir>] [--base-url <url>] [--revision <rev>]';
+export const modelsUsage = 'rarft models download <name> [--to <dir>] [--base-url <url>] [--revision <rev>] [--timeout <seconds>]';
 
 const mb = (n: number) => (n / 1048576).toFixed(1);
 
@@ -16,9 +16,11 @@ export const modelsCommand: Command = {
       to: { type: 'string' },
       'base-url': { type: 'string' },
       revision: { type: 'string' },
+      timeout: { type: 'string' },
     });
     if (positionals[0] !== 'download' || positionals.length !== 2) throw new CliError(`usage: ${modelsUsage}`, 2);
     const name = positionals[1];
+    const timeoutS = numberOption('timeout', values.timeout, 0.001) ?? DEFAULT_TIMEOUT_MS / 1000;
     const to = values.to ?? defaultModelDir(name);
     const baseUrl = values['base-url'] ?? process.env.RARFT_HUB_URL ?? DEFAULT_HUB;
     const controller = new AbortController();
@@ -33,6 +35,7 @@ export const modelsCommand: Command = {
         to,
         baseUrl,
         revision: values.revision,
+        timeoutMs: timeoutS * 1000,
         signal: controller.signal,
         onProgress: (p) => {
           const now = Date.now();

@@ -48,7 +48,12 @@ export interface DownloadOptions {
   attempts?: number;
   /** First backoff wait between attempts, doubled each time (default 300 ms). */
   retryDelayMs?: number;
+  /** How long to wait for a server's answer, and for more bytes of a file (default 30 s). */
+  timeoutMs?: number;
 }
+
+/** Default of `DownloadOptions.timeoutMs`. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** What was downloaded. */
 export interface DownloadResult {
@@ -84,19 +89,56 @@ function baseOf(url: string | undefined): string {
   return (url ?? DEFAULT_HUB).replace(/\/+$/, '');
 }
 
+/**
+ * A fetch signal that also fires when the server stays silent for `ms`: `arm()` restarts the
+ * wait (for the answer, then for each chunk of the body); `timedOut` says which one fired.
+ */
+function silenceGuard(signal: AbortSignal | undefined, ms: number) {
+  const c = new AbortController();
+  const onAbort = () => c.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const g = {
+    signal: c.signal,
+    timedOut: false,
+    arm() {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        g.timedOut = true;
+        c.abort(new DownloadError('timed out'));
+      }, ms);
+    },
+    dispose() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+  g.arm();
+  return g;
+}
+
+const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)} s`;
+
 /** Reads the repository's file list (sizes and hashes). */
-export async function fetchTree(repo: string, baseUrl?: string, revision = 'main', signal?: AbortSignal): Promise<TreeEntry[]> {
+export async function fetchTree(repo: string, baseUrl?: string, revision = 'main', signal?: AbortSignal, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<TreeEntry[]> {
   const url = `${baseOf(baseUrl)}/api/models/${repo}/tree/${encodeURIComponent(revision)}?recursive=1`;
+  const guard = silenceGuard(signal, timeoutMs);
   let res: Response;
+  let body: unknown;
   try {
-    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    res = await fetch(url, { signal: guard.signal, headers: { accept: 'application/json' } });
+    if (res.status === 404 || res.status === 401) throw new DownloadError(`${repo} (revision ${revision}) is not on ${baseOf(baseUrl)} (HTTP ${res.status})`);
+    if (!res.ok) throw new DownloadError(`${url}: HTTP ${res.status}`);
+    body = await res.json();
   } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
+    if (guard.timedOut) throw new DownloadError(`no answer from ${url} within ${seconds(timeoutMs)} (is the hub or mirror up?)`);
+    if ((e as Error)?.name === 'AbortError' || e instanceof DownloadError) throw e;
+    if (e instanceof SyntaxError) throw new DownloadError(`${url}: expected a JSON array of files`);
     throw new DownloadError(`cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
+  } finally {
+    guard.dispose();
   }
-  if (res.status === 404 || res.status === 401) throw new DownloadError(`${repo} (revision ${revision}) is not on ${baseOf(baseUrl)} (HTTP ${res.status})`);
-  if (!res.ok) throw new DownloadError(`${url}: HTTP ${res.status}`);
-  const body = (await res.json()) as unknown;
   if (!Array.isArray(body)) throw new DownloadError(`${url}: expected a JSON array of files`);
   return body.filter((e): e is TreeEntry => typeof e?.path === 'string' && typeof e?.size === 'number' && e?.type !== 'directory');
 }
@@ -138,7 +180,7 @@ async function isComplete(path: string, entry: TreeEntry): Promise<boolean> {
 export async function downloadModel(opts: DownloadOptions): Promise<DownloadResult> {
   const repo = repoOf(opts.name);
   const revision = opts.revision ?? 'main';
-  const tree = await fetchTree(repo, opts.baseUrl, revision, opts.signal);
+  const tree = await fetchTree(repo, opts.baseUrl, revision, opts.signal, opts.timeoutMs);
   const byPath = new Map(tree.map((e) => [e.path, e]));
   const missing = REQUIRED_FILES.filter((p) => !byPath.has(p));
   if (missing.length) throw new DownloadError(`${repo} has no ${missing.join(', ')}: not a sentence-transformers ONNX export`);
@@ -178,7 +220,7 @@ async function downloadFile(url: string, dest: string, entry: TreeEntry, opts: D
           await rm(part, { force: true });
           have = 0;
         }
-        if (have < size) await fetchInto(url, part, have, size, opts.signal, progress);
+        if (have < size) await fetchInto(url, part, have, size, opts.signal, progress, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       },
       (e) => (e instanceof DownloadError && e.retry ? { retry: true, reason: e.message, delayMs: e.retryAfterMs } : { retry: false }),
       { maxRetries: attempts - 1, baseDelayMs: opts.retryDelayMs ?? 300, maxDelayMs: 30_000 },
@@ -207,34 +249,43 @@ async function downloadFile(url: string, dest: string, entry: TreeEntry, opts: D
 }
 
 /** Appends bytes `from..size` of `url` to `part`; restarts from 0 when the server ignores Range. */
-async function fetchInto(url: string, part: string, from: number, size: number, signal: AbortSignal | undefined, progress: (n: number) => void): Promise<void> {
-  let res: Response;
+async function fetchInto(url: string, part: string, from: number, size: number, signal: AbortSignal | undefined, progress: (n: number) => void, timeoutMs: number): Promise<void> {
+  const guard = silenceGuard(signal, timeoutMs);
   try {
-    res = await fetch(url, { signal, headers: from > 0 ? { range: `bytes=${from}-` } : {} });
-  } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
-    throw new DownloadError(`cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`, true);
-  }
-  if (res.status === 416 && from === size) return;
-  if (res.status !== 200 && res.status !== 206) {
-    await res.body?.cancel();
-    throw new DownloadError(`${url}: HTTP ${res.status}`, res.status >= 500 || res.status === 429, retryAfterMs(res.headers));
-  }
-  const append = res.status === 206 && from > 0;
-  const fh = await open(part, append ? 'a' : 'w');
-  let n = append ? from : 0;
-  try {
-    if (!res.body) throw new DownloadError(`${url}: empty response`);
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      await fh.write(chunk);
-      n += chunk.length;
-      progress(n);
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: guard.signal, headers: from > 0 ? { range: `bytes=${from}-` } : {} });
+    } catch (e) {
+      if (guard.timedOut) throw new DownloadError(`no answer from ${url} within ${seconds(timeoutMs)}`, true);
+      if ((e as Error)?.name === 'AbortError') throw e;
+      throw new DownloadError(`cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`, true);
     }
-  } catch (e) {
-    if ((e as Error)?.name === 'AbortError') throw e;
-    throw new DownloadError(`connection dropped after ${n} of ${size} bytes: ${(e as Error).message}`, true);
+    if (res.status === 416 && from === size) return;
+    if (res.status !== 200 && res.status !== 206) {
+      await res.body?.cancel();
+      throw new DownloadError(`${url}: HTTP ${res.status}`, res.status >= 500 || res.status === 429, retryAfterMs(res.headers));
+    }
+    const append = res.status === 206 && from > 0;
+    const fh = await open(part, append ? 'a' : 'w');
+    let n = append ? from : 0;
+    try {
+      if (!res.body) throw new DownloadError(`${url}: empty response`);
+      guard.arm();
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        await fh.write(chunk);
+        n += chunk.length;
+        progress(n);
+        guard.arm();
+      }
+    } catch (e) {
+      if (guard.timedOut) throw new DownloadError(`connection stalled after ${n} of ${size} bytes: no data for ${seconds(timeoutMs)}`, true);
+      if ((e as Error)?.name === 'AbortError') throw e;
+      throw new DownloadError(`connection dropped after ${n} of ${size} bytes: ${(e as Error).message}`, true);
+    } finally {
+      await fh.close();
+    }
+    if (n < size) throw new DownloadError(`connection closed after ${n} of ${size} bytes`, true);
   } finally {
-    await fh.close();
+    guard.dispose();
   }
-  if (n < size) throw new DownloadError(`connection closed after ${n} of ${size} bytes`, true);
 }
