@@ -18,6 +18,7 @@ const DIFFICULTY_SET: ReadonlySet<string> = new Set(DIFFICULTIES);
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';
+  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number too large to represent';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
   return `a ${typeof v}`;
@@ -163,7 +164,7 @@ function readSpan(
 ): Span | null {
   if (!present || v === null || (Array.isArray(v) && v.length === 0)) return null;
   if (!Array.isArray(v) || v.length !== 2 || !isFiniteNumber(v[0]) || !isFiniteNumber(v[1])) {
-    problems.push({ severity: 'error', code: 'wrong-type', path, message: `${what}: "timestamp" should be [start, end] in seconds or [], found ${JSON.stringify(v)?.slice(0, 60)}` });
+    problems.push({ severity: 'error', code: 'wrong-type', path, message: `${what}: "timestamp" should be [start, end] in seconds or [], found ${Array.isArray(v) && v.some((x) => typeof x === 'number' && !Number.isFinite(x)) ? 'a number too large to represent' : JSON.stringify(v)?.slice(0, 60)}` });
     return null;
   }
   const [s, e] = v as [number, number];

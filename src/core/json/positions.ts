@@ -21,11 +21,16 @@ export interface Located {
   keyOffset?: number;
 }
 
-/** Maps character offsets to 1-based line/column. */
+/**
+ * Maps character offsets to 1-based line/column. A leading BOM is not counted in the first
+ * line's columns (editors do not show it), though offsets still include it.
+ */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  private readonly bom: number;
 
   constructor(text: string) {
+    this.bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     let i = text.indexOf('\n');
     while (i !== -1) {
       this.starts.push(i + 1);
@@ -42,13 +47,14 @@ export class LineIndex {
       if (this.starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    const skip = lo === 0 ? Math.min(this.bom, offset) : 0;
+    return { line: lo + 1, column: offset - this.starts[lo] - skip + 1 };
   }
 
   /** Offset of a 1-based line/column. */
   offset(pos: Position): number {
-    const start = this.starts[Math.min(Math.max(pos.line, 1), this.starts.length) - 1];
-    return start + pos.column - 1;
+    const line = Math.min(Math.max(pos.line, 1), this.starts.length);
+    return this.starts[line - 1] + (line === 1 ? this.bom : 0) + pos.column - 1;
   }
 }
 
