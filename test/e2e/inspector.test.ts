@@ -7,7 +7,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerText } from '../../src/core/text';
 import { temporalIou } from '../../src/core/eval/measures';
@@ -391,5 +392,43 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     await inspector.waitReady(60_000);
     await inspector.waitForQuery(before, 30_000);
     await s.screenshot('inspector-after-reload');
+  });
+
+  test('a video found at its recorded path opens that file to the page, not its whole folder', async () => {
+    // A recorded absolute path outside every mapped folder, beside another file of that folder.
+    const outside = mkdtempSync(join(tmpdir(), 'rarft-e2e-outside-'));
+    try {
+      copyFileSync(join(s.workspace, 'videos/VXZBA.mp4'), join(outside, 'clip.mp4'));
+      copyFileSync(join(s.workspace, 'videos/VXZBA.mp4'), join(outside, 'sibling.mp4'));
+      const query = 'a clip recorded outside the mapped folders.';
+      const [entry] = JSON.parse(readFileSync(join(s.workspace, 'data/hi_vtg_markup.json'), 'utf8'));
+      const anno = [{ ...entry, video: join(outside, 'clip.mp4'), query_text: query, GRPO: [{ ...entry.GRPO[0], q: query, q_origin: query }] }];
+      writeFileSync(join(s.workspace, 'data/hi_vtg_outside.json'), JSON.stringify(anno, null, 2));
+      const view = await openDatasets();
+      await s.workbench.collapseTreeRow(view, 'data/hi_vtg_charades.json');
+      await s.workbench.clickTreePath(view, ['data/hi_vtg_outside.json', 'clip.mp4', query]);
+      await inspector.waitForQuery(query, 30_000);
+      await inspector.waitPlayable(60_000);
+      const src = (await inspector.snapshot()).videoSrc;
+      assert.match(src, /clip\.mp4/);
+      const frame = await inspector.frame();
+      const loads = (url: string) =>
+        frame.evaluate(
+          (u) =>
+            new Promise<string>((done) => {
+              const v = document.createElement('video');
+              v.muted = true;
+              v.onloadedmetadata = () => done('loaded');
+              v.onerror = () => done('error');
+              setTimeout(() => done('timeout'), 10_000);
+              v.src = u;
+            }),
+          url,
+        );
+      assert.equal(await loads(src), 'loaded', 'the page can load the video it was given');
+      assert.equal(await loads(src.replace('clip.mp4', 'sibling.mp4')), 'error', "the video's folder is not opened to the page");
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,9 @@
  * does), restored after reload by a serializer. Data always comes from the host's index.
  */
 import * as vscode from 'vscode';
-import { dirname, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
 import { keyOf, locatePaths } from '../../core/json/positions';
 import { buildSampleView, sampleRewardInput } from '../../core/inspect/sample';
 import type { SampleRef } from '../../core/inspect/sampleTypes';
@@ -93,7 +95,7 @@ export class Inspector extends DisposableBase {
     ];
   }
 
-  /** Narrow resource roots: the bundle, media, the cache, mapped video folders and folders in use. */
+  /** Narrow resource roots: the bundle, media, the cache, mapped video folders and video files in use outside them. */
   private updateRoots(extra?: string): boolean {
     if (!this.panel) return false;
     const ext = this.context.extensionUri.fsPath;
@@ -199,10 +201,15 @@ export class Inspector extends DisposableBase {
 
   private withSrc(r: Resolved): VideoStatus {
     if (!r.file || !this.panel) return r.status;
-    if (!this.covered(r.file)) {
-      if (this.updateRoots(dirname(r.file))) return { state: 'loading', message: 'Opening the video folder…' };
+    let file = r.file;
+    if (!this.covered(file)) {
+      // A path recorded in the data may sit anywhere (even `/x.mp4`): the page gets a link to that
+      // one file inside the cache folder rather than the whole folder (the folder only when no link can be made).
+      const link = linkIntoCache(file, this.video.cacheDir);
+      if (link && this.covered(link)) file = link;
+      else if (this.updateRoots(dirname(file))) return { state: 'loading', message: 'Opening the video folder…' };
     }
-    return { ...r.status, src: this.panel.webview.asWebviewUri(vscode.Uri.file(r.file)).toString() };
+    return { ...r.status, src: this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString() };
   }
 
   private async resolveVideo(recorded: string): Promise<void> {
@@ -231,6 +238,28 @@ export class Inspector extends DisposableBase {
 
   get shown(): SampleRef | null {
     return this.current;
+  }
+}
+
+/** A symbolic link to `file` under `<cacheDir>/links/`, made once; null when links cannot be made here. */
+function linkIntoCache(file: string, cacheDir: string): string | null {
+  const dir = join(cacheDir, 'links', createHash('sha256').update(file).digest('hex').slice(0, 16));
+  const link = join(dir, basename(file));
+  try {
+    mkdirSync(dir, { recursive: true });
+    let target: string | null = null;
+    try {
+      target = readlinkSync(link);
+    } catch {
+      // no link yet
+    }
+    if (target !== file) {
+      if (target !== null) unlinkSync(link);
+      symlinkSync(file, link);
+    }
+    return link;
+  } catch {
+    return null;
   }
 }
 
