@@ -323,6 +323,14 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     await inspector.waitForQuery(query);
     await inspector.waitForVideoState('missing', 30_000);
     assert.equal(await inspector.count('[data-testid="map-root"]'), 1, 'offers to map a video root');
+    // Its folder is mapped already (the workspace's rarft.videoRoots): the file is missing from
+    // the local folder, which is what the inspector says, and no toast claims the folder is unmapped.
+    const frame = await inspector.frame();
+    const said = await frame.locator('[data-testid="video-state"]').innerText();
+    assert.match(said, /videos/, `names the mapped local folder: ${said}`);
+    await s.page.waitForTimeout(1000);
+    const toasts = await s.workbench.notifications();
+    assert.ok(!toasts.some((t) => /not on this machine/.test(t)), `no "map that folder" toast for a mapped folder: ${toasts.join(' | ')}`);
     assert.deepEqual(await inspector.spanTimes('gt-span'), want.gt);
     assert.deepEqual(await inspector.spanTimes('pred-span'), want.pred);
     const snap = await inspector.snapshot();

@@ -12,6 +12,26 @@ function trimSlash(s: string): string {
   return s.length > 1 ? s.replace(/[\\/]+$/, '') : s;
 }
 
+/** The mappings as [recorded prefix, absolute local folder], longest prefix first. */
+function mappings(roots: VideoRoots, base: string | undefined): (readonly [string, string])[] {
+  return Object.entries(roots)
+    .filter(([k, v]) => typeof k === 'string' && typeof v === 'string' && k && v)
+    .map(([k, v]) => [trimSlash(k.replace(/\\/g, '/')), resolveFolder(v, base)] as const)
+    .sort((a, b) => b[0].length - a[0].length);
+}
+
+/** True when `prefix` covers the (slash-normalised) recorded path, at a path boundary. */
+function covers(prefix: string, norm: string): boolean {
+  return norm === prefix || norm.startsWith(prefix + '/');
+}
+
+/** The mapping that covers a recorded path (longest prefix first), or null when none does. */
+export function mappingFor(recorded: string, roots: VideoRoots, base: string | undefined): { prefix: string; folder: string } | null {
+  const norm = recorded.replace(/\\/g, '/');
+  const hit = mappings(roots, base).find(([prefix]) => covers(prefix, norm));
+  return hit ? { prefix: hit[0], folder: hit[1] } : null;
+}
+
 /**
  * Local candidates for a recorded video path, best first: the longest matching prefix of
  * `roots` (the remainder joined to its folder), then each root folder with the bare file name,
@@ -23,12 +43,9 @@ export function videoCandidates(recorded: string, roots: VideoRoots, base: strin
     if (!out.includes(p)) out.push(p);
   };
   const norm = recorded.replace(/\\/g, '/');
-  const entries = Object.entries(roots)
-    .filter(([k, v]) => typeof k === 'string' && typeof v === 'string' && k && v)
-    .map(([k, v]) => [trimSlash(k.replace(/\\/g, '/')), resolveFolder(v, base)] as const)
-    .sort((a, b) => b[0].length - a[0].length);
+  const entries = mappings(roots, base);
   for (const [prefix, folder] of entries) {
-    if (norm === prefix || norm.startsWith(prefix + '/')) add(join(folder, norm.slice(prefix.length)));
+    if (covers(prefix, norm)) add(join(folder, norm.slice(prefix.length)));
   }
   const name = basename(norm);
   if (name) for (const [, folder] of entries) add(join(folder, name));

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, relative } from 'node:path';
 import { playPlan, probeVideo, ToolMissingError, type PlayPlan } from '../../core/video/probe';
-import { findVideo, recordedFolder, resolveFolder, type VideoRoots } from '../../core/video/roots';
+import { findVideo, mappingFor, recordedFolder, resolveFolder, type VideoRoots } from '../../core/video/roots';
 import { cachedTranscode, transcodeCached } from '../../core/video/transcode';
 import type { VideoStatus } from '../../protocol/messages';
 
@@ -48,12 +48,16 @@ export class VideoService {
     const { roots, base } = videoRootsConfig();
     const file = findVideo(recorded, roots, base);
     if (!file) {
-      this.offerMapping(recorded);
+      // Already mapped: the file is missing from the local folder (no offer to map what is mapped).
+      const mapped = mappingFor(recorded, roots, base);
+      if (!mapped) this.offerMapping(recorded);
       return {
         status: {
           state: 'missing',
           canMap: true,
-          message: `Video not found: ${recorded}. Map its folder ${recordedFolder(recorded)} to a local folder (setting rarft.videoRoots).`,
+          message: mapped
+            ? `Video not found: ${recorded} is not in ${mapped.folder}, the local folder ${mapped.prefix} is mapped to (setting rarft.videoRoots).`
+            : `Video not found: ${recorded}. Map its folder ${recordedFolder(recorded)} to a local folder (setting rarft.videoRoots).`,
         },
       };
     }

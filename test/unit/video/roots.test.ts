@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findVideo, recordedFolder, videoCandidates } from '../../../src/core/video/roots';
+import { findVideo, mappingFor, recordedFolder, videoCandidates } from '../../../src/core/video/roots';
 
 test('the longest recorded prefix wins; relative folders resolve against the workspace', () => {
   const roots = { '/data': '/mnt/all', '/data/sungjoon/Charades_v1/': 'videos' };
@@ -30,4 +30,12 @@ test('findVideo returns the first candidate that exists on disk', () => {
   }
   assert.equal(recordedFolder('/data/sungjoon/Charades_v1/E6DLK.mp4'), '/data/sungjoon/Charades_v1');
   assert.equal(recordedFolder('E6DLK.mp4'), '.');
+});
+
+test('mappingFor names the mapping that covers a recorded path (longest prefix), or null', () => {
+  const roots = { '/data': '/mnt/all', '/data/sungjoon/Charades_v1/': 'videos' };
+  assert.deepEqual(mappingFor('/data/sungjoon/Charades_v1/4VX01.mp4', roots, '/ws'), { prefix: '/data/sungjoon/Charades_v1', folder: '/ws/videos' });
+  assert.deepEqual(mappingFor('/data/other/x.mp4', roots, '/ws'), { prefix: '/data', folder: '/mnt/all' });
+  assert.equal(mappingFor('/database/x.mp4', { '/data': '/mnt' }, undefined), null, 'only at a path boundary');
+  assert.equal(mappingFor('../dataset/a.mkv', roots, '/ws'), null);
 });
