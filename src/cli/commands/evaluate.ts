@@ -68,6 +68,11 @@ export async function runEvaluate(input: string, out: string, itemsOut: string |
     const report = setup.report?.();
     if (report) process.stdout.write(report + '\n');
     if (disagreements) process.stdout.write(disagreementLines(disagreements) + '\n');
+    if (items.length && !metrics.num_items) {
+      // Every item was left out after judge errors: the figures above are empty, not a result.
+      const why = Object.entries(metrics.evaluation.judge_errors_by_step).map(([step, n]) => `${n} ${step} errors`).join(', ');
+      throw new CliError(`no item could be judged (${why}); the metrics are empty. The errors are in each item's judge_errors${itemsOut ? ` (${itemsOut})` : ' (--items-out)'}`);
+    }
     return 0;
   } finally {
     await setup.close?.();

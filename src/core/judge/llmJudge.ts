@@ -54,6 +54,8 @@ export class LlmJudge implements Judge {
   /** Some models (OpenAI reasoning models) refuse a temperature; then none is sent. */
   private temperature = true;
   private fatal: string | undefined;
+  /** True once the server has answered anything (even an error status). */
+  private reached = false;
   private readonly memo = new Map<string, Promise<string>>();
   private readonly signals = new WeakSet<AbortSignal>();
   private cacheWriteFailures = 0;
@@ -178,11 +180,13 @@ export class LlmJudge implements Judge {
                 { signal, timeout: this.timeoutMs, maxRetries: 0 },
               )
               .catch((e: unknown) => {
+                if (e instanceof APIError && typeof e.status === 'number') this.reached = true;
                 // A rate limit applies to everyone: pause the pool before this slot is freed.
                 const wait = e instanceof APIError && e.status === 429 ? retryAfterMs(e.headers) : undefined;
                 if (wait !== undefined) this.pool.pauseUntil(Date.now() + Math.min(wait, this.policy.maxDelayMs));
                 throw e;
               });
+            this.reached = true;
             u.prompt_tokens += r.usage?.prompt_tokens ?? 0;
             u.completion_tokens += r.usage?.completion_tokens ?? 0;
             const content = r.choices?.[0]?.message?.content ?? '';
@@ -210,6 +214,15 @@ export class LlmJudge implements Judge {
       return value.content;
     } catch (e) {
       if (signal?.aborted) throw abortError(signal);
+      // Nothing has ever answered at this address (a wrong port, a server not started): one
+      // judgment's retries settle it, instead of every item retrying for minutes.
+      if (e instanceof APIConnectionError && !(e instanceof APIConnectionTimeoutError) && !this.reached && !this.fatal) {
+        let root: unknown = e;
+        while ((root as { cause?: unknown })?.cause) root = (root as { cause: unknown }).cause;
+        const cause = root === e ? undefined : (root as Error)?.message;
+        this.fatal = `cannot reach ${this.baseUrl}${cause ? ` (${cause})` : ''}`;
+        this.options.onEvent?.(`judge: ${this.fatal} after ${attempts} attempts; no further requests are sent`);
+      }
       throw new Error(attempts > 1 ? `${describe(e)} (after ${attempts} attempts)` : describe(e));
     }
   }
