@@ -1,4 +1,5 @@
 /** `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [judge options] [sbert options]` */
+import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/fsAtomic';
 import { itemWithJudgment, judgeItems } from '../../core/eval/evaluate';
 import { computeMetrics, type Metrics } from '../../core/eval/metrics';
@@ -20,7 +21,9 @@ export const evaluateCommand: Command = {
       ...sbertOptionSpec,
     });
     if (positionals.length !== 1 || typeof values.out !== 'string') throw new CliError(`usage: ${evaluateUsage}`, 2);
-    return runEvaluate(positionals[0], values.out, values['items-out'] as string | undefined, values);
+    const itemsOut = values['items-out'] as string | undefined;
+    if (itemsOut !== undefined && resolve(itemsOut) === resolve(values.out)) throw new CliError(`--out and --items-out name the same file (${values.out}); give each its own`, 2);
+    return runEvaluate(positionals[0], values.out, itemsOut, values);
   },
 };
 

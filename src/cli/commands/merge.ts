@@ -26,7 +26,8 @@ export async function runMerge(args: string[], force: boolean): Promise<number> 
   } catch (e) {
     if (e instanceof MergeError) throw new CliError(e.message);
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') throw new CliError(`${args[0]}: no such folder`);
+    if (err.code === 'ENOENT') throw new CliError(`${args[0]}: no such folder`);
+    if (err.code === 'ENOTDIR') throw new CliError(`${args[0]}: not a folder (merge takes the folder that holds inference_results_gpu{i}.json)`);
     throw e;
   }
 }

@@ -90,3 +90,21 @@ test('index says when a file named on the command line is not an HI-VTG file, in
   const folder = rarft(['index', dir]);
   assert.equal(folder.stderr, '');
 });
+
+test('evaluate refuses the same path for --out and --items-out (one would overwrite the other)', () => {
+  const dir = tempDir();
+  const items = smallRun(dir);
+  const same = join(dir, 'same.json');
+  const r = rarft(['evaluate', items, '--out', same, '--items-out', same]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--out and --items-out/);
+  assert.equal(existsSync(same), false);
+});
+
+test('merge of a file (not a folder) says so instead of "no such folder"', () => {
+  const dir = tempDir();
+  const items = smallRun(dir);
+  const r = rarft(['merge', items]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /items\.json: not a folder/);
+});
