@@ -231,9 +231,14 @@ export async function judgeItems(items: Record<string, unknown>[], opts: JudgeIt
   return out;
 }
 
-/** The item as written to the items file: every input key kept, judgments added. */
+/**
+ * The item as written to the items file: every input key kept, judgments added. The run-status
+ * keys (`judge_errors`, `not_computed`) are this run's: an earlier run's are not carried over.
+ */
 export function itemWithJudgment(item: Record<string, unknown>, j: ItemJudgment): Record<string, unknown> {
   const out: Record<string, unknown> = { ...item };
+  delete out.judge_errors;
+  delete out.not_computed;
   if (j.predRelevant !== null) out.classification_correct = j.predRelevant === j.gtRelevant;
   out.pred_relevant = j.predRelevant;
   if (j.predSpan) out.pred_span = j.predSpan;
