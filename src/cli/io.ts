@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { looksLikeAnnotations } from '../core/dataset/annotations';
+import { placeProblems } from '../core/dataset/place';
 import { LineIndex, parseJson } from '../core/json/positions';
 
 /** A failure the user caused or can fix: printed without a stack, exit code 1 (or 2 for usage). */
@@ -16,6 +17,11 @@ export class CliError extends Error {
 
 /** Reads and parses a JSON file; errors name the file, line and column. */
 export async function readJsonFile(path: string): Promise<unknown> {
+  return (await readJsonText(path)).value;
+}
+
+/** Like `readJsonFile`, also giving the text (to place later errors at their line and column). */
+async function readJsonText(path: string): Promise<{ text: string; value: unknown }> {
   let text: string;
   try {
     text = (await readFile(path)).toString('utf8');
@@ -30,7 +36,7 @@ export async function readJsonFile(path: string): Promise<unknown> {
     const p = new LineIndex(text).position(r.offset);
     throw new CliError(`${path}:${p.line}:${p.column}: not valid JSON: ${r.message}`);
   }
-  return r.value;
+  return { text, value: r.value };
 }
 
 /**
@@ -38,11 +44,14 @@ export async function readJsonFile(path: string): Promise<unknown> {
  * where no item has `model_output` (an annotation file given by mistake) is an error, not a run.
  */
 export async function readItemsFile(path: string): Promise<Record<string, unknown>[]> {
-  const value = await readJsonFile(path);
+  const { text, value } = await readJsonText(path);
   const expected = 'expected a JSON array of inference items (video, query, model_output, gt_relevant, …)';
   if (!Array.isArray(value)) throw new CliError(`${path}: ${expected}`);
   const items = value.map((v, i) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${path}: item ${i} is not an object`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      const [p] = placeProblems(path, text, [{ severity: 'error', code: 'wrong-type', path: [i], message: '' }]);
+      throw new CliError(`${path}:${p.line}:${p.column}: item ${i} is not an object`);
+    }
     return v as Record<string, unknown>;
   });
   if (items.length && !items.some((it) => 'model_output' in it)) {

@@ -108,3 +108,16 @@ test('merge of a file (not a folder) says so instead of "no such folder"', () =>
   assert.equal(r.status, 1);
   assert.match(r.stderr, /items\.json: not a folder/);
 });
+
+test('evaluate: an item that is not an object is named with its line and column', () => {
+  const dir = tempDir();
+  const items = JSON.parse(readFileSync(smallRun(dir), 'utf8'));
+  items.splice(2, 0, 'oops');
+  const t = text(items);
+  writeFileSync(join(dir, 'bad.json'), t);
+  const r = rarft(['evaluate', join(dir, 'bad.json'), '--out', join(dir, 'm.json')]);
+  assert.equal(r.status, 1);
+  const before = t.slice(0, t.indexOf('"oops"')).split('\n');
+  assert.match(r.stderr, new RegExp(`bad\\.json:${before.length}:${before[before.length - 1].length + 1}: item 2 is not an object`));
+  assert.equal(existsSync(join(dir, 'm.json')), false);
+});
