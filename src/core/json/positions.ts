@@ -79,15 +79,21 @@ export function parseJson(text: string): ParseOutcome {
 function firstSyntaxError(text: string, nativeError: unknown): { offset: number; message: string } {
   if (text.trim() === '') return { offset: 0, message: 'the file is empty: expected a JSON value' };
   const errors: { code: ParseErrorCode; offset: number }[] = [];
-  visit(
-    text,
-    {
-      onError(code: ParseErrorCode, offset: number) {
-        if (errors.length < 64) errors.push({ code, offset });
+  try {
+    visit(
+      text,
+      {
+        onError(code: ParseErrorCode, offset: number) {
+          if (errors.length < 64) errors.push({ code, offset });
+        },
       },
-    },
-    { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
-  );
+      { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false },
+    );
+  } catch (e) {
+    // The visitor recurses: nesting deep enough overflows the stack. Fall back to V8's word.
+    if (!(e instanceof RangeError)) throw e;
+    errors.length = 0;
+  }
   if (errors.length) {
     const end = text.trimEnd().length;
     const lastLine = text.lastIndexOf('\n', end - 1) + 1;
@@ -99,6 +105,7 @@ function firstSyntaxError(text: string, nativeError: unknown): { offset: number;
   }
   // jsonc-parser accepted what JSON.parse refused (rare: e.g. lone surrogates); use V8's word.
   const msg = nativeError instanceof Error ? nativeError.message : String(nativeError);
+  if (/Unexpected end of JSON input/.test(msg)) return { offset: text.trimEnd().length, message: 'unexpected end of file: the JSON is truncated (expected more input)' };
   const at = /position (\d+)/.exec(msg);
   return { offset: at ? Number(at[1]) : 0, message: msg };
 }
