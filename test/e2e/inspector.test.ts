@@ -214,6 +214,25 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     await inspector.waitForQuery(E6DLK_QUERY);
   });
 
+  test('"Inspect Sample" from a query row\'s context menu shows that query', async () => {
+    await inspector.waitForQuery(E6DLK_QUERY);
+    const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
+    const view = s.workbench.view('Datasets');
+    const inspectFromMenu = async (query: string) => {
+      const row = s.workbench.treeRow(view, new RegExp(`^${query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)).first();
+      await s.workbench.scrollIntoList(view, row);
+      await row.click({ button: 'right' });
+      const entry = s.page.locator('.context-view .monaco-menu .action-item', { hasText: 'Inspect Sample' }).first();
+      await entry.waitFor({ timeout: 10_000 });
+      // The menu acts on the highlighted entry: point at it and press Enter, as a menu allows.
+      await entry.hover();
+      await s.page.keyboard.press('Enter');
+      await inspector.waitForQuery(query);
+    };
+    await inspectFromMenu(want.queries[want.queries.indexOf(E6DLK_QUERY) + 1]);
+    await inspectFromMenu(E6DLK_QUERY);
+  });
+
   test('switching samples from the query list repaints (figure printed)', async () => {
     await inspector.waitForQuery(E6DLK_QUERY);
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);

@@ -297,7 +297,8 @@ export function registerInspector(context: vscode.ExtensionContext, deps: Featur
     inspector,
     deps.selection.event((ref) => inspector.follow(ref)),
     vscode.commands.registerCommand('rarft.inspectSample', (arg: unknown) => {
-      const ref = parseSampleRef(arg);
+      // A reference (a row's click command) or a tree node carrying one (the row's context menu).
+      const ref = parseSampleRef(arg) ?? parseSampleRef((arg as { ref?: unknown } | undefined)?.ref);
       return ref ? inspector.open(ref) : inspector.open(null, false);
     }),
     vscode.commands.registerCommand('rarft.openInspector', () => inspector.open(inspector.shown, false)),
