@@ -118,6 +118,9 @@ export function parse<O extends Options>(args: string[], options: O) {
   }
 }
 
+/** The longest wait a timer can hold (2^31 − 1 ms), in seconds: the bound of every --timeout. */
+export const MAX_TIMEOUT_S = Math.floor((2 ** 31 - 1) / 1000);
+
 /** A number option: undefined when absent, a usage error when not a number in range. */
 export function numberOption(name: string, v: unknown, min = -Infinity, max = Infinity): number | undefined {
   if (v === undefined) return undefined;

@@ -10,7 +10,7 @@ import { HybridJudge } from '../core/judge/hybrid';
 import { LlmJudge } from '../core/judge/llmJudge';
 import { PROMPT_VERSION, type JudgeStep } from '../core/judge/prompts';
 import type { Price } from '../core/judge/usage';
-import { CliError, numberOption, table } from './io';
+import { CliError, MAX_TIMEOUT_S, numberOption, table } from './io';
 
 /** parseArgs options the judge understands. */
 export const judgeOptionSpec = {
@@ -81,7 +81,7 @@ export async function createJudge(values: Record<string, unknown>, env: NodeJS.P
   const concurrency = numberOption('concurrency', values.concurrency, 1, 1024) ?? 8;
   if (!Number.isInteger(concurrency)) throw new CliError(`--concurrency: expected a whole number, got '${values.concurrency}'`, 2);
   const maxRetries = numberOption('max-retries', values['max-retries'], 0, 100) ?? 5;
-  const timeoutS = numberOption('timeout', values.timeout, 0.001) ?? 60;
+  const timeoutS = numberOption('timeout', values.timeout, 0.001, MAX_TIMEOUT_S) ?? 60;
   const price = parsePrice(values.price);
   const out = typeof values.out === 'string' ? values.out : 'metrics.json';
   const cacheDir = values['no-cache'] ? undefined : resolve(typeof values['cache-dir'] === 'string' ? values['cache-dir'] : join(dirname(resolve(out)), '.rarft-cache', 'judge'));

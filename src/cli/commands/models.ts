@@ -1,7 +1,7 @@
 /** `rarft models download <name> [--to DIR] [--base-url URL] [--revision REV] [--timeout SECONDS]` */
 import { DEFAULT_HUB, DEFAULT_TIMEOUT_MS, DownloadError, downloadModel } from '../../core/embed/download';
 import { defaultModelDir } from '../../core/embed/paths';
-import { CliError, numberOption, parse, type Command } from '../io';
+import { CliError, MAX_TIMEOUT_S, numberOption, parse, type Command } from '../io';
 
 export const modelsUsage = 'rarft models download <name> [--to <dir>] [--base-url <url>] [--revision <rev>] [--timeout <seconds>]';
 
@@ -20,7 +20,7 @@ export const modelsCommand: Command = {
     });
     if (positionals[0] !== 'download' || positionals.length !== 2) throw new CliError(`usage: ${modelsUsage}`, 2);
     const name = positionals[1];
-    const timeoutS = numberOption('timeout', values.timeout, 0.001) ?? DEFAULT_TIMEOUT_MS / 1000;
+    const timeoutS = numberOption('timeout', values.timeout, 0.001, MAX_TIMEOUT_S) ?? DEFAULT_TIMEOUT_MS / 1000;
     const to = values.to ?? defaultModelDir(name);
     const baseUrl = values['base-url'] ?? process.env.RARFT_HUB_URL ?? DEFAULT_HUB;
     const controller = new AbortController();

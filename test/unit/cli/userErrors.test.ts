@@ -121,3 +121,14 @@ test('evaluate: an item that is not an object is named with its line and column'
   assert.match(r.stderr, new RegExp(`bad\\.json:${before.length}:${before[before.length - 1].length + 1}: item 2 is not an object`));
   assert.equal(existsSync(join(dir, 'm.json')), false);
 });
+
+test('a --timeout too large for a timer is a usage error, not a 1 ms timeout', () => {
+  const dir = tempDir();
+  const items = smallRun(dir);
+  const ev = rarft(['evaluate', items, '--out', join(dir, 'm.json'), '--judge', 'llm', '--model', 'm', '--base-url', 'http://127.0.0.1:9/v1', '--timeout', '1e7']);
+  assert.equal(ev.status, 2, ev.stderr);
+  assert.match(ev.stderr, /--timeout: expected a number/);
+  const dl = rarft(['models', 'download', 'all-MiniLM-L6-v2', '--to', join(dir, 'model'), '--base-url', 'http://127.0.0.1:9', '--timeout', '1e7']);
+  assert.equal(dl.status, 2, dl.stderr);
+  assert.match(dl.stderr, /--timeout: expected a number/);
+});
