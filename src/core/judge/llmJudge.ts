@@ -214,13 +214,14 @@ export class LlmJudge implements Judge {
       return value.content;
     } catch (e) {
       if (signal?.aborted) throw abortError(signal);
-      // Nothing has ever answered at this address (a wrong port, a server not started): one
-      // judgment's retries settle it, instead of every item retrying for minutes.
-      if (e instanceof APIConnectionError && !(e instanceof APIConnectionTimeoutError) && !this.reached && !this.fatal) {
+      // Nothing has ever answered at this address (a wrong port, a server not started or wedged):
+      // one judgment's retries settle it, instead of every item retrying for minutes.
+      if (e instanceof APIConnectionError && !this.reached && !this.fatal) {
         let root: unknown = e;
         while ((root as { cause?: unknown })?.cause) root = (root as { cause: unknown }).cause;
         const cause = root === e ? undefined : (root as Error)?.message;
-        this.fatal = `cannot reach ${this.baseUrl}${cause ? ` (${cause})` : ''}`;
+        this.fatal =
+          e instanceof APIConnectionTimeoutError ? `no reply from ${this.baseUrl} within ${this.timeoutMs} ms` : `cannot reach ${this.baseUrl}${cause ? ` (${cause})` : ''}`;
         this.options.onEvent?.(`judge: ${this.fatal} after ${attempts} attempts; no further requests are sent`);
       }
       throw new Error(attempts > 1 ? `${describe(e)} (after ${attempts} attempts)` : describe(e));

@@ -54,3 +54,23 @@ test('rarft evaluate against a closed port: exits 1 saying no item could be judg
   const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
   assert.ok(out.every((it: any) => it.judge_errors?.length && it.classification_correct === undefined));
 });
+
+test('a server that accepts connections but never answers also stops further requests once one judgment has timed out on every attempt', async () => {
+  const { createServer: tcp } = await import('node:net');
+  const sockets = new Set<import('node:net').Socket>();
+  const silent = tcp((s) => void sockets.add(s));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  try {
+    const j = new LlmJudge({ baseUrl: `http://127.0.0.1:${(silent.address() as { port: number }).port}/v1`, model: 'm', concurrency: 4, maxRetries: 1, timeoutMs: 200, backoff: { baseDelayMs: 5, maxDelayMs: 20 } });
+    const t0 = Date.now();
+    const out = [];
+    for (let i = 0; i < 40; i += 4) out.push(...(await Promise.all(Array.from({ length: 4 }, (_, k) => j.relevance({ answerText: `answer ${i + k}`, output: '' })))));
+    assert.ok(out.every((v) => v.status === 'error'));
+    assert.ok(j.usage.steps.relevance.requests <= 4 * 2, `requests sent: ${j.usage.steps.relevance.requests}`);
+    assert.match(String(j.info().judge_fatal_error), /no reply from .* within 200 ms/);
+    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+  } finally {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => silent.close(r));
+  }
+});
