@@ -78,6 +78,10 @@ export function parseJson(text: string): ParseOutcome {
 
 function firstSyntaxError(text: string, nativeError: unknown): { offset: number; message: string } {
   if (text.trim() === '') return { offset: 0, message: 'the file is empty: expected a JSON value' };
+  // UTF-16 read as UTF-8: its BOM becomes two replacement characters, ASCII gets NUL bytes between.
+  if (text.startsWith('\ufffd\ufffd') || text.charCodeAt(1) === 0) {
+    return { offset: 0, message: "the file is UTF-16 encoded (as PowerShell's > writes it): save it as UTF-8" };
+  }
   const errors: { code: ParseErrorCode; offset: number }[] = [];
   try {
     visit(
