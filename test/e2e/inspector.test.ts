@@ -421,6 +421,19 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     await s.screenshot('inspector-after-reload');
   });
 
+  test('"Open in file" shows the sample\'s JSON beside the inspector, which stays in view', async () => {
+    const query = (await inspector.snapshot()).query;
+    await inspector.click('reveal');
+    const json = s.page.locator('.editor-group-container .tab', { hasText: /\.json/ }).first();
+    await json.waitFor({ timeout: 15_000 });
+    await waitFor('the JSON editor at the query', async () => (await s.page.locator('.monaco-editor .view-line').allInnerTexts()).some((t) => t.replace(/\u00a0/g, ' ').includes(JSON.stringify(query))), 15_000);
+    // Both are visible: the inspector's tab is the active one of its own group.
+    const groups = await s.page.locator('.editor-group-container').evaluateAll((gs) => gs.map((g) => g.querySelector('.tab.active')?.textContent ?? ''));
+    assert.ok(groups.some((t) => t.includes('RA-RFT Inspector')), `the inspector is still shown: active tabs ${JSON.stringify(groups)}`);
+    assert.ok(groups.some((t) => /\.json/.test(t)), `the JSON is shown: active tabs ${JSON.stringify(groups)}`);
+    await s.page.keyboard.press('Control+W');
+  });
+
   test('a video found at its recorded path opens that file to the page, not its whole folder', async () => {
     // A recorded absolute path outside every mapped folder, beside another file of that folder.
     const outside = mkdtempSync(join(tmpdir(), 'rarft-e2e-outside-'));

@@ -148,7 +148,7 @@ export class Inspector extends DisposableBase {
         return;
       }
       case 'sample/reveal':
-        if (this.current) await revealSample(this.index, this.current);
+        if (this.current) await revealSample(this.index, this.current, this.column);
         return;
       case 'render/timing':
         this.log.debug(`inspector: repaint in ${msg.ms.toFixed(1)} ms`);
@@ -239,6 +239,11 @@ export class Inspector extends DisposableBase {
   get shown(): SampleRef | null {
     return this.current;
   }
+
+  /** The editor column the panel is in (undefined when there is no panel). */
+  get column(): vscode.ViewColumn | undefined {
+    return this.panel?.viewColumn;
+  }
 }
 
 /** A symbolic link to `file` under `<cacheDir>/links/`, made once; null when links cannot be made here. */
@@ -263,8 +268,8 @@ function linkIntoCache(file: string, cacheDir: string): string | null {
   }
 }
 
-/** Opens the JSON file at the sample's query or item. */
-export async function revealSample(index: WorkspaceIndex, ref: SampleRef): Promise<void> {
+/** Opens the JSON file at the sample's query or item, in the first column, or the second when the inspector is in the first. */
+export async function revealSample(index: WorkspaceIndex, ref: SampleRef, inspectorColumn?: vscode.ViewColumn): Promise<void> {
   const file = index.browse.files.find((f) => f.path === ref.file);
   if (!file) return;
   const path = ref.kind === 'query' ? [file.entries?.[ref.entry]?.index ?? ref.entry, 'GRPO', file.entries?.[ref.entry]?.queries[ref.query]?.index ?? ref.query] : [file.items?.[ref.item]?.index ?? ref.item];
@@ -272,7 +277,8 @@ export async function revealSample(index: WorkspaceIndex, ref: SampleRef): Promi
   const found = locatePaths(doc.getText(), [path]).get(keyOf(path));
   const start = doc.positionAt(found?.offset ?? 0);
   const end = doc.positionAt((found?.offset ?? 0) + Math.min(found?.length ?? 0, 200000));
-  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, end), preview: true, viewColumn: vscode.ViewColumn.One });
+  const viewColumn = inspectorColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, end), preview: true, viewColumn });
 }
 
 /** Recorded video folders of the index whose first video is not found locally (most videos first). */
@@ -304,7 +310,7 @@ export function registerInspector(context: vscode.ExtensionContext, deps: Featur
     vscode.commands.registerCommand('rarft.openInspector', () => inspector.open(inspector.shown, false)),
     vscode.commands.registerCommand('rarft.revealSample', (node: unknown) => {
       const ref = parseSampleRef((node as { ref?: unknown } | undefined)?.ref) ?? inspector.shown;
-      if (ref) return revealSample(deps.index, ref);
+      if (ref) return revealSample(deps.index, ref, inspector.column);
     }),
     vscode.commands.registerCommand('rarft.seekGtStart', () => inspector.seekGtStart()),
     vscode.commands.registerCommand('rarft.mapVideoRoot', (prefix?: unknown, recorded?: unknown) => {
