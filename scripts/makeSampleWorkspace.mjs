@@ -1,8 +1,8 @@
 // Builds a sample workspace for trying the extension and for the end-to-end tests:
 //   <ws>/data/        the two real annotation files and their licence (samples/data), and a small
 //                     annotation file whose query holds markup (it must show as text)
-//   <ws>/runs/<run>/  a simulated inference run: a few hundred items cut from the reference
-//                     fixture, as the reference script leaves them (per-GPU shards + merged)
+//   <ws>/runs/<run>/  the simulated inference run of samples/runs (300 items cut from the reference
+//                     fixture) plus one markup item, as the reference script leaves them (shards + merged)
 //   <ws>/videos/      fixture videos made with ffmpeg for a few of the run's videos, named as in
 //                     the data, with a burned-in timecode: H.264 ones that play in a webview and
 //                     one HEVC that needs transcoding
@@ -20,8 +20,6 @@ const LAYOUT_VERSION = 4;
 export const RUN_NAME = 'qwen2.5-vl-7b-rarft';
 /** The prefix of video paths in hi_vtg_charades.json, mapped to <ws>/videos. */
 export const DATA_VIDEO_ROOT = '/data/sungjoon/Charades_v1';
-/** How many items of the reference run the simulated run keeps (whole videos, in order). */
-const RUN_ITEMS = 300;
 const GPUS = 2;
 /** Fixture videos: name in the data → codec. Durations come from the annotations. */
 export const FIXTURE_VIDEOS = {
@@ -39,16 +37,6 @@ const writeJson = (p, v) => {
   mkdirSync(dirname(p), { recursive: true });
   writeFileSync(p, JSON.stringify(v, null, 2) + '\n');
 };
-
-/** Items of the reference run for its first videos, about `count` of them, never splitting a video. */
-function cutRun(items, count) {
-  const out = [];
-  for (let i = 0; i < items.length; i++) {
-    if (out.length >= count && items[i].video !== items[i - 1].video) break;
-    out.push(items[i]);
-  }
-  return out;
-}
 
 /** One video entry whose query text carries markup, for the "dataset text is text" check. */
 function markupAnnotation(duration) {
@@ -141,7 +129,8 @@ export function makeSampleWorkspace(dir = join(root, '.e2e/sample-workspace'), {
   writeJson(join(ws, 'data/hi_vtg_markup.json'), markupAnnotation(durationOf('VXZBA.mp4')));
 
   // The simulated run: contiguous shards, as `--curr_idx/--total_idx` splits the data, and their merge.
-  const items = cutRun(readJson(join(root, 'test/fixtures/reference/charades.offline.items.json')), RUN_ITEMS);
+  // The sample run the extension ships (samples/runs): 300 items cut from the reference run, whole videos.
+  const items = readJson(join(root, 'samples/runs', RUN_NAME, 'inference_results_merged.json'));
   items.push(markupRunItem());
   const runDir = join(ws, 'runs', RUN_NAME);
   const per = Math.ceil(items.length / GPUS);

@@ -3,7 +3,7 @@
  * extension ships) and evaluate a run with the offline judge.
  */
 import * as vscode from 'vscode';
-import { copyFile, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { itemWithJudgment, judgeItems } from '../core/eval/evaluate';
 import { offlineJudge } from '../core/eval/judge';
@@ -20,14 +20,20 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
-/** Copies samples/data into global storage (once) and opens it as a folder. */
+/**
+ * Copies the shipped samples into global storage and opens them as a folder: the annotation
+ * files of samples/data at the top, and the simulated run of samples/runs under runs/. Files
+ * already there (perhaps edited) are kept.
+ */
 async function openSampleWorkspace(context: vscode.ExtensionContext): Promise<void> {
   const source = vscode.Uri.joinPath(context.extensionUri, 'samples', 'data').fsPath;
+  const runs = vscode.Uri.joinPath(context.extensionUri, 'samples', 'runs').fsPath;
   const target = vscode.Uri.joinPath(context.globalStorageUri, 'sample-workspace').fsPath;
   await mkdir(join(target, '.vscode'), { recursive: true });
   for (const name of await readdir(source)) {
     if (!(await exists(join(target, name)))) await copyFile(join(source, name), join(target, name));
   }
+  if (await exists(runs)) await cp(runs, join(target, 'runs'), { recursive: true, force: false, errorOnExist: false });
   const settings = join(target, '.vscode', 'settings.json');
   if (!(await exists(settings))) await writeFile(settings, JSON.stringify({ 'rarft.videoRoots': { '/data/sungjoon/Charades_v1': 'videos' } }, null, 2) + '\n');
   await mkdir(join(target, 'videos'), { recursive: true });
