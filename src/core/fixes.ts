@@ -5,7 +5,7 @@
  */
 import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
 import type { Problem } from './problems';
-import { firstTimestamp } from './text';
+import { answerTags, firstTimestamp } from './text';
 
 /** Replace `length` characters at `offset` with `newText`. */
 export interface TextEdit {
@@ -37,8 +37,7 @@ export function fixFor(text: string, p: Pick<Problem, 'code' | 'data' | 'path'>,
   if (p.code === 'answer-missing-tags') {
     if (node.type !== 'string') return null;
     const s = node.value as string;
-    const open = /<\s*answer\b[^>]*>/i.test(s);
-    const close = /<\s*\/\s*answer\s*>/i.test(s);
+    const { open, close } = answerTags(s);
     if (open && close) return null;
     const body = s.trim();
     const wrapped = !open && !close ? `<answer>${body}</answer>` : !open ? `<answer>${body}` : `${body}</answer>`;

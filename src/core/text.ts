@@ -47,6 +47,20 @@ export function gtText(answer: string | null | undefined): string {
   return String(answer).replace(THINK_TAG, '').replace(ANSWER_TAG, '').trim();
 }
 
+const ANSWER_OPEN = /<\s*answer\b[^>]*>/i;
+const ANSWER_CLOSE = /<\s*\/\s*answer\s*>/i;
+
+/** Whether a text has an opening and a closing answer tag (any case, spaces allowed). */
+export function answerTags(text: string): { open: boolean; close: boolean } {
+  return { open: ANSWER_OPEN.test(text), close: ANSWER_CLOSE.test(text) };
+}
+
+/** Content of the first answer block of a text as it is (think blocks not removed); null without one. */
+export function firstAnswerBlock(text: string): string | null {
+  const m = FIRST_ANSWER.exec(text);
+  return m ? m[1] : null;
+}
+
 const TIMESTAMP = /(\d+\.?\d*)\s+to\s+(\d+\.?\d*)/;
 
 /** A `[start, end]` span in seconds. */

@@ -1,7 +1,7 @@
 /** Reads and validates HI-VTG annotation files (FORMATS.md §1), keeping every quirk visible. */
 import type { PendingProblem } from '../problems';
 import { DIFFICULTIES, isCategory, toHardnessLevel, type Difficulty } from '../taxonomy';
-import { firstTimestamp, type Span } from '../text';
+import { answerTags, firstAnswerBlock, firstTimestamp, type Span } from '../text';
 import { emptyStats, type FileStats, type QueryRecord, type VideoEntry } from './model';
 
 /** What validating an annotation array yields. */
@@ -11,9 +11,6 @@ export interface AnnotationResult {
   problems: PendingProblem[];
 }
 
-const ANSWER_OPEN = /<\s*answer\b[^>]*>/i;
-const ANSWER_CLOSE = /<\s*\/\s*answer\s*>/i;
-const ANSWER_CONTENT = /<\s*answer\b[^>]*>([\s\S]*?)<\s*\/\s*answer\s*>/i;
 const DIFFICULTY_SET: ReadonlySet<string> = new Set(DIFFICULTIES);
 
 function typeName(v: unknown): string {
@@ -257,8 +254,7 @@ function checkAnswer(a: string, r: boolean | null, where: string, path: (string 
     problems.push({ severity: 'error', code: 'empty-answer', path, message: `${where}: the GT answer is empty` });
     return;
   }
-  const open = ANSWER_OPEN.test(a);
-  const close = ANSWER_CLOSE.test(a);
+  const { open, close } = answerTags(a);
   if (!open || !close) {
     problems.push({
       severity: 'warning',
@@ -269,7 +265,7 @@ function checkAnswer(a: string, r: boolean | null, where: string, path: (string 
     });
     return;
   }
-  const content = ANSWER_CONTENT.exec(a)?.[1] ?? '';
+  const content = firstAnswerBlock(a) ?? '';
   if (content.trim() === '') problems.push({ severity: 'error', code: 'empty-answer', path, message: `${where}: the GT answer's <answer> block is empty` });
   else if (r === true && !firstTimestamp(content)) {
     problems.push({ severity: 'warning', code: 'answer-timestamp-mismatch', path, message: `${where}: an answerable GT answer should hold "X to Y" seconds, found "${clip(content.trim())}"` });
@@ -277,8 +273,8 @@ function checkAnswer(a: string, r: boolean | null, where: string, path: (string 
 }
 
 function checkAnswerTimestamp(q: QueryRecord, entry: VideoEntry, problems: PendingProblem[]): void {
-  const m = ANSWER_CONTENT.exec(q.a);
-  const span = m ? firstTimestamp(m[1]) : null;
+  const block = firstAnswerBlock(q.a);
+  const span = block !== null ? firstTimestamp(block) : null;
   if (!span || !entry.timestamp) return;
   const [s, e] = entry.timestamp;
   if (Math.abs(span[0] - s) > 1e-6 || Math.abs(span[1] - e) > 1e-6) {
