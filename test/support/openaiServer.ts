@@ -153,7 +153,7 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Fa
       if ('hang' in reply) return; // never answered; the client has to time out
       const r = reply;
       const delay = (r.delayMs ?? 0) + (options.latencyMs ?? 0);
-      setTimeout(() => {
+      const timer = setTimeout(() => {
         if ('content' in r) {
           const prompt = messages.reduce((s, m) => s + tokens(m.content), 0);
           const completion = tokens(r.content);
@@ -167,6 +167,8 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Fa
           });
         } else send(res, r.status, r.body ?? { error: { message: `status ${r.status}`, type: 'server_error' } }, r.headers);
       }, delay);
+      // A reply nobody waits for any more (client aborted, server closed) must not keep the process alive.
+      res.on('close', () => clearTimeout(timer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

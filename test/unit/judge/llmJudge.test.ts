@@ -249,7 +249,7 @@ test('cache: a rerun costs zero requests; identical judgments in one run share a
 test('an abort stops promptly with an AbortError; replies already in are cached and the rerun resumes', async () => {
   const dir = tempDir();
   const texts = Array.from({ length: 40 }, (_, i) => `${i} to ${i + 1}`);
-  await withServer({ script: (r) => ({ content: JSON.stringify({ classification: 'relevant', span: [0, 1] }), delayMs: r.n <= 8 ? 20 : 3000 }) }, { cacheDir: dir, concurrency: 8 }, async (s, j) => {
+  await withServer({ script: (r) => ({ content: JSON.stringify({ classification: 'relevant', span: [0, 1] }), delayMs: r.n <= 8 ? 20 : 60_000 }) }, { cacheDir: dir, concurrency: 8 }, async (s, j) => {
     const c = new AbortController();
     const all = Promise.allSettled(texts.map((t) => j.relevance(rel(t), c.signal)));
     while (s.log.length < 16) await new Promise((r) => setTimeout(r, 10));
