@@ -12,11 +12,25 @@ const items = [];
 for (let v = 0; v < 2000; v++) {
   const GRPO = [];
   for (let k = 0; k < 10; k++) {
-    GRPO.push({ q: `video ${v}: a person does thing ${k}.`, a: k === 0 ? '<answer>1.5 to 4.0</answer>' : '<answer>The video shows no such thing.</answer>', r: k === 0, difficulty: k === 0 ? 'original' : 'medium', c: k === 0 ? [] : ['Action/FineGrainedAction'] });
+    GRPO.push({
+      q: `video ${v}: a person does thing ${k}.`,
+      a: k === 0 ? '<answer>1.5 to 4.0</answer>' : '<answer>The video shows no such thing.</answer>',
+      r: k === 0,
+      difficulty: k === 0 ? 'original' : 'medium',
+      c: k === 0 ? [] : ['Action/FineGrainedAction'],
+    });
   }
   entries.push({ video: `/data/x/V${v}.mp4`, timestamp: [1.5, 4], duration: 20, GRPO });
   for (const g of GRPO) {
-    items.push({ video: `/data/x/V${v}.mp4`, query: g.q, model_output: `<think>\n<timestep>0.0 to 3.0</timestep> a person stands.\n</think>\n<answer>${g.r ? '1.0 to 3.5' : 'No such action.'}</answer>\n<correction>NIL</correction>`, gt_relevant: g.r, gt_timestamp: g.r ? [1.5, 4] : null, gt_output: g.a, gt_categories: g.c });
+    items.push({
+      video: `/data/x/V${v}.mp4`,
+      query: g.q,
+      model_output: `<think>\n<timestep>0.0 to 3.0</timestep> a person stands.\n</think>\n<answer>${g.r ? '1.0 to 3.5' : 'No such action.'}</answer>\n<correction>NIL</correction>`,
+      gt_relevant: g.r,
+      gt_timestamp: g.r ? [1.5, 4] : null,
+      gt_output: g.a,
+      gt_categories: g.c,
+    });
   }
 }
 const annoText = JSON.stringify(entries, null, 2);
@@ -35,5 +49,7 @@ for (let round = 0; round < 5; round++) {
   for (let i = 0; i < 100; i++) buildSampleView(index, { kind: 'item', file: 'run.json', item: (i * 197) % 20000 });
   viewMs.push((performance.now() - t1) / 100);
 }
-console.log(`index + judge 20,000 queries and their run (ms): ${median(indexMs).toFixed(0)} (target ≤ 3000, off the UI path)`);
+console.log(
+  `index + judge 20,000 queries and their run (ms): ${median(indexMs).toFixed(0)} (target ≤ 3000, off the UI path)`,
+);
 console.log(`sample view for one click (ms): ${median(viewMs).toFixed(2)} (target ≤ 20 of the 150 ms repaint budget)`);

@@ -23,7 +23,12 @@ const items = JSON.parse(readFileSync(itemsPath, 'utf8'));
 // filled up with synthetic words to MiniLM's 30,522 entries.
 function vocabulary() {
   const words = new Set();
-  for (const it of items) for (const s of [it.model_output, it.gt_output, it.query]) for (const w of String(s ?? '').toLowerCase().match(/[a-z]+|[0-9]+|[^\sa-z0-9]/g) ?? []) words.add(w);
+  for (const it of items)
+    for (const s of [it.model_output, it.gt_output, it.query])
+      for (const w of String(s ?? '')
+        .toLowerCase()
+        .match(/[a-z]+|[0-9]+|[^\sa-z0-9]/g) ?? [])
+        words.add(w);
   const vocab = [...words].sort();
   for (let i = 0; vocab.length < MINILM_SHAPE.vocabSize - 5; i++) {
     const w = `x${i.toString(36)}`;
@@ -43,11 +48,14 @@ if (!existsSync(marker) || readFileSync(marker, 'utf8') !== shapeText) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 let seed = 1;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const synth = JSON.parse(readFileSync(join(modelDir, 'tokenizer.json'), 'utf8')).model.vocab;
 const plainWords = Object.keys(synth).filter((w) => /^x[0-9a-z]+$/.test(w));
 /** 30 words → 32 tokens with [CLS] and [SEP]. */
-const sentences = (n) => Array.from({ length: n }, () => Array.from({ length: 30 }, () => plainWords[Math.floor(rand() * plainWords.length)]).join(' '));
+const sentences = (n) =>
+  Array.from({ length: n }, () =>
+    Array.from({ length: 30 }, () => plainWords[Math.floor(rand() * plainWords.length)]).join(' '),
+  );
 
 const BATCH = 32;
 const N = 256;
@@ -90,7 +98,9 @@ await e.close();
 const pipeMs = median(pipeline);
 const bareMs = median(bare);
 const ab = pipeline.map((p, i) => p / bare[i] - 1);
-console.log(`embed sentences/s (32-token texts, batch 32): ${((N * 1000) / pipeMs).toFixed(0)} (target ≥ 200 on a quiet machine; bare session.run in the same rounds ${((N * 1000) / bareMs).toFixed(0)})`);
+console.log(
+  `embed sentences/s (32-token texts, batch 32): ${((N * 1000) / pipeMs).toFixed(0)} (target ≥ 200 on a quiet machine; bare session.run in the same rounds ${((N * 1000) / bareMs).toFixed(0)})`,
+);
 console.log(
   `embed overhead of tokenise+batch+pool over bare session.run: ${(100 * median(outside)).toFixed(1)}% (target < 15%) ` +
     `[time outside session.run within the pipeline; pipeline vs separate bare runs: ${(100 * median(ab)).toFixed(1)}%, noisy]`,
@@ -112,4 +122,6 @@ console.log(
   `embed evaluation run (${items.length} items, dedup on): ${((cold.requested * 1000) / coldMs).toFixed(0)} embeddings/s ` +
     `(${cold.requested} texts, ${cold.computed} run through the model in ${cold.batches} batches, ${(coldMs / 1000).toFixed(1)} s) (target: report)`,
 );
-console.log(`embed evaluation run again, cache warm: ${((warmTexts * 1000) / warmMs).toFixed(0)} embeddings/s (${warmTexts} texts, ${ev.stats.computed - cold.computed} run through the model) (target: report)`);
+console.log(
+  `embed evaluation run again, cache warm: ${((warmTexts * 1000) / warmMs).toFixed(0)} embeddings/s (${warmTexts} texts, ${ev.stats.computed - cold.computed} run through the model) (target: report)`,
+);

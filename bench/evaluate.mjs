@@ -16,7 +16,10 @@ if (!existsSync(file)) {
     it.video = it.video.replace('.mp4', `_${Math.floor(i / base.length)}.mp4`);
     if (it.gt_relevant && Array.isArray(it.gt_timestamp)) {
       const j = (r() - 0.5) * 2;
-      it.model_output = it.model_output.replace(/<answer>(\d+\.?\d*) to (\d+\.?\d*)<\/answer>/, (_m, a, b) => `<answer>${(+a + j).toFixed(2)} to ${(+b + j).toFixed(2)}</answer>`);
+      it.model_output = it.model_output.replace(
+        /<answer>(\d+\.?\d*) to (\d+\.?\d*)<\/answer>/,
+        (_m, a, b) => `<answer>${(+a + j).toFixed(2)} to ${(+b + j).toFixed(2)}</answer>`,
+      );
     }
     out.push(it);
   }
@@ -25,7 +28,18 @@ if (!existsSync(file)) {
 const mb = statSync(file).size / 1e6;
 const res = timeCli(['evaluate', file, '--out', join(DATA, 'metrics50k.json')], 5);
 const target = 0.3 * 2200;
-figure(`evaluate ${N} items (${mb.toFixed(0)} MB), whole process, median of 5`, res.median.toFixed(0), ' ms', `≤ ${target} ms = 0.3 × 2.2 s reference`, res.median <= target);
+figure(
+  `evaluate ${N} items (${mb.toFixed(0)} MB), whole process, median of 5`,
+  res.median.toFixed(0),
+  ' ms',
+  `≤ ${target} ms = 0.3 × 2.2 s reference`,
+  res.median <= target,
+);
 console.log(`  where it goes (last run): ${res.profile}`);
-const withItems = timeCli(['evaluate', file, '--out', join(DATA, 'metrics50k.json'), '--items-out', join(DATA, 'items50k.out.json')], 3);
-console.log(`evaluate with --items-out (writes ~${mb.toFixed(0)} MB more): ${withItems.median.toFixed(0)} ms (no target)\n  ${withItems.profile}`);
+const withItems = timeCli(
+  ['evaluate', file, '--out', join(DATA, 'metrics50k.json'), '--items-out', join(DATA, 'items50k.out.json')],
+  3,
+);
+console.log(
+  `evaluate with --items-out (writes ~${mb.toFixed(0)} MB more): ${withItems.median.toFixed(0)} ms (no target)\n  ${withItems.profile}`,
+);

@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { DATA, ROOT, figure, rng, timeCli } from './lib.mjs';
 
 const samples = timeCli(['index', join(ROOT, 'samples/data'), '--json'], 7);
-figure('index both sample files, whole process, median of 7', samples.median.toFixed(0), ' ms', '< 300 ms', samples.median < 300);
+figure(
+  'index both sample files, whole process, median of 7',
+  samples.median.toFixed(0),
+  ' ms',
+  '< 300 ms',
+  samples.median < 300,
+);
 
 const N = 100_000;
 const file = join(DATA, 'anno100k.json');
@@ -28,6 +34,12 @@ if (!existsSync(file)) {
 const mb = statSync(file).size / 1e6;
 const big = timeCli(['index', file, '--json'], 3);
 const rss = Number(/maxRSS=(\d+)MB/.exec(big.profile)?.[1] ?? NaN);
-figure(`index ${N}-video file (${mb.toFixed(0)} MB), whole process, median of 3`, big.median.toFixed(0), ' ms', '< 3000 ms', big.median < 3000);
+figure(
+  `index ${N}-video file (${mb.toFixed(0)} MB), whole process, median of 3`,
+  big.median.toFixed(0),
+  ' ms',
+  '< 3000 ms',
+  big.median < 3000,
+);
 figure('  peak memory (maxRSS)', rss, ' MB', '< 1024 MB', rss < 1024);
 console.log(`  where it goes (last run): ${big.profile}`);

@@ -8,7 +8,11 @@ const root = join(fileURLToPath(import.meta.url), '..', '..');
 
 function* walk(dir) {
   let entries;
-  try { entries = readdirSync(dir); } catch { return; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
   for (const name of entries) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) yield* walk(p);
@@ -16,7 +20,8 @@ function* walk(dir) {
   }
 }
 
-const importRe = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const importRe =
+  /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|require\(\s*['"]([^'"]+)['"]\s*\)|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 export function checkBoundaries() {
   const problems = [];
@@ -35,7 +40,9 @@ export function checkBoundaries() {
             problems.push(`${where}: 'vscode' may only be imported under src/extension/`);
           }
           if (rel.startsWith('src/core/') && /(^|\/)(extension|cli|webview)(\/|$)/.test(spec) && spec.startsWith('.')) {
-            problems.push(`${where}: src/core must not import '${spec}' (core stays below cli, extension and webviews)`);
+            problems.push(
+              `${where}: src/core must not import '${spec}' (core stays below cli, extension and webviews)`,
+            );
           }
         }
       });

@@ -1,7 +1,16 @@
 // A browser VS Code for trying the extension (`npm start`) and for the end-to-end tests:
 // packages the extension, installs it into code-server (from .e2e/code-server, see setup.mjs)
 // and runs code-server on 127.0.0.1. Types: codeServer.d.mts.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -42,7 +51,8 @@ function newestMtime(paths) {
 function isWholeZip(file) {
   if (!existsSync(file)) return false;
   const buf = readFileSync(file);
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--) if (buf.readUInt32LE(i) === 0x06054b50) return true;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65_557); i--)
+    if (buf.readUInt32LE(i) === 0x06054b50) return true;
   return false;
 }
 
@@ -57,7 +67,8 @@ function withLock(fn) {
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
       // A lock left by a killed process goes stale after two minutes.
-      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 120_000)
+        rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`${lock} held for too long`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
     }
@@ -76,19 +87,38 @@ function withLock(fn) {
 export function packageVsix({ log = () => {} } = {}) {
   mkdirSync(join(root, '.e2e'), { recursive: true });
   return withLock(() => {
-    const inputs = ['src', 'webview', 'media', 'package.json', '.vscodeignore', 'scripts/build.mjs', 'scripts/package.mjs', 'node_modules/.package-lock.json'];
+    const inputs = [
+      'src',
+      'webview',
+      'media',
+      'package.json',
+      '.vscodeignore',
+      'scripts/build.mjs',
+      'scripts/package.mjs',
+      'node_modules/.package-lock.json',
+    ];
     const sources = newestMtime(inputs.map((p) => join(root, p)));
     const vsix = join(root, '.e2e/rarft-workbench.vsix');
     const stampFile = join(root, '.e2e/vsix.json');
-    if (existsSync(stampFile) && JSON.parse(readFileSync(stampFile, 'utf8')).sources === sources && isWholeZip(vsix)) return vsix;
+    if (existsSync(stampFile) && JSON.parse(readFileSync(stampFile, 'utf8')).sources === sources && isWholeZip(vsix))
+      return vsix;
     log('packaging the extension (npm run package)');
     const before = Date.now();
-    const r = spawnSync('npm', ['run', 'package', '--silent'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+    const r = spawnSync('npm', ['run', 'package', '--silent'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, CI: 'true' },
+    });
     if (r.status !== 0) throw new Error(`npm run package failed:\n${r.stdout}\n${r.stderr}`);
     // The newest .vsix it wrote (dist/ or the root), this platform's when there are several.
     const found = ['.', 'dist']
       .map((d) => join(root, d))
-      .flatMap((d) => readdirSync(d).filter((n) => n.endsWith('.vsix')).map((n) => join(d, n)))
+      .flatMap((d) =>
+        readdirSync(d)
+          .filter((n) => n.endsWith('.vsix'))
+          .map((n) => join(d, n)),
+      )
       .filter((f) => statSync(f).mtimeMs >= before - 1000)
       .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
     const made = found.find((f) => f.includes(`${process.platform}-${process.arch}`)) ?? found[0];
@@ -123,7 +153,18 @@ export function installExtension({ vsix, userDataDir, extensionsDir }) {
   if (!existsSync(settings)) writeFileSync(settings, JSON.stringify(USER_SETTINGS, null, 2) + '\n');
   const r = spawnSync(
     process.execPath,
-    [codeServerEntry, '--config', join(userDataDir, 'config.yaml'), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'],
+    [
+      codeServerEntry,
+      '--config',
+      join(userDataDir, 'config.yaml'),
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   if (r.status !== 0 || !/successfully installed/i.test(r.stdout + r.stderr)) {
@@ -136,19 +177,31 @@ export function installExtension({ vsix, userDataDir, extensionsDir }) {
  * Returns { url, folderUrl, pid, stop() }; stop() ends code-server and its children.
  * `onOutput` receives its stdout/stderr text.
  */
-export async function startCodeServer({ folder, port, userDataDir, extensionsDir, onOutput = () => {}, timeoutMs = 60_000 }) {
+export async function startCodeServer({
+  folder,
+  port,
+  userDataDir,
+  extensionsDir,
+  onOutput = () => {},
+  timeoutMs = 60_000,
+}) {
   port ??= await freePort();
   const args = [
     codeServerEntry,
-    '--config', join(userDataDir, 'config.yaml'),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--config',
+    join(userDataDir, 'config.yaml'),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     folder,
   ];
   // Its own process group, so stop() reaches the extension host and the other children too.

@@ -97,11 +97,26 @@ function makeVideo(out, name, codec, duration) {
       ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-tag:v', 'hvc1', '-x265-params', 'log-level=error']
       : ['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'main'];
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=25:duration=${duration}`,
-    '-vf', filters.join(','),
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=320x240:rate=25:duration=${duration}`,
+    '-vf',
+    filters.join(','),
     ...codecArgs,
-    '-pix_fmt', 'yuv420p', '-g', '25', '-crf', '32', '-movflags', '+faststart', '-an',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    '25',
+    '-crf',
+    '32',
+    '-movflags',
+    '+faststart',
+    '-an',
     out,
   ];
   const r = spawnSync('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
@@ -109,7 +124,10 @@ function makeVideo(out, name, codec, duration) {
 }
 
 /** Builds the workspace in `dir` (removed first when `force`); returns its absolute path. */
-export function makeSampleWorkspace(dir = join(root, '.e2e/sample-workspace'), { force = false, log = console.error } = {}) {
+export function makeSampleWorkspace(
+  dir = join(root, '.e2e/sample-workspace'),
+  { force = false, log = console.error } = {},
+) {
   const ws = resolve(dir);
   const stamp = join(ws, '.vscode/.rarft-sample-workspace');
   if (!force && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === String(LAYOUT_VERSION)) return ws;
@@ -118,7 +136,8 @@ export function makeSampleWorkspace(dir = join(root, '.e2e/sample-workspace'), {
 
   const data = join(root, 'samples/data');
   mkdirSync(join(ws, 'data'), { recursive: true });
-  for (const f of ['hi_vtg_charades.json', 'human_anno.json', 'LICENSE.RA-RFT']) copyFileSync(join(data, f), join(ws, 'data', f));
+  for (const f of ['hi_vtg_charades.json', 'human_anno.json', 'LICENSE.RA-RFT'])
+    copyFileSync(join(data, f), join(ws, 'data', f));
 
   // Durations per video: the longest any entry gives, so every entry's span fits in the file.
   const durations = new Map();
@@ -134,11 +153,13 @@ export function makeSampleWorkspace(dir = join(root, '.e2e/sample-workspace'), {
   items.push(markupRunItem());
   const runDir = join(ws, 'runs', RUN_NAME);
   const per = Math.ceil(items.length / GPUS);
-  for (let g = 0; g < GPUS; g++) writeJson(join(runDir, `inference_results_gpu${g}.json`), items.slice(g * per, (g + 1) * per));
+  for (let g = 0; g < GPUS; g++)
+    writeJson(join(runDir, `inference_results_gpu${g}.json`), items.slice(g * per, (g + 1) * per));
   writeJson(join(runDir, 'inference_results_merged.json'), items);
 
   mkdirSync(join(ws, 'videos'), { recursive: true });
-  for (const [name, codec] of Object.entries(FIXTURE_VIDEOS)) makeVideo(join(ws, 'videos', name), name, codec, durationOf(name));
+  for (const [name, codec] of Object.entries(FIXTURE_VIDEOS))
+    makeVideo(join(ws, 'videos', name), name, codec, durationOf(name));
 
   writeJson(join(ws, '.vscode/settings.json'), {
     'rarft.videoRoots': { [DATA_VIDEO_ROOT]: 'videos' },
@@ -150,7 +171,7 @@ export function makeSampleWorkspace(dir = join(root, '.e2e/sample-workspace'), {
       '',
       'Made by `scripts/makeSampleWorkspace.mjs`; rebuilt when that script changes. `data/` holds the two',
       'annotation files released with RA-RFT (Apache-2.0, see `data/LICENSE.RA-RFT`) and a one-entry file',
-      'whose query holds markup; `runs/` a simulated inference run cut from the project\'s reference',
+      "whose query holds markup; `runs/` a simulated inference run cut from the project's reference",
       'fixture; `videos/` synthetic test-pattern videos (burned-in timecode) standing in for a few',
       'Charades videos, one of them HEVC so the transcoding path shows. `.vscode/settings.json` maps',
       `the data's \`${DATA_VIDEO_ROOT}\` to \`videos/\`.`,
@@ -158,7 +179,9 @@ export function makeSampleWorkspace(dir = join(root, '.e2e/sample-workspace'), {
     ].join('\n'),
   );
   writeFileSync(stamp, `${LAYOUT_VERSION}\n`);
-  log(`sample workspace: ${items.length} run items, ${Object.keys(FIXTURE_VIDEOS).length} videos in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  log(
+    `sample workspace: ${items.length} run items, ${Object.keys(FIXTURE_VIDEOS).length} videos in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return ws;
 }
 

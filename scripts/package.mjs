@@ -9,7 +9,14 @@ import { spawnSync } from 'node:child_process';
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const arg = process.argv.indexOf('--target');
 const target = arg > 0 ? process.argv[arg + 1] : `${process.platform}-${process.arch}`;
-const TARGETS = { 'linux-x64': ['linux', 'x64'], 'linux-arm64': ['linux', 'arm64'], 'darwin-x64': ['darwin', 'x64'], 'darwin-arm64': ['darwin', 'arm64'], 'win32-x64': ['win32', 'x64'], 'win32-arm64': ['win32', 'arm64'] };
+const TARGETS = {
+  'linux-x64': ['linux', 'x64'],
+  'linux-arm64': ['linux', 'arm64'],
+  'darwin-x64': ['darwin', 'x64'],
+  'darwin-arm64': ['darwin', 'arm64'],
+  'win32-x64': ['win32', 'x64'],
+  'win32-arm64': ['win32', 'arm64'],
+};
 if (!TARGETS[target]) {
   console.error(`unknown target ${target}; expected one of ${Object.keys(TARGETS).join(', ')}`);
   process.exit(2);
@@ -33,10 +40,14 @@ writeFileSync(ignore, lines.join('\n') + '\n');
 const out = `dist/${pkg.name}-${target}-${pkg.version}.vsix`;
 try {
   run(process.execPath, [
-    'node_modules/@vscode/vsce/vsce', 'package',
-    '--target', target,
-    '--ignoreFile', ignore,
-    '--out', out,
+    'node_modules/@vscode/vsce/vsce',
+    'package',
+    '--target',
+    target,
+    '--ignoreFile',
+    ignore,
+    '--out',
+    out,
     '--allow-missing-repository',
     '--skip-license',
     '--allow-star-activation',

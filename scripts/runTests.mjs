@@ -15,7 +15,9 @@ function* walk(dir) {
 
 const [name, ...rest] = process.argv.slice(2);
 const filter = process.env.RARFT_TEST_FILTER;
-const files = rest.flatMap((d) => (d.endsWith('.test.ts') ? [d] : [...walk(d)])).filter((f) => !filter || f.includes(filter));
+const files = rest
+  .flatMap((d) => (d.endsWith('.test.ts') ? [d] : [...walk(d)]))
+  .filter((f) => !filter || f.includes(filter));
 if (!files.length) {
   console.error(`no test files under ${rest.join(', ')}`);
   process.exit(1);
@@ -24,11 +26,14 @@ mkdirSync('test-results', { recursive: true });
 const r = spawnSync(
   process.execPath,
   [
-    '--import', 'tsx',
+    '--import',
+    'tsx',
     '--test',
     '--test-concurrency=1',
-    '--test-reporter=spec', '--test-reporter-destination=stdout',
-    '--test-reporter=tap', `--test-reporter-destination=test-results/${name}.tap`,
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=test-results/${name}.tap`,
     ...files,
   ],
   { stdio: 'inherit', env: { ...process.env } },

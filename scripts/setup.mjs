@@ -19,7 +19,8 @@ const present = (check) => (check.startsWith('/') ? existsSync(check) : !!which(
 
 if (!existsSync(join(root, 'node_modules/.package-lock.json'))) {
   console.log('installing npm packages');
-  if (!run('npm', ['install', '--no-audit', '--no-fund'], { env: { ONNXRUNTIME_NODE_INSTALL: 'skip' } })) process.exit(1);
+  if (!run('npm', ['install', '--no-audit', '--no-fund'], { env: { ONNXRUNTIME_NODE_INSTALL: 'skip' } }))
+    process.exit(1);
 }
 
 /** Debian packages the suites use, by what shows each is there. */
@@ -42,7 +43,10 @@ if (missing.length) {
     console.log(`installing Debian packages: ${missing.join(' ')}`);
     const env = { DEBIAN_FRONTEND: 'noninteractive' };
     const quiet = { stdio: ['ignore', 'ignore', 'inherit'], env };
-    if (!run('apt-get', ['update', '-q'], quiet) || !run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], quiet)) {
+    if (
+      !run('apt-get', ['update', '-q'], quiet) ||
+      !run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], quiet)
+    ) {
       process.exit(1);
     }
   }
@@ -72,7 +76,11 @@ if (!existsSync(csEntry)) {
     mkdirSync(csDir, { recursive: true });
     writeFileSync(
       join(csDir, 'package.json'),
-      JSON.stringify({ name: 'rarft-e2e-code-server', private: true, dependencies: { 'code-server': CODE_SERVER_VERSION } }, null, 2) + '\n',
+      JSON.stringify(
+        { name: 'rarft-e2e-code-server', private: true, dependencies: { 'code-server': CODE_SERVER_VERSION } },
+        null,
+        2,
+      ) + '\n',
     );
     const ok = run('npm', ['install', '--no-audit', '--no-fund', '--unsafe-perm', '--loglevel=error'], {
       cwd: csDir,

@@ -23,7 +23,9 @@ function step(title, cmd, args) {
 
 step('setup', process.execPath, ['scripts/setup.mjs']);
 if (!hasCodeServer()) {
-  console.error('code-server is not installed: run `node scripts/setup.mjs` as root (it needs apt-get for ripgrep and libkrb5-dev)');
+  console.error(
+    'code-server is not installed: run `node scripts/setup.mjs` as root (it needs apt-get for ripgrep and libkrb5-dev)',
+  );
   process.exit(1);
 }
 step('build', process.execPath, ['scripts/build.mjs']);

@@ -28,7 +28,9 @@ async function readJsonText(path: string): Promise<{ text: string; value: unknow
     mark('read');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a JSON file' : (e as Error).message}`);
+    throw new CliError(
+      `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a JSON file' : (e as Error).message}`,
+    );
   }
   const r = parseJson(text);
   mark('parse');
@@ -55,14 +57,19 @@ export async function readItemsFile(path: string): Promise<Record<string, unknow
     return v as Record<string, unknown>;
   });
   if (items.length && !items.some((it) => 'model_output' in it)) {
-    const what = looksLikeAnnotations(value) ? 'this is an annotation file (videos with "GRPO" queries), not model outputs' : 'no item has "model_output"';
+    const what = looksLikeAnnotations(value)
+      ? 'this is an annotation file (videos with "GRPO" queries), not model outputs'
+      : 'no item has "model_output"';
     throw new CliError(`${path}: ${what}; ${expected}`);
   }
   return items;
 }
 
 /** Reports progress on stderr once the work has taken longer than `afterMs`. */
-export function progressReporter(label: string, afterMs = 1000): { update(done: number, total: number): void; end(): void } {
+export function progressReporter(
+  label: string,
+  afterMs = 1000,
+): { update(done: number, total: number): void; end(): void } {
   const start = Date.now();
   let last = 0;
   let shown = false;
@@ -126,7 +133,10 @@ export function numberOption(name: string, v: unknown, min = -Infinity, max = In
   if (v === undefined) return undefined;
   const n = Number(v);
   if (typeof v !== 'string' || v.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw new CliError(`--${name}: expected a number${min > -Infinity ? ` ≥ ${min}` : ''}${max < Infinity ? ` ≤ ${max}` : ''}, got '${v}'`, 2);
+    throw new CliError(
+      `--${name}: expected a number${min > -Infinity ? ` ≥ ${min}` : ''}${max < Infinity ? ` ≤ ${max}` : ''}, got '${v}'`,
+      2,
+    );
   }
   return n;
 }

@@ -52,23 +52,35 @@ function parsePrice(v: unknown): Price | undefined {
   const input = m ? Number(m[1]) : NaN;
   const output = m ? Number(m[2]) : NaN;
   if (!Number.isFinite(input) || !Number.isFinite(output)) {
-    throw new CliError(`--price: expected IN,OUT in US dollars per million prompt and completion tokens (e.g. 0.15,0.6), got '${v}'`, 2);
+    throw new CliError(
+      `--price: expected IN,OUT in US dollars per million prompt and completion tokens (e.g. 0.15,0.6), got '${v}'`,
+      2,
+    );
   }
   return { input, output };
 }
 
 /** Builds the judge named by `--judge`. */
-export async function createJudge(values: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Promise<JudgeSetup> {
+export async function createJudge(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<JudgeSetup> {
   const name = String(values.judge ?? 'offline');
   if (name === 'offline') {
     const extra = Object.keys(judgeOptionSpec).filter((k) => k !== 'judge' && values[k] !== undefined);
-    if (extra.length) throw new CliError(`${extra.map((k) => `--${k}`).join(', ')}: only with --judge llm or --judge hybrid`, 2);
+    if (extra.length)
+      throw new CliError(`${extra.map((k) => `--${k}`).join(', ')}: only with --judge llm or --judge hybrid`, 2);
     return { judge: offlineJudge };
   }
-  if (name !== 'llm' && name !== 'hybrid') throw new CliError(`--judge ${name}: unknown judge (expected offline, llm or hybrid)`, 2);
+  if (name !== 'llm' && name !== 'hybrid')
+    throw new CliError(`--judge ${name}: unknown judge (expected offline, llm or hybrid)`, 2);
 
   const model = typeof values.model === 'string' && values.model.trim() ? values.model.trim() : undefined;
-  if (!model) throw new CliError(`--judge ${name} needs --model NAME (the model the server serves, e.g. gpt-4o-mini or Qwen/Qwen2.5-7B-Instruct)`, 2);
+  if (!model)
+    throw new CliError(
+      `--judge ${name} needs --model NAME (the model the server serves, e.g. gpt-4o-mini or Qwen/Qwen2.5-7B-Instruct)`,
+      2,
+    );
   const baseUrl = typeof values['base-url'] === 'string' ? values['base-url'] : env.OPENAI_BASE_URL || DEFAULT_BASE_URL;
   try {
     const u = new URL(baseUrl);
@@ -77,14 +89,22 @@ export async function createJudge(values: Record<string, unknown>, env: NodeJS.P
     throw new CliError(`--base-url: expected an http(s) URL such as http://localhost:8000/v1, got '${baseUrl}'`, 2);
   }
   const apiKey = env.OPENAI_API_KEY;
-  if (!apiKey && new URL(baseUrl).hostname === 'api.openai.com') throw new CliError('--judge: set OPENAI_API_KEY to use the OpenAI API');
+  if (!apiKey && new URL(baseUrl).hostname === 'api.openai.com')
+    throw new CliError('--judge: set OPENAI_API_KEY to use the OpenAI API');
   const concurrency = numberOption('concurrency', values.concurrency, 1, 1024) ?? 8;
-  if (!Number.isInteger(concurrency)) throw new CliError(`--concurrency: expected a whole number, got '${values.concurrency}'`, 2);
+  if (!Number.isInteger(concurrency))
+    throw new CliError(`--concurrency: expected a whole number, got '${values.concurrency}'`, 2);
   const maxRetries = numberOption('max-retries', values['max-retries'], 0, 100) ?? 5;
   const timeoutS = numberOption('timeout', values.timeout, 0.001, MAX_TIMEOUT_S) ?? 60;
   const price = parsePrice(values.price);
   const out = typeof values.out === 'string' ? values.out : 'metrics.json';
-  const cacheDir = values['no-cache'] ? undefined : resolve(typeof values['cache-dir'] === 'string' ? values['cache-dir'] : join(dirname(resolve(out)), '.rarft-cache', 'judge'));
+  const cacheDir = values['no-cache']
+    ? undefined
+    : resolve(
+        typeof values['cache-dir'] === 'string'
+          ? values['cache-dir']
+          : join(dirname(resolve(out)), '.rarft-cache', 'judge'),
+      );
 
   const llm = new LlmJudge({
     baseUrl,
@@ -111,24 +131,43 @@ export async function createJudge(values: Record<string, unknown>, env: NodeJS.P
 export function judgeReport(llm: LlmJudge, hybrid?: HybridJudge): string {
   const u = llm.usage;
   const steps: JudgeStep[] = ['relevance', 'categories', 'reasoning'];
-  const rows: (string | number)[][] = [['step', 'judgments', 'requests', 'cache hits', 'shared', 'retries', 'errors', 'prompt tok', 'completion tok']];
+  const rows: (string | number)[][] = [
+    ['step', 'judgments', 'requests', 'cache hits', 'shared', 'retries', 'errors', 'prompt tok', 'completion tok'],
+  ];
   for (const s of steps) {
     const x = u.steps[s];
-    rows.push([s, x.calls, x.requests, x.cache_hits, x.shared, x.retries, x.errors, x.prompt_tokens, x.completion_tokens]);
+    rows.push([
+      s,
+      x.calls,
+      x.requests,
+      x.cache_hits,
+      x.shared,
+      x.retries,
+      x.errors,
+      x.prompt_tokens,
+      x.completion_tokens,
+    ]);
   }
   const lines = [`judge ${hybrid?.name ?? llm.name} at ${llm.baseUrl}, prompts ${PROMPT_VERSION}`, table(rows)];
   lines.push(`requests in flight: peak ${llm.pool.peak} of ${llm.pool.size}`);
   const dropped = u.steps.categories.labels_dropped ?? 0;
   const clipped = u.steps.reasoning.scores_clipped ?? 0;
-  if (dropped || clipped) lines.push(`labels outside the taxonomy dropped: ${dropped}; scores clipped to 0–5: ${clipped}`);
+  if (dropped || clipped)
+    lines.push(`labels outside the taxonomy dropped: ${dropped}; scores clipped to 0–5: ${clipped}`);
   const cost = u.cost();
   if (cost !== undefined) lines.push(`cost: $${cost.toFixed(4)} (the cache saved $${(u.savedCost() ?? 0).toFixed(4)})`);
   if (hybrid) {
     const h = hybrid.saved();
-    lines.push(`hybrid: ${h.rule_decided} step-1 judgments decided by the rule; ${h.requests_saved} requests saved against --judge llm`);
+    lines.push(
+      `hybrid: ${h.rule_decided} step-1 judgments decided by the rule; ${h.requests_saved} requests saved against --judge llm`,
+    );
   }
   const info = llm.info();
-  lines.push(info.judge_cache_dir ? `cache: ${info.judge_cache_dir} (rerun the same command to resume or to reuse replies)` : 'cache: off');
+  lines.push(
+    info.judge_cache_dir
+      ? `cache: ${info.judge_cache_dir} (rerun the same command to resume or to reuse replies)`
+      : 'cache: off',
+  );
   if (info.judge_fatal_error) lines.push(`stopped asking after: ${info.judge_fatal_error}`);
   return lines.join('\n');
 }
@@ -143,7 +182,10 @@ export interface Disagreement {
 }
 
 /** The step-1 disagreements of a run (for metrics.evaluation.judge_disagreements). */
-export function disagreementList(items: Record<string, unknown>[], judgments: ItemJudgment[]): { count: number; items: Disagreement[] } {
+export function disagreementList(
+  items: Record<string, unknown>[],
+  judgments: ItemJudgment[],
+): { count: number; items: Disagreement[] } {
   const list: Disagreement[] = [];
   judgments.forEach((j, index) => {
     if (j.disagreement) list.push({ index, video: items[index].video, query: items[index].query, ...j.disagreement });
@@ -154,9 +196,13 @@ export function disagreementList(items: Record<string, unknown>[], judgments: It
 /** Summary lines for the disagreements: the count and the first few items. */
 export function disagreementLines(d: { count: number; items: Disagreement[] }, show = 10): string {
   if (!d.count) return 'judge disagreements (offline rule vs judge, step 1): none';
-  const v = (x: RelevanceVerdict) => (x.classification === 'relevant' ? `relevant ${x.span ? `[${x.span.join(', ')}]` : '(no span)'}` : 'irrelevant');
-  const lines = [`judge disagreements (offline rule vs judge, step 1): ${d.count} items (all listed in the metrics and items files, key judge_disagreement)`];
-  for (const x of d.items.slice(0, show)) lines.push(`  #${x.index} ${String(x.video)} "${String(x.query)}": rule ${v(x.offline)}, judge ${v(x.judge)}`);
+  const v = (x: RelevanceVerdict) =>
+    x.classification === 'relevant' ? `relevant ${x.span ? `[${x.span.join(', ')}]` : '(no span)'}` : 'irrelevant';
+  const lines = [
+    `judge disagreements (offline rule vs judge, step 1): ${d.count} items (all listed in the metrics and items files, key judge_disagreement)`,
+  ];
+  for (const x of d.items.slice(0, show))
+    lines.push(`  #${x.index} ${String(x.video)} "${String(x.query)}": rule ${v(x.offline)}, judge ${v(x.judge)}`);
   if (d.count > show) lines.push(`  … ${d.count - show} more`);
   return lines.join('\n');
 }

@@ -12,7 +12,13 @@ declare const __VERSION__: string;
 const COMMANDS: Command[] = [indexCommand, evaluateCommand, mergeCommand, rewardsCommand, modelsCommand];
 
 function usage(): string {
-  return ['usage:', '  rarft --version', ...COMMANDS.map((c) => `  ${c.usage}`), '', 'exit codes: 0 ok, 1 failed, 2 usage error'].join('\n');
+  return [
+    'usage:',
+    '  rarft --version',
+    ...COMMANDS.map((c) => `  ${c.usage}`),
+    '',
+    'exit codes: 0 ok, 1 failed, 2 usage error',
+  ].join('\n');
 }
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */

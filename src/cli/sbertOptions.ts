@@ -26,7 +26,9 @@ export async function loadModelForCli(dir: string, option: string): Promise<Onnx
 }
 
 /** Builds the step-4 similarity, or undefined when no sentence model is configured. */
-export async function createSimilarity(values: Record<string, unknown>): Promise<{ similarity?: Similarity; close?: () => Promise<void> }> {
+export async function createSimilarity(
+  values: Record<string, unknown>,
+): Promise<{ similarity?: Similarity; close?: () => Promise<void> }> {
   if (typeof values.sbert !== 'string') return {};
   const embedder = await loadModelForCli(values.sbert, '--sbert');
   return { similarity: embedderSimilarity(embedder), close: () => embedder.close() };

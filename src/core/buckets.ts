@@ -6,7 +6,16 @@ import type { ItemJudgment } from './eval/evaluate';
 import { parseOutput } from './text';
 
 /** Bucket ids, in the order the Runs view lists them. */
-export const BUCKETS = ['truncated', 'false-refusal', 'span-on-irrelevant', 'iou-below-0.3', 'iou-below-0.5', 'broken-format', 'correct', 'unjudged'] as const;
+export const BUCKETS = [
+  'truncated',
+  'false-refusal',
+  'span-on-irrelevant',
+  'iou-below-0.3',
+  'iou-below-0.5',
+  'broken-format',
+  'correct',
+  'unjudged',
+] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
 /** Human labels of the buckets. */

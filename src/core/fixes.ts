@@ -30,7 +30,11 @@ export function hasFix(p: Pick<Problem, 'code' | 'data' | 'path'>): boolean {
 }
 
 /** The fix for a problem against the file's current text, or null when none applies any more. */
-export function fixFor(text: string, p: Pick<Problem, 'code' | 'data' | 'path'>, tree: Node | undefined = parseTree(text)): Fix | null {
+export function fixFor(
+  text: string,
+  p: Pick<Problem, 'code' | 'data' | 'path'>,
+  tree: Node | undefined = parseTree(text),
+): Fix | null {
   if (!tree || !p.path || !hasFix(p)) return null;
   const node = findNodeAtLocation(tree, p.path as (string | number)[]);
   if (!node) return null;
@@ -41,7 +45,15 @@ export function fixFor(text: string, p: Pick<Problem, 'code' | 'data' | 'path'>,
     if (open && close) return null;
     const body = s.trim();
     const wrapped = !open && !close ? `<answer>${body}</answer>` : !open ? `<answer>${body}` : `${body}</answer>`;
-    return { title: !open && !close ? 'Wrap the answer in <answer>…</answer>' : !open ? 'Add the missing <answer> tag' : 'Close the <answer> tag', edits: [replaceNode(node, JSON.stringify(wrapped))] };
+    return {
+      title:
+        !open && !close
+          ? 'Wrap the answer in <answer>…</answer>'
+          : !open
+            ? 'Add the missing <answer> tag'
+            : 'Close the <answer> tag',
+      edits: [replaceNode(node, JSON.stringify(wrapped))],
+    };
   }
   if (p.code === 'timestamp-out-of-range') {
     const duration = p.data?.duration;
@@ -65,14 +77,18 @@ export function fixFor(text: string, p: Pick<Problem, 'code' | 'data' | 'path'>,
     return { title: `Clamp the end to the duration (${duration})`, edits };
   }
   if (p.code === 'empty-answer') {
-    if (node.type !== 'string' || (node.value as string).replace(/<\s*\/?\s*answer\b[^>]*>/gi, '').trim() !== '') return null;
+    if (node.type !== 'string' || (node.value as string).replace(/<\s*\/?\s*answer\b[^>]*>/gi, '').trim() !== '')
+      return null;
     const [i, , j] = p.path;
     const r = findNodeAtLocation(tree, [i, 'GRPO', j, 'r']);
     const ts = findNodeAtLocation(tree, [i, 'timestamp']);
     if (!r || getNodeValue(r) !== true || !ts) return null;
     const span = getNodeValue(ts) as unknown;
     if (!Array.isArray(span) || span.length !== 2 || !span.every((x) => typeof x === 'number')) return null;
-    return { title: `Fill the answer from the entry's timestamp (${span[0]} to ${span[1]})`, edits: [replaceNode(node, JSON.stringify(`<answer>${span[0]} to ${span[1]}</answer>`))] };
+    return {
+      title: `Fill the answer from the entry's timestamp (${span[0]} to ${span[1]})`,
+      edits: [replaceNode(node, JSON.stringify(`<answer>${span[0]} to ${span[1]}</answer>`))],
+    };
   }
   return null;
 }
@@ -95,6 +111,7 @@ function replaceNode(node: Node, newText: string): TextEdit {
 /** Applies edits to a text (for tests and the CLI); edits must not overlap. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let out = text;
-  for (const e of [...edits].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);
+  for (const e of [...edits].sort((a, b) => b.offset - a.offset))
+    out = out.slice(0, e.offset) + e.newText + out.slice(e.offset + e.length);
   return out;
 }

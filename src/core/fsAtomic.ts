@@ -16,7 +16,14 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (e) {
     await rm(tmp, { force: true });
     const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'EISDIR' ? 'it is a folder' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.code === 'ENOSPC' ? 'no space left on the device' : err.message;
+    const why =
+      err.code === 'EISDIR'
+        ? 'it is a folder'
+        : err.code === 'EACCES' || err.code === 'EPERM'
+          ? 'permission denied'
+          : err.code === 'ENOSPC'
+            ? 'no space left on the device'
+            : err.message;
     throw Object.assign(new Error(`${path}: cannot write: ${why}`), { code: err.code, path });
   }
 }

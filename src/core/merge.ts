@@ -31,7 +31,9 @@ export async function mergeShards(dir: string, options: { force?: boolean; out?:
   const missing: number[] = [];
   for (let i = 0; i <= shards[shards.length - 1].shard; i++) if (!present.has(i)) missing.push(i);
   if (missing.length && !options.force) {
-    throw new MergeError(`${dir}: shard(s) ${missing.map((m) => `gpu${m}`).join(', ')} missing (did a GPU process fail?); pass --force to merge what is there`);
+    throw new MergeError(
+      `${dir}: shard(s) ${missing.map((m) => `gpu${m}`).join(', ')} missing (did a GPU process fail?); pass --force to merge what is there`,
+    );
   }
   const merged: unknown[] = [];
   const done: MergeResult['shards'] = [];
@@ -60,7 +62,10 @@ export async function mergeShards(dir: string, options: { force?: boolean; out?:
     if (prev.ok && JSON.stringify(prev.value) === JSON.stringify(merged)) {
       return { out, shards: done, items: merged.length, missing, status: 'unchanged' };
     }
-    if (!options.force) throw new MergeError(`${out} exists and differs from the merge of ${done.length} shard(s); pass --force to overwrite it`);
+    if (!options.force)
+      throw new MergeError(
+        `${out} exists and differs from the merge of ${done.length} shard(s); pass --force to overwrite it`,
+      );
   }
   await writeFileAtomic(out, text);
   return { out, shards: done, items: merged.length, missing, status: 'written' };

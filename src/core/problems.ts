@@ -54,5 +54,9 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /** Orders problems by file, line, column, then severity. */
 export function compareProblems(a: Problem, b: Problem): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity];
+  return a.file < b.file
+    ? -1
+    : a.file > b.file
+      ? 1
+      : a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity];
 }

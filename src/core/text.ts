@@ -147,7 +147,6 @@ const FIRST_CORRECTION = /<\s*correction\b[^>]*>([\s\S]*?)<\s*\/\s*correction\s*
 const TIMESTEP_LINE = /<\s*timestep\s*>\s*(\d+(?:\.\d*)?)\s+to\s+(\d+(?:\.\d*)?)\s*<\s*\/\s*timestep\s*>([^\n<]*)/gi;
 const TAG_NAME = /<\s*\/?\s*([a-zA-Z_][a-zA-Z0-9_/]*)[^>]*>/g;
 
-
 const CATEGORY_BY_TAG = new Map<string, string>();
 for (const c of CATEGORIES) {
   CATEGORY_BY_TAG.set(c.toLowerCase(), c);

@@ -26,7 +26,10 @@ function toDiagnostic(p: Problem): vscode.Diagnostic {
 }
 
 /** Registers the diagnostic collection and the quick-fix provider. */
-export function registerDiagnostics(_context: vscode.ExtensionContext, deps: { index: WorkspaceIndex }): vscode.Disposable {
+export function registerDiagnostics(
+  _context: vscode.ExtensionContext,
+  deps: { index: WorkspaceIndex },
+): vscode.Disposable {
   const { index } = deps;
   const collection = vscode.languages.createDiagnosticCollection('rarft');
   let shown = new Set<string>();
@@ -43,7 +46,9 @@ export function registerDiagnostics(_context: vscode.ExtensionContext, deps: { i
   };
   const provider: vscode.CodeActionProvider = {
     provideCodeActions(document, range, context) {
-      const candidates = index.problemsOf(document.uri.fsPath).filter((p) => hasFix(p) && problemRange(p).intersection(range));
+      const candidates = index
+        .problemsOf(document.uri.fsPath)
+        .filter((p) => hasFix(p) && problemRange(p).intersection(range));
       if (!candidates.length) return [];
       const text = document.getText();
       const tree = parseTree(text);
@@ -53,7 +58,12 @@ export function registerDiagnostics(_context: vscode.ExtensionContext, deps: { i
         if (!fix) continue;
         const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         const edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.newText);
+        for (const e of fix.edits)
+          edit.replace(
+            document.uri,
+            new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)),
+            e.newText,
+          );
         action.edit = edit;
         action.diagnostics = context.diagnostics.filter((d) => d.code === p.code && d.range.isEqual(problemRange(p)));
         action.isPreferred = true;
@@ -65,6 +75,8 @@ export function registerDiagnostics(_context: vscode.ExtensionContext, deps: { i
   return vscode.Disposable.from(
     collection,
     index.onDidChange(update),
-    vscode.languages.registerCodeActionsProvider([{ language: 'json' }, { language: 'jsonc' }], provider, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider([{ language: 'json' }, { language: 'jsonc' }], provider, {
+      providedCodeActionKinds: [vscode.CodeActionKind.QuickFix],
+    }),
   );
 }

@@ -35,7 +35,11 @@ async function openSampleWorkspace(context: vscode.ExtensionContext): Promise<vo
   }
   if (await exists(runs)) await cp(runs, join(target, 'runs'), { recursive: true, force: false, errorOnExist: false });
   const settings = join(target, '.vscode', 'settings.json');
-  if (!(await exists(settings))) await writeFile(settings, JSON.stringify({ 'rarft.videoRoots': { '/data/sungjoon/Charades_v1': 'videos' } }, null, 2) + '\n');
+  if (!(await exists(settings)))
+    await writeFile(
+      settings,
+      JSON.stringify({ 'rarft.videoRoots': { '/data/sungjoon/Charades_v1': 'videos' } }, null, 2) + '\n',
+    );
   await mkdir(join(target, 'videos'), { recursive: true });
   await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(target), { forceNewWindow: false });
 }
@@ -43,17 +47,25 @@ async function openSampleWorkspace(context: vscode.ExtensionContext): Promise<vo
 /** Evaluates a run file with the offline judge, writing metrics.json and metrics_items.json beside it. */
 async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
   await deps.index.ensureStarted();
-  const runs = deps.index.browse.files.filter((f) => f.kind === 'inference' || f.kind === 'inference-shard' || f.kind === 'evaluation-items');
+  const runs = deps.index.browse.files.filter(
+    (f) => f.kind === 'inference' || f.kind === 'inference-shard' || f.kind === 'evaluation-items',
+  );
   const given = (arg as { file?: { path?: unknown } } | undefined)?.file?.path;
   let path: string;
   if (typeof given === 'string') path = given;
   else {
     if (!runs.length) {
-      void vscode.window.showInformationMessage('RA-RFT: no inference results in this workspace (inference_results*.json).');
+      void vscode.window.showInformationMessage(
+        'RA-RFT: no inference results in this workspace (inference_results*.json).',
+      );
       return;
     }
     const pick = await vscode.window.showQuickPick(
-      runs.map((f) => ({ label: vscode.workspace.asRelativePath(f.path), description: `${f.items?.length ?? 0} items · ${f.kind}`, path: f.path })),
+      runs.map((f) => ({
+        label: vscode.workspace.asRelativePath(f.path),
+        description: `${f.items?.length ?? 0} items · ${f.kind}`,
+        path: f.path,
+      })),
       { title: 'RA-RFT: Evaluate Run', placeHolder: 'Run to evaluate (offline judge)' },
     );
     if (!pick) return;
@@ -64,40 +76,58 @@ async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
   const out = join(dirname(path), 'metrics.json');
   const itemsOut = join(dirname(path), 'metrics_items.json');
   if ((await exists(out)) && path !== itemsOut) {
-    const ok = await vscode.window.showWarningMessage(`RA-RFT: overwrite ${vscode.workspace.asRelativePath(out)} and metrics_items.json?`, { modal: true }, 'Overwrite');
+    const ok = await vscode.window.showWarningMessage(
+      `RA-RFT: overwrite ${vscode.workspace.asRelativePath(out)} and metrics_items.json?`,
+      { modal: true },
+      'Overwrite',
+    );
     if (ok !== 'Overwrite') return;
   }
   const items = file.items.map((it) => it.raw);
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'RA-RFT: evaluating', cancellable: true }, async (progress, token) => {
-    const controller = new AbortController();
-    const sub = token.onCancellationRequested(() => controller.abort());
-    try {
-      let last = 0;
-      const judgments = await judgeItems(items, {
-        judge: offlineJudge,
-        signal: controller.signal,
-        onProgress: (d, t) => {
-          const f = d / t;
-          if (f - last >= 0.01 || d === t) {
-            progress.report({ increment: (f - last) * 100, message: `${d}/${t}` });
-            last = f;
-          }
-        },
-      });
-      return judgments;
-    } catch (e) {
-      if ((e as Error)?.name === 'AbortError') return null;
-      throw e;
-    } finally {
-      sub.dispose();
-    }
-  });
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'RA-RFT: evaluating', cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const sub = token.onCancellationRequested(() => controller.abort());
+      try {
+        let last = 0;
+        const judgments = await judgeItems(items, {
+          judge: offlineJudge,
+          signal: controller.signal,
+          onProgress: (d, t) => {
+            const f = d / t;
+            if (f - last >= 0.01 || d === t) {
+              progress.report({ increment: (f - last) * 100, message: `${d}/${t}` });
+              last = f;
+            }
+          },
+        });
+        return judgments;
+      } catch (e) {
+        if ((e as Error)?.name === 'AbortError') return null;
+        throw e;
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
   if (!result) return;
   const metrics = computeMetrics(result, { judge: offlineJudge.name });
   await writeFileAtomic(out, JSON.stringify(metrics, null, 2) + '\n');
-  if (path !== itemsOut) await writeFileAtomic(itemsOut, JSON.stringify(items.map((it, i) => itemWithJudgment(it, result[i])), null, 2) + '\n');
+  if (path !== itemsOut)
+    await writeFileAtomic(
+      itemsOut,
+      JSON.stringify(
+        items.map((it, i) => itemWithJudgment(it, result[i])),
+        null,
+        2,
+      ) + '\n',
+    );
   deps.log.info(`evaluated ${path} with the offline judge → ${out}`);
-  const open = await vscode.window.showInformationMessage(`RA-RFT: evaluated ${items.length} items (offline judge); wrote ${vscode.workspace.asRelativePath(out)}.`, 'Open Metrics');
+  const open = await vscode.window.showInformationMessage(
+    `RA-RFT: evaluated ${items.length} items (offline judge); wrote ${vscode.workspace.asRelativePath(out)}.`,
+    'Open Metrics',
+  );
   if (open) await vscode.window.showTextDocument(vscode.Uri.file(out));
 }
 

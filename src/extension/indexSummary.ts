@@ -25,7 +25,8 @@ export function registerIndexSummary(_context: vscode.ExtensionContext, deps: De
             return await indexPaths(folders, {
               signal: controller.signal,
               relativeTo: folders[0],
-              onProgress: (done, total, file) => progress.report({ message: `${done}/${total} ${file}`, increment: 100 / total }),
+              onProgress: (done, total, file) =>
+                progress.report({ message: `${done}/${total} ${file}`, increment: 100 / total }),
             });
           } finally {
             sub.dispose();

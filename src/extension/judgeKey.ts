@@ -39,7 +39,10 @@ export function judgeEnv(s: JudgeSettings): Record<string, string> {
 }
 
 /** Registers the command; returns what to dispose. */
-export function registerJudgeKey(context: vscode.ExtensionContext, deps: { log: vscode.LogOutputChannel }): vscode.Disposable {
+export function registerJudgeKey(
+  context: vscode.ExtensionContext,
+  deps: { log: vscode.LogOutputChannel },
+): vscode.Disposable {
   return vscode.commands.registerCommand('rarft.setJudgeApiKey', async () => {
     const { baseUrl } = await readJudgeSettings(context);
     const had = !!(await context.secrets.get(JUDGE_KEY_SECRET));

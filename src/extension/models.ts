@@ -20,19 +20,37 @@ interface ModelPick extends vscode.QuickPickItem {
 }
 
 const PICKS: ModelPick[] = [
-  { label: 'all-MiniLM-L6-v2', description: 'rewards (explain, correction)', detail: 'sentence-transformers/all-MiniLM-L6-v2, about 90 MB', name: 'all-MiniLM-L6-v2', role: 'rewardModel' },
-  { label: 'all-mpnet-base-v2', description: 'evaluation SBERT similarity', detail: 'sentence-transformers/all-mpnet-base-v2, about 440 MB', name: 'all-mpnet-base-v2', role: 'evalModel' },
+  {
+    label: 'all-MiniLM-L6-v2',
+    description: 'rewards (explain, correction)',
+    detail: 'sentence-transformers/all-MiniLM-L6-v2, about 90 MB',
+    name: 'all-MiniLM-L6-v2',
+    role: 'rewardModel',
+  },
+  {
+    label: 'all-mpnet-base-v2',
+    description: 'evaluation SBERT similarity',
+    detail: 'sentence-transformers/all-mpnet-base-v2, about 440 MB',
+    name: 'all-mpnet-base-v2',
+    role: 'evalModel',
+  },
   { label: 'Other…', description: 'any repository with onnx/model.onnx and tokenizer.json' },
 ];
 
 async function chooseModel(): Promise<{ name: string; role: Role | undefined } | undefined> {
-  const pick = await vscode.window.showQuickPick(PICKS, { title: 'RA-RFT: Download Sentence Model', placeHolder: 'Which sentence model?' });
+  const pick = await vscode.window.showQuickPick(PICKS, {
+    title: 'RA-RFT: Download Sentence Model',
+    placeHolder: 'Which sentence model?',
+  });
   if (!pick) return undefined;
   if (pick.name) return { name: pick.name, role: pick.role };
   const name = await vscode.window.showInputBox({
     title: 'RA-RFT: Download Sentence Model',
     prompt: 'Model name (under sentence-transformers/) or owner/name',
-    validateInput: (v) => (/^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/.test(v.trim()) && !v.includes('..') ? undefined : 'e.g. all-MiniLM-L6-v2 or owner/name'),
+    validateInput: (v) =>
+      /^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/.test(v.trim()) && !v.includes('..')
+        ? undefined
+        : 'e.g. all-MiniLM-L6-v2 or owner/name',
   });
   if (!name) return undefined;
   const role = await vscode.window.showQuickPick(
@@ -58,7 +76,11 @@ export function registerSentenceModels(context: vscode.ExtensionContext, deps: M
     deps.log.info(`downloading ${choice.name} from ${baseUrl} to ${to}`);
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `RA-RFT: downloading ${choice.name}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `RA-RFT: downloading ${choice.name}`,
+          cancellable: true,
+        },
         async (progress, token) => {
           const controller = new AbortController();
           const sub = token.onCancellationRequested(() => controller.abort());
@@ -72,7 +94,10 @@ export function registerSentenceModels(context: vscode.ExtensionContext, deps: M
               onProgress: (p) => {
                 const pct = p.total ? (100 * p.bytes) / p.total : 0;
                 if (pct - shown < 1 && p.bytes !== p.total) return;
-                progress.report({ increment: pct - shown, message: `${p.file} (${(p.bytes / 1048576).toFixed(1)} of ${(p.total / 1048576).toFixed(1)} MB)` });
+                progress.report({
+                  increment: pct - shown,
+                  message: `${p.file} (${(p.bytes / 1048576).toFixed(1)} of ${(p.total / 1048576).toFixed(1)} MB)`,
+                });
                 shown = pct;
               },
             });
@@ -81,10 +106,14 @@ export function registerSentenceModels(context: vscode.ExtensionContext, deps: M
           }
         },
       );
-      deps.log.info(`downloaded ${result.repo}: ${result.files.map((f) => `${f.path}${f.skipped ? ' (already complete)' : ''}`).join(', ')}`);
+      deps.log.info(
+        `downloaded ${result.repo}: ${result.files.map((f) => `${f.path}${f.skipped ? ' (already complete)' : ''}`).join(', ')}`,
+      );
       if (choice.role) {
         await config.update(choice.role, to, vscode.ConfigurationTarget.Global);
-        void vscode.window.showInformationMessage(`RA-RFT: ${choice.name} is ready and set as rarft.embeddings.${choice.role}.`);
+        void vscode.window.showInformationMessage(
+          `RA-RFT: ${choice.name} is ready and set as rarft.embeddings.${choice.role}.`,
+        );
       } else {
         void vscode.window.showInformationMessage(`RA-RFT: ${choice.name} is in ${to}.`);
       }

@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 import type { WorkspaceIndex } from './workspaceIndex';
 
 /** Registers the item; it shows once the index starts. */
-export function registerStatusBar(_context: vscode.ExtensionContext, deps: { index: WorkspaceIndex }): vscode.Disposable {
+export function registerStatusBar(
+  _context: vscode.ExtensionContext,
+  deps: { index: WorkspaceIndex },
+): vscode.Disposable {
   const { index } = deps;
   const item = vscode.window.createStatusBarItem('rarft.status', vscode.StatusBarAlignment.Left, 50);
   item.name = 'RA-RFT';

@@ -20,9 +20,17 @@ const NAME_HINT = /(hi_vtg|anno|inference_results|metrics_items)/i;
 
 /** True when a JSON text may be one of ours: an array mentioning our keys, or one of our file names. */
 export function mayBeOurs(path: string, text: string): boolean {
-  const head = text.slice(0, 4096).replace(/^\uFEFF/, '').trimStart();
+  const head = text
+    .slice(0, 4096)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (!head.startsWith('[')) return false;
-  return NAME_HINT.test(basename(path)) || /"(GRPO|model_output|query_text)"/.test(head) || text.includes('"GRPO"') || text.includes('"model_output"');
+  return (
+    NAME_HINT.test(basename(path)) ||
+    /"(GRPO|model_output|query_text)"/.test(head) ||
+    text.includes('"GRPO"') ||
+    text.includes('"model_output"')
+  );
 }
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
@@ -50,12 +58,17 @@ export class WorkspaceIndex extends DisposableBase {
     this.own(watcher.onDidCreate((u) => this.schedule(u.fsPath)));
     this.own(watcher.onDidChange((u) => this.schedule(u.fsPath)));
     this.own(watcher.onDidDelete((u) => this.schedule(u.fsPath)));
-    this.own(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length && e.document.uri.scheme === 'file' && this.files.has(e.document.uri.fsPath)) this.schedule(e.document.uri.fsPath, 400);
-    }));
-    this.own(vscode.workspace.onDidCloseTextDocument((d) => {
-      if (this.files.has(d.uri.fsPath)) this.schedule(d.uri.fsPath);
-    }));
+    this.own(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length && e.document.uri.scheme === 'file' && this.files.has(e.document.uri.fsPath))
+          this.schedule(e.document.uri.fsPath, 400);
+      }),
+    );
+    this.own(
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (this.files.has(d.uri.fsPath)) this.schedule(d.uri.fsPath);
+      }),
+    );
     this.own(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reindexAll()));
   }
 

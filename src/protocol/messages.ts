@@ -65,7 +65,13 @@ export interface ReplyMessage {
   error?: string;
 }
 
-export type HostMessage = SampleShowMessage | SampleEmptyMessage | VideoStatusMessage | TimelineSeekMessage | SampleRewardsMessage | ReplyMessage;
+export type HostMessage =
+  | SampleShowMessage
+  | SampleEmptyMessage
+  | VideoStatusMessage
+  | TimelineSeekMessage
+  | SampleRewardsMessage
+  | ReplyMessage;
 
 // ---- webview → host
 
@@ -104,16 +110,25 @@ export interface RenderTimingMessage {
   ms: number;
 }
 
-export type ViewMessage = ReadyMessage | SampleSelectMessage | VideoMapRootMessage | VideoRetryMessage | VideoFailedMessage | SampleRevealMessage | RenderTimingMessage;
+export type ViewMessage =
+  | ReadyMessage
+  | SampleSelectMessage
+  | VideoMapRootMessage
+  | VideoRetryMessage
+  | VideoFailedMessage
+  | SampleRevealMessage
+  | RenderTimingMessage;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
+const isInt = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
 const isStr = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length <= max;
 
 /** Validates a sample reference from untrusted data; null when it is not one. */
 export function parseSampleRef(v: unknown): SampleRef | null {
   if (!isObj(v) || !isStr(v.file) || v.file === '') return null;
-  if (v.kind === 'query' && isInt(v.entry) && isInt(v.query)) return { kind: 'query', file: v.file, entry: v.entry, query: v.query };
+  if (v.kind === 'query' && isInt(v.entry) && isInt(v.query))
+    return { kind: 'query', file: v.file, entry: v.entry, query: v.query };
   if (v.kind === 'item' && isInt(v.item)) return { kind: 'item', file: v.file, item: v.item };
   return null;
 }
@@ -133,9 +148,13 @@ export function parseViewMessage(v: unknown): ViewMessage | null {
     case 'video/mapRoot':
       return isInt(v.id) ? { type: 'video/mapRoot', id: v.id } : null;
     case 'video/failed':
-      return isInt(v.code) && isStr(v.message, 1000) ? { type: 'video/failed', code: v.code, message: v.message } : null;
+      return isInt(v.code) && isStr(v.message, 1000)
+        ? { type: 'video/failed', code: v.code, message: v.message }
+        : null;
     case 'render/timing':
-      return typeof v.ms === 'number' && Number.isFinite(v.ms) && v.ms >= 0 ? { type: 'render/timing', ms: v.ms } : null;
+      return typeof v.ms === 'number' && Number.isFinite(v.ms) && v.ms >= 0
+        ? { type: 'render/timing', ms: v.ms }
+        : null;
     default:
       return null;
   }

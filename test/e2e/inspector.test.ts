@@ -71,11 +71,21 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
     const snap = await inspector.snapshot();
     assert.equal(snap.query, E6DLK_QUERY);
-    assert.ok(snap.gtAnswer.includes(answerText(want.gtAnswer)), `GT answer "${snap.gtAnswer}" shows "${answerText(want.gtAnswer)}"`);
+    assert.ok(
+      snap.gtAnswer.includes(answerText(want.gtAnswer)),
+      `GT answer "${snap.gtAnswer}" shows "${answerText(want.gtAnswer)}"`,
+    );
     assert.ok(want.item, 'the run has this query');
-    assert.ok(snap.modelOutput.includes(answerText(want.item.model_output)), `model output "${snap.modelOutput.slice(0, 200)}" shows its answer`);
+    assert.ok(
+      snap.modelOutput.includes(answerText(want.item.model_output)),
+      `model output "${snap.modelOutput.slice(0, 200)}" shows its answer`,
+    );
     // Every query of the video is listed.
-    for (const q of want.queries) assert.ok(snap.queryItems.some((t) => t.includes(q)), `query list has "${q}"`);
+    for (const q of want.queries)
+      assert.ok(
+        snap.queryItems.some((t) => t.includes(q)),
+        `query list has "${q}"`,
+      );
     // IoU as core computes it, to two decimals.
     const iou = temporalIou(want.pred!, want.gt!);
     assert.ok(snap.iou.includes(iou.toFixed(2)), `IoU "${snap.iou}" shows ${iou.toFixed(2)}`);
@@ -91,7 +101,10 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     assert.ok(snap.readyState >= 3, `readyState ${snap.readyState} (states: ${seen.join(' → ')})`);
     // The fixture's length is the annotation's duration: the right file was loaded.
     near(snap.duration, want.duration, 0.2, 'video duration');
-    assert.ok(decodeURIComponent(snap.videoSrc).includes(join(s.workspace, 'videos', 'E6DLK.mp4')), `plays the mapped file, src ${snap.videoSrc}`);
+    assert.ok(
+      decodeURIComponent(snap.videoSrc).includes(join(s.workspace, 'videos', 'E6DLK.mp4')),
+      `plays the mapped file, src ${snap.videoSrc}`,
+    );
 
     await inspector.click('jump-gt-start');
     snap = await waitFor(
@@ -115,17 +128,25 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     // 80 % along: past every span and think step of this sample, so the click lands on the track.
     await timeline.click({ position: { x: box.width * 0.8, y: box.height / 2 } });
     const d = (await inspector.snapshot()).duration;
-    const scrubbed = await waitFor('the playhead at 80 %', async () => {
-      const x = await inspector.snapshot();
-      return x.playheadTime !== null && Math.abs(x.playheadTime - 0.8 * d) <= 0.05 * d ? x : undefined;
-    }, 10_000);
+    const scrubbed = await waitFor(
+      'the playhead at 80 %',
+      async () => {
+        const x = await inspector.snapshot();
+        return x.playheadTime !== null && Math.abs(x.playheadTime - 0.8 * d) <= 0.05 * d ? x : undefined;
+      },
+      10_000,
+    );
     near(scrubbed.currentTime, 0.8 * d, 0.05 * d, 'video time after the click');
 
     await inspector.click('play-gt');
-    const playing = await waitFor('the video playing inside the GT span', async () => {
-      const x = await inspector.snapshot();
-      return x.currentTime > want.gt![0] + 0.2 && x.currentTime <= want.gt![1] + 0.3 ? x : undefined;
-    }, 15_000);
+    const playing = await waitFor(
+      'the video playing inside the GT span',
+      async () => {
+        const x = await inspector.snapshot();
+        return x.currentTime > want.gt![0] + 0.2 && x.currentTime <= want.gt![1] + 0.3 ? x : undefined;
+      },
+      15_000,
+    );
     assert.ok(playing.playheadTime! >= want.gt![0], `playhead ${playing.playheadTime} follows playback`);
     await inspector.click('jump-gt-start'); // leaves the video still at the GT start for what follows
   });
@@ -158,9 +179,20 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     await inspector.waitPlayable(60_000);
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);
     const frame = await inspector.frame();
-    const video = () => frame.evaluate(() => { const v = document.querySelector('video')!; return { paused: v.paused, rate: v.playbackRate }; });
+    const video = () =>
+      frame.evaluate(() => {
+        const v = document.querySelector('video')!;
+        return { paused: v.paused, rate: v.playbackRate };
+      });
     const playheadAt = (what: string, t: number) =>
-      waitFor(what, async () => { const x = await inspector.snapshot(); return x.playheadTime !== null && Math.abs(x.playheadTime - t) < 0.05; }, 10_000);
+      waitFor(
+        what,
+        async () => {
+          const x = await inspector.snapshot();
+          return x.playheadTime !== null && Math.abs(x.playheadTime - t) < 0.05;
+        },
+        10_000,
+      );
     await inspector.click('jump-gt-start');
     await playheadAt('the playhead at the GT start', want.gt![0]);
     // Focus in the page (as a click on its text gives it), then the keys of CONTRACT.md.
@@ -203,11 +235,18 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     await s.page.keyboard.press('Enter');
     const next = want.queries[want.queries.indexOf(E6DLK_QUERY) + 1];
     await inspector.waitForQuery(next).catch(async (e: Error) => {
-      const rows = await view.locator('.monaco-list-row').evaluateAll((rs) =>
-        rs.map((r) => `${r.getAttribute('aria-label')} sel=${r.getAttribute('aria-selected')} focus=${r.classList.contains('focused')}`),
-      );
+      const rows = await view
+        .locator('.monaco-list-row')
+        .evaluateAll((rs) =>
+          rs.map(
+            (r) =>
+              `${r.getAttribute('aria-label')} sel=${r.getAttribute('aria-selected')} focus=${r.classList.contains('focused')}`,
+          ),
+        );
       await s.screenshot('keyboard-follow-failed');
-      throw new Error(`${e.message}; active element ${await s.page.evaluate(() => document.activeElement?.className)}; rows: ${rows.slice(0, 8).join(' | ')}`);
+      throw new Error(
+        `${e.message}; active element ${await s.page.evaluate(() => document.activeElement?.className)}; rows: ${rows.slice(0, 8).join(' | ')}`,
+      );
     });
     await s.page.keyboard.press('ArrowUp');
     await s.page.keyboard.press('Enter');
@@ -250,7 +289,10 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     figures.push(
       `sample-switch click-to-repaint ms (query list → host → webview, next frame): median ${median.toFixed(0)}, max ${Math.max(...times).toFixed(0)} (target < 150; 2 shared cores, noisy)`,
     );
-    if (renders.length) figures.push(`sample-switch render ms (webview's own data-render-ms): median ${sorted(renders)[Math.floor(renders.length / 2)].toFixed(1)} (target < 150)`);
+    if (renders.length)
+      figures.push(
+        `sample-switch render ms (webview's own data-render-ms): median ${sorted(renders)[Math.floor(renders.length / 2)].toFixed(1)} (target < 150)`,
+      );
     // Generous bound only: catches a hang, not a slowdown.
     assert.ok(median < 3000, `median switch ${median} ms`);
   });
@@ -265,7 +307,9 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     });
     const ms = Number(/([\d.]+)\s*ms/.exec(text)?.[1]);
     await s.screenshot('running-extensions');
-    figures.push(`activation ms: ${Number.isFinite(ms) ? ms : text} (target < 50; VS Code's own measure: loading the bundle + activate(); 2 shared cores, noisy)`);
+    figures.push(
+      `activation ms: ${Number.isFinite(ms) ? ms : text} (target < 50; VS Code's own measure: loading the bundle + activate(); 2 shared cores, noisy)`,
+    );
     // The extension logs its own activate() time; print it beside VS Code's when it is there.
     const own = findInLogs(join(s.userDataDir, 'logs'), /activate\(\) took ([\d.]+) ms/);
     if (own) figures.push(`activate() body ms: ${own[1]} (the extension's own log; target < 50)`);
@@ -287,7 +331,10 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     near(snap.duration, want.duration, 0.3, 'transcoded video duration');
     // What plays is not the HEVC file in the workspace but a transcoded copy.
     const src = decodeURIComponent(snap.videoSrc);
-    assert.ok(seen.includes('transcoding') || !src.includes(s.workspace), `transcoded (states: ${seen.join(' → ')}; src ${src})`);
+    assert.ok(
+      seen.includes('transcoding') || !src.includes(s.workspace),
+      `transcoded (states: ${seen.join(' → ')}; src ${src})`,
+    );
     assert.ok(!src.includes(join(s.workspace, 'videos', 'IV1S7.mp4')), `does not play the HEVC original (${src})`);
   });
 
@@ -298,13 +345,18 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     await inspector.waitForQuery(MARKUP_QUERY);
     const snap = await inspector.snapshot();
     assert.equal(snap.query, MARKUP_QUERY);
-    assert.ok(snap.queryItems.some((t) => t.includes('a person closes the <b>window</b> & leaves.')), `query list shows markup as text: ${snap.queryItems.join(' | ')}`);
+    assert.ok(
+      snap.queryItems.some((t) => t.includes('a person closes the <b>window</b> & leaves.')),
+      `query list shows markup as text: ${snap.queryItems.join(' | ')}`,
+    );
     assert.ok(snap.modelOutput.includes('<door>'), 'model output keeps its angle brackets');
     assert.equal(await inspector.count('img'), 0, 'no img element in the inspector');
     // <b>window</b> from the data would make an element whose whole text is "window".
     const frame = await inspector.frame();
-    const made = await frame.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.textContent === 'window').length);
-    assert.equal(made, 0, 'no element made from the data\'s <b> markup');
+    const made = await frame.evaluate(
+      () => [...document.querySelectorAll('body *')].filter((e) => e.textContent === 'window').length,
+    );
+    assert.equal(made, 0, "no element made from the data's <b> markup");
     // The tree shows it as text too, and nothing ran.
     assert.equal(await s.page.locator('.monaco-list-row img[src="x"]').count(), 0);
     assert.deepEqual(dialogs, []);
@@ -314,16 +366,24 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
   test('a query in the Runs view opens in the inspector, in the bucket core puts it in', async () => {
     const run = runItems(s.workspace);
     const judged = await judgeItems(run as unknown as Record<string, unknown>[], { judge: offlineJudge });
-    const pos = run.findIndex((it, i) => bucketOf(it.model_output, judged[i]) === 'false-refusal' && run.filter((x) => x.query === it.query).length === 1);
+    const pos = run.findIndex(
+      (it, i) =>
+        bucketOf(it.model_output, judged[i]) === 'false-refusal' &&
+        run.filter((x) => x.query === it.query).length === 1,
+    );
     assert.ok(pos >= 0, 'the simulated run has a false refusal');
     const item = run[pos];
     await s.workbench.openActivity('RA-RFT');
     const view = s.workbench.view('Runs');
     await view.waitFor({ timeout: 30_000 });
-    await s.workbench.clickTreePath(view, [`runs/${RUN_NAME}/inference_results_merged.json`, BUCKET_LABELS['false-refusal'], item.query]);
+    await s.workbench.clickTreePath(view, [
+      `runs/${RUN_NAME}/inference_results_merged.json`,
+      BUCKET_LABELS['false-refusal'],
+      item.query,
+    ]);
     await inspector.waitForQuery(item.query);
     const snap = await inspector.snapshot();
-    assert.ok(snap.modelOutput.includes(answerText(item.model_output).slice(0, 40)), 'shows this item\'s model output');
+    assert.ok(snap.modelOutput.includes(answerText(item.model_output).slice(0, 40)), "shows this item's model output");
     assert.equal(await inspector.currentItemStatus(), 'false-refusal');
     // A refusal has no predicted span: no pred-span, and the IoU core gives it; the GT span is still drawn.
     assert.equal(await inspector.spanTimes('pred-span'), null);
@@ -349,7 +409,10 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     assert.match(said, /videos/, `names the mapped local folder: ${said}`);
     await s.page.waitForTimeout(1000);
     const toasts = await s.workbench.notifications();
-    assert.ok(!toasts.some((t) => /not on this machine/.test(t)), `no "map that folder" toast for a mapped folder: ${toasts.join(' | ')}`);
+    assert.ok(
+      !toasts.some((t) => /not on this machine/.test(t)),
+      `no "map that folder" toast for a mapped folder: ${toasts.join(' | ')}`,
+    );
     assert.deepEqual(await inspector.spanTimes('gt-span'), want.gt);
     assert.deepEqual(await inspector.spanTimes('pred-span'), want.pred);
     const snap = await inspector.snapshot();
@@ -361,7 +424,11 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     // CONTRACT.md: an ffmpeg/ffprobe path that does not exist simulates a machine without them.
     const settingsFile = join(s.workspace, '.vscode/settings.json');
     const original = readFileSync(settingsFile, 'utf8');
-    const settings = { ...JSON.parse(original), 'rarft.video.ffmpegPath': '/nonexistent/ffmpeg', 'rarft.video.ffprobePath': '/nonexistent/ffprobe' };
+    const settings = {
+      ...JSON.parse(original),
+      'rarft.video.ffmpegPath': '/nonexistent/ffmpeg',
+      'rarft.video.ffprobePath': '/nonexistent/ffprobe',
+    };
     writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
     try {
       await new Promise((ok) => setTimeout(ok, 1500)); // the settings file watcher
@@ -390,15 +457,23 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     ]) {
       await s.workbench.setColorTheme(theme);
       let last: unknown;
-      const look = await waitFor(`the inspector in ${theme}`, async () => {
-        const frame = await inspector.frame();
-        const x = await frame.evaluate(() => {
-          const q = document.querySelector('[data-testid="query-text"]');
-          return { kind: document.body.className, fg: q ? getComputedStyle(q).color : '', bg: getComputedStyle(document.body).backgroundColor };
-        });
-        last = x;
-        return x.kind.split(/\s+/).includes(kind) ? x : undefined;
-      }, 20_000).catch((e: Error) => {
+      const look = await waitFor(
+        `the inspector in ${theme}`,
+        async () => {
+          const frame = await inspector.frame();
+          const x = await frame.evaluate(() => {
+            const q = document.querySelector('[data-testid="query-text"]');
+            return {
+              kind: document.body.className,
+              fg: q ? getComputedStyle(q).color : '',
+              bg: getComputedStyle(document.body).backgroundColor,
+            };
+          });
+          last = x;
+          return x.kind.split(/\s+/).includes(kind) ? x : undefined;
+        },
+        20_000,
+      ).catch((e: Error) => {
         throw new Error(`${e.message}; the inspector shows ${JSON.stringify(last)}`);
       });
       seen.set(theme, look);
@@ -406,7 +481,11 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     }
     // Colours come from the theme, not from the page: they differ between the themes.
     const looks = [...seen.values()];
-    assert.equal(new Set(looks.map((l) => l.fg)).size, looks.length, `text colours per theme: ${JSON.stringify(looks)}`);
+    assert.equal(
+      new Set(looks.map((l) => l.fg)).size,
+      looks.length,
+      `text colours per theme: ${JSON.stringify(looks)}`,
+    );
     assert.equal(new Set(looks.map((l) => l.bg)).size, looks.length, `backgrounds per theme: ${JSON.stringify(looks)}`);
   });
 
@@ -426,11 +505,26 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
     await inspector.click('reveal');
     const json = s.page.locator('.editor-group-container .tab', { hasText: /\.json/ }).first();
     await json.waitFor({ timeout: 15_000 });
-    await waitFor('the JSON editor at the query', async () => (await s.page.locator('.monaco-editor .view-line').allInnerTexts()).some((t) => t.replace(/\u00a0/g, ' ').includes(JSON.stringify(query))), 15_000);
+    await waitFor(
+      'the JSON editor at the query',
+      async () =>
+        (await s.page.locator('.monaco-editor .view-line').allInnerTexts()).some((t) =>
+          t.replace(/\u00a0/g, ' ').includes(JSON.stringify(query)),
+        ),
+      15_000,
+    );
     // Both are visible: the inspector's tab is the active one of its own group.
-    const groups = await s.page.locator('.editor-group-container').evaluateAll((gs) => gs.map((g) => g.querySelector('.tab.active')?.textContent ?? ''));
-    assert.ok(groups.some((t) => t.includes('RA-RFT Inspector')), `the inspector is still shown: active tabs ${JSON.stringify(groups)}`);
-    assert.ok(groups.some((t) => /\.json/.test(t)), `the JSON is shown: active tabs ${JSON.stringify(groups)}`);
+    const groups = await s.page
+      .locator('.editor-group-container')
+      .evaluateAll((gs) => gs.map((g) => g.querySelector('.tab.active')?.textContent ?? ''));
+    assert.ok(
+      groups.some((t) => t.includes('RA-RFT Inspector')),
+      `the inspector is still shown: active tabs ${JSON.stringify(groups)}`,
+    );
+    assert.ok(
+      groups.some((t) => /\.json/.test(t)),
+      `the JSON is shown: active tabs ${JSON.stringify(groups)}`,
+    );
     await s.page.keyboard.press('Control+W');
   });
 
@@ -442,7 +536,14 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
       copyFileSync(join(s.workspace, 'videos/VXZBA.mp4'), join(outside, 'sibling.mp4'));
       const query = 'a clip recorded outside the mapped folders.';
       const [entry] = JSON.parse(readFileSync(join(s.workspace, 'data/hi_vtg_markup.json'), 'utf8'));
-      const anno = [{ ...entry, video: join(outside, 'clip.mp4'), query_text: query, GRPO: [{ ...entry.GRPO[0], q: query, q_origin: query }] }];
+      const anno = [
+        {
+          ...entry,
+          video: join(outside, 'clip.mp4'),
+          query_text: query,
+          GRPO: [{ ...entry.GRPO[0], q: query, q_origin: query }],
+        },
+      ];
       writeFileSync(join(s.workspace, 'data/hi_vtg_outside.json'), JSON.stringify(anno, null, 2));
       const view = await openDatasets();
       await s.workbench.collapseTreeRow(view, 'data/hi_vtg_charades.json');
@@ -466,7 +567,11 @@ describe('sample inspector', { skip, timeout: 5 * 60_000 }, () => {
           url,
         );
       assert.equal(await loads(src), 'loaded', 'the page can load the video it was given');
-      assert.equal(await loads(src.replace('clip.mp4', 'sibling.mp4')), 'error', "the video's folder is not opened to the page");
+      assert.equal(
+        await loads(src.replace('clip.mp4', 'sibling.mp4')),
+        'error',
+        "the video's folder is not opened to the page",
+      );
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }

@@ -28,7 +28,9 @@ describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
     assert.match(label ?? '', /^RA-RFT/);
     // The explorer shows the workspace's folders.
     await s.workbench.openActivity('Explorer');
-    await waitFor('the data folder in the explorer', () => s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'data' }).count());
+    await waitFor('the data folder in the explorer', () =>
+      s.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'data' }).count(),
+    );
     await s.screenshot('loaded');
   });
 
@@ -41,16 +43,21 @@ describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
       60_000,
     );
     await s.screenshot('index-summary');
-    assert.match(message, new RegExp(`\\b${expected.files} files, ${expected.videos} videos, ${expected.queries} queries`));
+    assert.match(
+      message,
+      new RegExp(`\\b${expected.files} files, ${expected.videos} videos, ${expected.queries} queries`),
+    );
     assert.match(message, new RegExp(`${expected.answerable} answerable, ${expected.refusable} refusable`));
   });
 
-  test('the Problems panel lists the files\' real problems at their lines', async () => {
+  test("the Problems panel lists the files' real problems at their lines", async () => {
     const found = indexWorkspace(s.workspace).problems;
     const human = found.filter((p) => p.file.endsWith('human_anno.json'));
     const empty = human.filter((p) => p.code === 'empty-answer');
     const unclosed = human.filter((p) => /never closed/.test(p.message));
-    const pastEnd = found.filter((p) => p.file.endsWith('hi_vtg_charades.json') && /past the video's duration/.test(p.message));
+    const pastEnd = found.filter(
+      (p) => p.file.endsWith('hi_vtg_charades.json') && /past the video's duration/.test(p.message),
+    );
     // The data's known problems, as core finds them (the panel must agree with core).
     assert.equal(empty.length, 20);
     assert.equal(unclosed.length, 1);
@@ -61,10 +68,18 @@ describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
     // Per file: the counts on the file rows are core's counts.
     await problems.collapseAll();
     const perFile = (name: string) => found.filter((p) => p.file.endsWith(`/${name}`) || p.file === name).length;
-    const files = await waitFor('both annotation files in the Problems panel', async () => {
-      const f = await problems.files();
-      return f.get('human_anno.json') === perFile('human_anno.json') && f.get('hi_vtg_charades.json') === perFile('hi_vtg_charades.json') ? f : undefined;
-    }, 60_000, 250).catch(async (e: Error) => {
+    const files = await waitFor(
+      'both annotation files in the Problems panel',
+      async () => {
+        const f = await problems.files();
+        return f.get('human_anno.json') === perFile('human_anno.json') &&
+          f.get('hi_vtg_charades.json') === perFile('hi_vtg_charades.json')
+          ? f
+          : undefined;
+      },
+      60_000,
+      250,
+    ).catch(async (e: Error) => {
       throw new Error(`${e.message}; panel shows ${JSON.stringify([...(await problems.files())])}`);
     });
     assert.equal(files.get('human_anno.json'), 21);
@@ -72,7 +87,12 @@ describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
 
     const filtered = async (filter: string, n: number) => {
       await problems.filter(filter);
-      await waitFor(`"${filter}" to show ${n} problems`, async () => (await problems.shownOfTotal())?.shown === n, 20_000, 250).catch(async (e: Error) => {
+      await waitFor(
+        `"${filter}" to show ${n} problems`,
+        async () => (await problems.shownOfTotal())?.shown === n,
+        20_000,
+        250,
+      ).catch(async (e: Error) => {
         throw new Error(`${e.message}; badge says ${JSON.stringify(await problems.shownOfTotal())}`);
       });
       return waitFor(`rows for "${filter}"`, async () => {
@@ -91,7 +111,10 @@ describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
     await s.screenshot('problems-empty-answer');
 
     rows = await filtered('is never closed', 1);
-    assert.deepEqual(rows.map((r) => [r.severity, r.line, r.column]), [[unclosed[0].severity, unclosed[0].line, unclosed[0].column]]);
+    assert.deepEqual(
+      rows.map((r) => [r.severity, r.line, r.column]),
+      [[unclosed[0].severity, unclosed[0].line, unclosed[0].column]],
+    );
     assert.match(rows[0].message, /<answer> tag is never closed/);
 
     rows = await filtered("is past the video's duration", pastEnd.length);
@@ -104,12 +127,19 @@ describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
     const found = indexWorkspace(s.workspace).problems;
     const errors = found.filter((p) => p.severity === 'error').length;
     const warnings = found.filter((p) => p.severity === 'warning').length;
-    const text = await waitFor('the RA-RFT status-bar item with counts', async () => {
-      const t = (await s.workbench.statusTexts()).find((x) => x.startsWith('RA-RFT'));
-      return t && !/indexing/.test(t) ? t : undefined;
-    }, 60_000);
+    const text = await waitFor(
+      'the RA-RFT status-bar item with counts',
+      async () => {
+        const t = (await s.workbench.statusTexts()).find((x) => x.startsWith('RA-RFT'));
+        return t && !/indexing/.test(t) ? t : undefined;
+      },
+      60_000,
+    );
     const numbers = (text.match(/\d+/g) ?? []).map(Number);
-    assert.ok(numbers.includes(errors) && numbers.includes(warnings), `"${text}" shows ${errors} errors and ${warnings} warnings`);
+    assert.ok(
+      numbers.includes(errors) && numbers.includes(warnings),
+      `"${text}" shows ${errors} errors and ${warnings} warnings`,
+    );
   });
 
   test('a quick fix from the Problems panel edits the file, and undo puts it back', async () => {
@@ -123,7 +153,14 @@ describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
       return (t.match(/\d+/g) ?? []).map(Number);
     };
     const lineText = () =>
-      s.page.locator('.monaco-editor .view-line').evaluateAll((ls) => ls.map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ')).find((t) => t.includes('scene order reversed')) ?? '');
+      s.page
+        .locator('.monaco-editor .view-line')
+        .evaluateAll(
+          (ls) =>
+            ls
+              .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
+              .find((t) => t.includes('scene order reversed')) ?? '',
+        );
 
     const problems = new ProblemsPanel(s.page, s.workbench);
     await problems.open();
@@ -144,11 +181,19 @@ describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
     // activates VS Code's JSON language features, whose providers, registered while a Ctrl+. is
     // in flight, make VS Code drop that request's answers ("No code actions available"). The
     // breadcrumbs show the JSON symbol path once that server answers, i.e. after it registered.
-    await waitFor('the editor focused with the cursor on the problem, JSON features up', async () => {
-      const focused = await s.page.evaluate(() => !!document.activeElement?.closest('.monaco-editor.focused'));
-      const crumbs = await s.page.locator('.breadcrumbs-control .monaco-breadcrumb-item').allInnerTexts();
-      return focused && crumbs.some((c) => c.includes('GRPO')) && (await s.workbench.statusTexts()).some((t) => t.startsWith(`Ln ${unclosed.line}, Col `));
-    }, 20_000);
+    await waitFor(
+      'the editor focused with the cursor on the problem, JSON features up',
+      async () => {
+        const focused = await s.page.evaluate(() => !!document.activeElement?.closest('.monaco-editor.focused'));
+        const crumbs = await s.page.locator('.breadcrumbs-control .monaco-breadcrumb-item').allInnerTexts();
+        return (
+          focused &&
+          crumbs.some((c) => c.includes('GRPO')) &&
+          (await s.workbench.statusTexts()).some((t) => t.startsWith(`Ln ${unclosed.line}, Col `))
+        );
+      },
+      20_000,
+    );
     await s.page.keyboard.press('Control+.');
     const fix = s.page.locator('.action-widget .monaco-list-row', { hasText: '<answer>' }).first();
     await fix.waitFor({ timeout: 15_000 });
@@ -158,10 +203,14 @@ describe('workbench', { skip, timeout: 5 * 60_000 }, () => {
     await s.page.keyboard.press('Enter');
     await waitFor('the closing tag in the editor', async () => /<\/answer>"/.test(await lineText()), 10_000);
     // Re-indexed from the editor's text: one warning fewer, as the status bar counts them.
-    await waitFor(`${warnings - 1} warnings in the status bar`, async () => {
-      const n = await statusNumbers();
-      return n.includes(errors) && n.includes(warnings - 1) && !n.includes(warnings);
-    }, 30_000);
+    await waitFor(
+      `${warnings - 1} warnings in the status bar`,
+      async () => {
+        const n = await statusNumbers();
+        return n.includes(errors) && n.includes(warnings - 1) && !n.includes(warnings);
+      },
+      30_000,
+    );
     await s.screenshot('quick-fix-applied');
 
     // Undo: an ordinary edit, so the text and the warning come back.

@@ -27,6 +27,10 @@ export interface CliRun {
 /** Runs `rarft ...args` in `cwd`. */
 export function rarft(args: string[], cwd = ROOT, env: Record<string, string> = {}): CliRun {
   ensureBuilt();
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'rarft.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'rarft.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -42,12 +42,17 @@ export interface HubServer {
 const LFS_THRESHOLD = 10_000;
 
 /** Starts a hub serving `repos` (repo id → path → bytes) at revision `main`. */
-export async function startHubServer(repos: Record<string, Record<string, Uint8Array>>, faults: HubFaults = {}): Promise<HubServer> {
+export async function startHubServer(
+  repos: Record<string, Record<string, Uint8Array>>,
+  faults: HubFaults = {},
+): Promise<HubServer> {
   const requests: HubRequest[] = [];
   const dropped = new Set<string>();
   const bySha = new Map<string, { repo: string; path: string }>();
   const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-  for (const [repo, files] of Object.entries(repos)) for (const [path, data] of Object.entries(files)) if (data.length >= LFS_THRESHOLD) bySha.set(sha256(data), { repo, path });
+  for (const [repo, files] of Object.entries(repos))
+    for (const [path, data] of Object.entries(files))
+      if (data.length >= LFS_THRESHOLD) bySha.set(sha256(data), { repo, path });
 
   const tree = (repo: string) => {
     const files = repos[repo];
@@ -86,7 +91,11 @@ export async function startHubServer(repos: Record<string, Record<string, Uint8A
         res.writeHead(416, { 'content-range': `bytes */${data.length}` }).end();
         return;
       }
-      res.writeHead(206, { 'content-length': data.length - start, 'content-range': `bytes ${start}-${data.length - 1}/${data.length}`, 'accept-ranges': 'bytes' });
+      res.writeHead(206, {
+        'content-length': data.length - start,
+        'content-range': `bytes ${start}-${data.length - 1}/${data.length}`,
+        'accept-ranges': 'bytes',
+      });
     } else res.writeHead(200, { 'content-length': data.length, 'accept-ranges': 'bytes' });
     const body = data.subarray(start);
     const stall = faults.stallAfter?.[path];

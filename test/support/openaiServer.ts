@@ -56,9 +56,17 @@ export interface FakeOpenAi {
 
 const TIMESTAMP = /(\d+\.?\d*)\s+to\s+(\d+\.?\d*)/;
 const LABELS = [
-  'Action/ActionSequence', 'Action/FineGrainedAction', 'Attribute/AttributeValue', 'Attribute/Comparison',
-  'Attribute/Counting', 'Object/ObjectExistence', 'Object/ObjectMoving', 'Object/ObjectPartRelation',
-  'Object/ObjectSpatialRelation', 'Scene/SceneExistence', 'Scene/SceneTransition',
+  'Action/ActionSequence',
+  'Action/FineGrainedAction',
+  'Attribute/AttributeValue',
+  'Attribute/Comparison',
+  'Attribute/Counting',
+  'Object/ObjectExistence',
+  'Object/ObjectMoving',
+  'Object/ObjectPartRelation',
+  'Object/ObjectSpatialRelation',
+  'Scene/SceneExistence',
+  'Scene/SceneTransition',
 ];
 
 function hash(s: string): number {
@@ -71,7 +79,9 @@ function hash(s: string): number {
 export function defaultAnswer(step: Step, user: string): Record<string, unknown> {
   if (step === 'relevance') {
     const m = TIMESTAMP.exec(user);
-    return m ? { classification: 'relevant', span: [parseFloat(m[1]), parseFloat(m[2])] } : { classification: 'irrelevant', span: null };
+    return m
+      ? { classification: 'relevant', span: [parseFloat(m[1]), parseFloat(m[2])] }
+      : { classification: 'irrelevant', span: null };
   }
   if (step === 'categories') {
     const h = hash(user);
@@ -129,7 +139,9 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Fa
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method !== 'POST' || !/\/chat\/completions$/.test(req.url ?? '')) {
-        return send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
+        return send(res, 404, {
+          error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' },
+        });
       }
       let body: Record<string, unknown>;
       try {
@@ -140,15 +152,33 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Fa
       const messages = (body.messages as { role: string; content: string }[]) ?? [];
       const system = messages.find((m) => m.role === 'system')?.content ?? '';
       const user = messages.find((m) => m.role === 'user')?.content ?? '';
-      const seen: SeenRequest = { n: state.log.length + 1, at: Date.now(), step: stepOf(body, system), system, user, body, headers: req.headers };
+      const seen: SeenRequest = {
+        n: state.log.length + 1,
+        at: Date.now(),
+        step: stepOf(body, system),
+        system,
+        user,
+        body,
+        headers: req.headers,
+      };
       state.log.push(seen);
       let reply: Reply | undefined = options.script?.(seen);
       if (!reply && options.rejectResponseFormat && body.response_format) {
-        reply = { status: 400, body: { error: { message: "response_format 'json_schema' is not supported by this server", type: 'invalid_request_error' } } };
+        reply = {
+          status: 400,
+          body: {
+            error: {
+              message: "response_format 'json_schema' is not supported by this server",
+              type: 'invalid_request_error',
+            },
+          },
+        };
       }
       if (!reply) {
         const obj = defaultAnswer(seen.step, user);
-        reply = { content: options.ignoreResponseFormat || !body.response_format ? loose(obj, seen.n) : JSON.stringify(obj) };
+        reply = {
+          content: options.ignoreResponseFormat || !body.response_format ? loose(obj, seen.n) : JSON.stringify(obj),
+        };
       }
       if ('hang' in reply) return; // never answered; the client has to time out
       const r = reply;
@@ -165,7 +195,8 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Fa
             choices: [{ index: 0, message: { role: 'assistant', content: r.content }, finish_reason: 'stop' }],
             usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
           });
-        } else send(res, r.status, r.body ?? { error: { message: `status ${r.status}`, type: 'server_error' } }, r.headers);
+        } else
+          send(res, r.status, r.body ?? { error: { message: `status ${r.status}`, type: 'server_error' } }, r.headers);
       }, delay);
       // A reply nobody waits for any more (client aborted, server closed) must not keep the process alive.
       res.on('close', () => clearTimeout(timer));

@@ -1,12 +1,25 @@
 /** Tiny DOM helpers. Text is always set with textContent: dataset strings are never HTML. */
 
 /** Creates an element with attributes and children (strings become text nodes). */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string | undefined>, ...children: (Node | string | null | undefined)[]): HTMLElementTagNameMap[K];
-export function h(tag: string, attrs?: Record<string, string | undefined>, ...children: (Node | string | null | undefined)[]): HTMLElement;
-export function h(tag: string, attrs: Record<string, string | undefined> = {}, ...children: (Node | string | null | undefined)[]): HTMLElement {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Record<string, string | undefined>,
+  ...children: (Node | string | null | undefined)[]
+): HTMLElementTagNameMap[K];
+export function h(
+  tag: string,
+  attrs?: Record<string, string | undefined>,
+  ...children: (Node | string | null | undefined)[]
+): HTMLElement;
+export function h(
+  tag: string,
+  attrs: Record<string, string | undefined> = {},
+  ...children: (Node | string | null | undefined)[]
+): HTMLElement {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, v);
-  for (const c of children) if (c !== null && c !== undefined) el.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  for (const c of children)
+    if (c !== null && c !== undefined) el.append(typeof c === 'string' ? document.createTextNode(c) : c);
   return el;
 }
 

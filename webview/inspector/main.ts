@@ -2,7 +2,14 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
-import type { HostMessage, InspectorUiState, SampleRef, SampleView, VideoStatus, ViewMessage } from '../../src/protocol/messages';
+import type {
+  HostMessage,
+  InspectorUiState,
+  SampleRef,
+  SampleView,
+  VideoStatus,
+  ViewMessage,
+} from '../../src/protocol/messages';
 import { renderSample, rewardsBody } from './render';
 import { fill, h } from './dom';
 import { Player } from './player';
@@ -74,7 +81,8 @@ function handle(msg: HostMessage): void {
       return;
     case 'sample/rewards': {
       const box = details.querySelector('[data-testid=rewards]');
-      if (box && ui.ref && JSON.stringify(ui.ref) === JSON.stringify(msg.ref)) fill(box, ...rewardsBody(msg.rewards, msg.model));
+      if (box && ui.ref && JSON.stringify(ui.ref) === JSON.stringify(msg.ref))
+        fill(box, ...rewardsBody(msg.rewards, msg.model));
       return;
     }
     case 'timeline/seek':

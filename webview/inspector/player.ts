@@ -27,24 +27,75 @@ export class Player {
   private segment: Span | null = null;
   private scrubbing = false;
 
-  constructor(private readonly hooks: { mapRoot: () => void; retry: () => void; failed: (code: number, message: string) => void; loopChanged: (loop: boolean) => void }, loop: boolean) {
+  constructor(
+    private readonly hooks: {
+      mapRoot: () => void;
+      retry: () => void;
+      failed: (code: number, message: string) => void;
+      loopChanged: (loop: boolean) => void;
+    },
+    loop: boolean,
+  ) {
     this.video = h('video', { 'data-testid': 'video', preload: 'auto', playsinline: '', muted: '' });
     this.video.muted = true;
     this.stateText = h('span', { class: 'state-text' });
     this.stateActions = h('span', { class: 'state-actions' });
-    this.stateEl = h('div', { class: 'video-state', 'data-testid': 'video-state', 'data-state': 'loading', role: 'status' }, this.stateText, this.stateActions);
+    this.stateEl = h(
+      'div',
+      { class: 'video-state', 'data-testid': 'video-state', 'data-state': 'loading', role: 'status' },
+      this.stateText,
+      this.stateActions,
+    );
     this.playhead = h('div', { class: 'playhead', 'data-testid': 'playhead', 'data-time': '0' });
     this.track = h('div', { class: 'track' });
-    this.timeline = h('div', { class: 'timeline', 'data-testid': 'timeline', tabindex: '0', role: 'slider', 'aria-label': 'Timeline: click or drag to seek', 'aria-valuemin': '0' }, this.track, this.playhead);
+    this.timeline = h(
+      'div',
+      {
+        class: 'timeline',
+        'data-testid': 'timeline',
+        tabindex: '0',
+        role: 'slider',
+        'aria-label': 'Timeline: click or drag to seek',
+        'aria-valuemin': '0',
+      },
+      this.track,
+      this.playhead,
+    );
     this.clock = h('span', { class: 'clock', 'data-testid': 'clock' }, '0.0 s');
     this.playGt = h('vscode-button', { 'data-testid': 'play-gt', secondary: '', title: 'Play the GT span' }, 'Play GT');
-    this.playPred = h('vscode-button', { 'data-testid': 'play-pred', secondary: '', title: 'Play the predicted span' }, 'Play prediction');
-    this.jumpGt = h('vscode-button', { 'data-testid': 'jump-gt-start', secondary: '', title: 'Seek to the GT start' }, 'GT start');
+    this.playPred = h(
+      'vscode-button',
+      { 'data-testid': 'play-pred', secondary: '', title: 'Play the predicted span' },
+      'Play prediction',
+    );
+    this.jumpGt = h(
+      'vscode-button',
+      { 'data-testid': 'jump-gt-start', secondary: '', title: 'Seek to the GT start' },
+      'GT start',
+    );
     this.loopBox = h('vscode-checkbox', { 'data-testid': 'loop', label: 'Loop' });
     this.loopBox.checked = loop;
     if (loop) this.loopBox.setAttribute('checked', '');
-    const legend = h('div', { class: 'legend' }, h('span', { class: 'key gt' }, 'GT'), h('span', { class: 'key pred' }, 'prediction'), h('span', { class: 'key step' }, 'think timesteps'), h('span', { class: 'hint' }, 'Space play/pause · J/K/L back/pause/play · [ ] segment edges · G GT start · ←/→ 1 s'));
-    this.root = h('section', { class: 'player' }, h('div', { class: 'video-box' }, this.video, this.stateEl), this.timeline, h('div', { class: 'controls' }, this.playGt, this.playPred, this.jumpGt, this.loopBox, this.clock), legend);
+    const legend = h(
+      'div',
+      { class: 'legend' },
+      h('span', { class: 'key gt' }, 'GT'),
+      h('span', { class: 'key pred' }, 'prediction'),
+      h('span', { class: 'key step' }, 'think timesteps'),
+      h(
+        'span',
+        { class: 'hint' },
+        'Space play/pause · J/K/L back/pause/play · [ ] segment edges · G GT start · ←/→ 1 s',
+      ),
+    );
+    this.root = h(
+      'section',
+      { class: 'player' },
+      h('div', { class: 'video-box' }, this.video, this.stateEl),
+      this.timeline,
+      h('div', { class: 'controls' }, this.playGt, this.playPred, this.jumpGt, this.loopBox, this.clock),
+      legend,
+    );
     this.wire();
   }
 
@@ -75,7 +126,10 @@ export class Player {
     v.addEventListener('error', () => {
       if (!v.getAttribute('src')) return;
       const err = v.error;
-      this.showState({ state: 'error', message: `The video cannot be played here (${err?.message || `MediaError ${err?.code ?? '?'}`}).` });
+      this.showState({
+        state: 'error',
+        message: `The video cannot be played here (${err?.message || `MediaError ${err?.code ?? '?'}`}).`,
+      });
       this.hooks.failed(err?.code ?? 0, err?.message ?? '');
     });
     this.playGt.addEventListener('click', () => this.playSpan(this.sample?.gtSpan ?? null));
@@ -182,12 +236,15 @@ export class Player {
   private pendingTime: number | null = null;
 
   private currentTime(): number {
-    return this.video.getAttribute('src') && this.video.readyState >= 1 ? this.video.currentTime : (this.pendingTime ?? 0);
+    return this.video.getAttribute('src') && this.video.readyState >= 1
+      ? this.video.currentTime
+      : (this.pendingTime ?? 0);
   }
 
   private duration(): number {
     const s = this.sample;
-    const d = s?.duration ?? (Number.isFinite(this.video.duration) && this.video.duration > 0 ? this.video.duration : null);
+    const d =
+      s?.duration ?? (Number.isFinite(this.video.duration) && this.video.duration > 0 ? this.video.duration : null);
     if (d) return d;
     const ends = [s?.gtSpan?.[1] ?? 0, s?.predSpan?.[1] ?? 0, ...(s?.output?.parsed.timesteps.map((x) => x.end) ?? [])];
     return Math.max(1, ...ends) * 1.1;
@@ -227,7 +284,8 @@ export class Player {
       this.video.src = status.src;
       this.video.load();
     }
-    if (status.src && status.state === 'loading' && this.video.readyState >= 2) this.showState({ ...status, state: 'playable' });
+    if (status.src && status.state === 'loading' && this.video.readyState >= 2)
+      this.showState({ ...status, state: 'playable' });
     else this.showState(status);
   }
 
@@ -235,10 +293,18 @@ export class Player {
     this.stateEl.dataset.state = status.state;
     const text =
       status.message ??
-      { loading: 'Loading the video…', playable: '', transcoding: 'Converting the video…', missing: 'Video not found.', error: 'The video cannot be played.', 'no-ffmpeg': 'ffmpeg is not installed.' }[status.state];
+      {
+        loading: 'Loading the video…',
+        playable: '',
+        transcoding: 'Converting the video…',
+        missing: 'Video not found.',
+        error: 'The video cannot be played.',
+        'no-ffmpeg': 'ffmpeg is not installed.',
+      }[status.state];
     this.stateText.textContent = status.state === 'transcoding' && status.progress !== undefined ? `${text} ` : text;
     const actions: Node[] = [];
-    if (status.state === 'transcoding' && status.progress !== undefined) actions.push(h('progress', { max: '1', value: String(status.progress) }));
+    if (status.state === 'transcoding' && status.progress !== undefined)
+      actions.push(h('progress', { max: '1', value: String(status.progress) }));
     if (status.canMap) {
       const b = h('vscode-button', { 'data-testid': 'map-root' }, 'Map video folder…');
       b.addEventListener('click', () => this.hooks.mapRoot());
@@ -260,7 +326,13 @@ export class Player {
     const d = this.duration();
     const pct = (x: number) => `${Math.max(0, Math.min(100, (100 * x) / d))}%`;
     const bar = (span: Span, cls: string, testid: string | undefined, title: string) => {
-      const el = h('div', { class: `span ${cls}`, 'data-testid': testid, title, 'data-start': String(span[0]), 'data-end': String(span[1]) });
+      const el = h('div', {
+        class: `span ${cls}`,
+        'data-testid': testid,
+        title,
+        'data-start': String(span[0]),
+        'data-end': String(span[1]),
+      });
       el.style.left = pct(span[0]);
       el.style.width = `calc(${pct(span[1])} - ${pct(span[0])})`;
       return el;
@@ -273,7 +345,8 @@ export class Player {
       children.push(el);
     });
     if (s.gtSpan) children.push(bar(s.gtSpan, 'gt', 'gt-span', `GT ${secs(s.gtSpan[0])}–${secs(s.gtSpan[1])}`));
-    if (s.predSpan) children.push(bar(s.predSpan, 'pred', 'pred-span', `Prediction ${secs(s.predSpan[0])}–${secs(s.predSpan[1])}`));
+    if (s.predSpan)
+      children.push(bar(s.predSpan, 'pred', 'pred-span', `Prediction ${secs(s.predSpan[0])}–${secs(s.predSpan[1])}`));
     fill(this.track, ...children);
     this.updatePlayhead();
   }

@@ -4,7 +4,6 @@ import { BUCKET_LABELS } from '../../src/core/buckets';
 import { h, num, secs } from './dom';
 import { highlighted } from './highlight';
 
-
 function badge(text: string, cls = ''): HTMLElement {
   return h('span', { class: `badge ${cls}` }, text);
 }
@@ -14,7 +13,12 @@ function kind(answerable: boolean | null): string {
 }
 
 function column(title: string, testid: string, ...body: (Node | string)[]): HTMLElement {
-  return h('section', { class: 'column' }, h('h3', {}, title), h('div', { class: 'column-body', 'data-testid': testid }, ...body));
+  return h(
+    'section',
+    { class: 'column' },
+    h('h3', {}, title),
+    h('div', { class: 'column-body', 'data-testid': testid }, ...body),
+  );
 }
 
 function row(label: string, value: string, note?: string): HTMLElement {
@@ -22,7 +26,10 @@ function row(label: string, value: string, note?: string): HTMLElement {
 }
 
 /** The whole text side of the inspector. */
-export function renderSample(s: SampleView, actions: { select: (ref: SampleRef) => void; reveal: () => void }): DocumentFragment {
+export function renderSample(
+  s: SampleView,
+  actions: { select: (ref: SampleRef) => void; reveal: () => void },
+): DocumentFragment {
   const frag = document.createDocumentFragment();
   const reveal = h('vscode-button', { secondary: '', 'data-testid': 'reveal' }, 'Open in file');
   reveal.addEventListener('click', actions.reveal);
@@ -56,7 +63,15 @@ export function renderSample(s: SampleView, actions: { select: (ref: SampleRef) 
           h('dt', {}, 'correction'),
           h('dd', { class: 'in-correction' }, p?.correction ?? '(no <correction> block)'),
           h('dt', {}, 'format'),
-          h('dd', {}, p?.truncated ? 'truncated (a tag is never closed)' : p?.wellFormatted ? 'think · answer · correction' : 'not exactly think · answer · correction'),
+          h(
+            'dd',
+            {},
+            p?.truncated
+              ? 'truncated (a tag is never closed)'
+              : p?.wellFormatted
+                ? 'think · answer · correction'
+                : 'not exactly think · answer · correction',
+          ),
         ),
         h('p', { class: 'source' }, `from ${s.output.file}`),
       ]
@@ -65,7 +80,14 @@ export function renderSample(s: SampleView, actions: { select: (ref: SampleRef) 
     h(
       'div',
       { class: 'columns' },
-      column('Query', 'query-column', h('p', {}, s.query), s.gtSpan ? h('p', { class: 'muted' }, `GT span ${secs(s.gtSpan[0])} – ${secs(s.gtSpan[1])}`) : h('p', { class: 'muted' }, 'No GT span (refusable)')),
+      column(
+        'Query',
+        'query-column',
+        h('p', {}, s.query),
+        s.gtSpan
+          ? h('p', { class: 'muted' }, `GT span ${secs(s.gtSpan[0])} – ${secs(s.gtSpan[1])}`)
+          : h('p', { class: 'muted' }, 'No GT span (refusable)'),
+      ),
       column('GT answer', 'gt-answer', highlighted(s.gtAnswer)),
       column('Model output', 'model-output', ...outputBody),
     ),
@@ -73,12 +95,30 @@ export function renderSample(s: SampleView, actions: { select: (ref: SampleRef) 
 
   const j = s.judgment;
   const scores = h('table', { class: 'scores' });
-  scores.append(row('IoU', num(j?.iou ?? null), j ? `${j.source === 'cached' ? 'cached judgment' : 'offline judge'}` : 'no prediction'));
+  scores.append(
+    row(
+      'IoU',
+      num(j?.iou ?? null),
+      j ? `${j.source === 'cached' ? 'cached judgment' : 'offline judge'}` : 'no prediction',
+    ),
+  );
   if (j) {
-    scores.append(row('Predicted', j.predRelevant === null ? '–' : j.predRelevant ? 'relevant' : 'irrelevant', j.correct === null ? '' : j.correct ? 'classification correct' : 'classification wrong'));
+    scores.append(
+      row(
+        'Predicted',
+        j.predRelevant === null ? '–' : j.predRelevant ? 'relevant' : 'irrelevant',
+        j.correct === null ? '' : j.correct ? 'classification correct' : 'classification wrong',
+      ),
+    );
     scores.append(row('Predicted span', s.predSpan ? `${secs(s.predSpan[0])} – ${secs(s.predSpan[1])}` : '–'));
     if (!s.answerable) {
-      scores.append(row('Categories', j.predCategories ? j.predCategories.join(', ') || '(none)' : '–', `Jaccard ${num(j.jaccard)}`));
+      scores.append(
+        row(
+          'Categories',
+          j.predCategories ? j.predCategories.join(', ') || '(none)' : '–',
+          `Jaccard ${num(j.jaccard)}`,
+        ),
+      );
       scores.append(row('Reasoning score', num(j.reasoningScore, 1)));
       scores.append(row('SBERT', num(j.sbert)));
     }
@@ -95,14 +135,28 @@ export function renderSample(s: SampleView, actions: { select: (ref: SampleRef) 
     ),
   );
 
-  const list = h('ul', { class: 'query-list', 'data-testid': 'query-list', role: 'listbox', 'aria-label': 'Queries of this video' });
+  const list = h('ul', {
+    class: 'query-list',
+    'data-testid': 'query-list',
+    role: 'listbox',
+    'aria-label': 'Queries of this video',
+  });
   for (const q of s.queries) {
     const li = h(
       'li',
-      { 'data-testid': 'query-item', role: 'option', tabindex: '0', class: q.current ? 'current' : '', 'aria-selected': q.current ? 'true' : 'false', 'data-status': q.bucket ?? kind(q.answerable) },
+      {
+        'data-testid': 'query-item',
+        role: 'option',
+        tabindex: '0',
+        class: q.current ? 'current' : '',
+        'aria-selected': q.current ? 'true' : 'false',
+        'data-status': q.bucket ?? kind(q.answerable),
+      },
       h('span', { class: `dot ${kind(q.answerable)}`, title: kind(q.answerable) }),
       h('span', { class: 'q' }, q.query),
-      q.bucket ? badge(BUCKET_LABELS[q.bucket], `bucket bucket-${q.bucket}`) : badge(kind(q.answerable), kind(q.answerable)),
+      q.bucket
+        ? badge(BUCKET_LABELS[q.bucket], `bucket bucket-${q.bucket}`)
+        : badge(kind(q.answerable), kind(q.answerable)),
     );
     const go = () => !q.current && actions.select(q.ref);
     li.addEventListener('click', go);

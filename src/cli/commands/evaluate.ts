@@ -7,7 +7,8 @@ import { CliError, fmt, mark, parse, progressReporter, readItemsFile, table, typ
 import { createJudge, disagreementLines, disagreementList, judgeOptionSpec, judgeUsage } from '../judgeOptions';
 import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
 
-export const evaluateUsage = `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] ${judgeUsage} ${sbertUsage}`.trim();
+export const evaluateUsage =
+  `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] ${judgeUsage} ${sbertUsage}`.trim();
 
 /** The `evaluate` command. */
 export const evaluateCommand: Command = {
@@ -22,13 +23,19 @@ export const evaluateCommand: Command = {
     });
     if (positionals.length !== 1 || typeof values.out !== 'string') throw new CliError(`usage: ${evaluateUsage}`, 2);
     const itemsOut = values['items-out'] as string | undefined;
-    if (itemsOut !== undefined && resolve(itemsOut) === resolve(values.out)) throw new CliError(`--out and --items-out name the same file (${values.out}); give each its own`, 2);
+    if (itemsOut !== undefined && resolve(itemsOut) === resolve(values.out))
+      throw new CliError(`--out and --items-out name the same file (${values.out}); give each its own`, 2);
     return runEvaluate(positionals[0], values.out, itemsOut, values);
   },
 };
 
 /** Runs the evaluation; returns the exit code. */
-export async function runEvaluate(input: string, out: string, itemsOut: string | undefined, values: Record<string, unknown>): Promise<number> {
+export async function runEvaluate(
+  input: string,
+  out: string,
+  itemsOut: string | undefined,
+  values: Record<string, unknown>,
+): Promise<number> {
   const setup = await createJudge(values);
   const sbert = await createSimilarity(values);
   try {
@@ -73,8 +80,12 @@ export async function runEvaluate(input: string, out: string, itemsOut: string |
     if (disagreements) process.stdout.write(disagreementLines(disagreements) + '\n');
     if (items.length && !metrics.num_items) {
       // Every item was left out after judge errors: the figures above are empty, not a result.
-      const why = Object.entries(metrics.evaluation.judge_errors_by_step).map(([step, n]) => `${n} ${step} errors`).join(', ');
-      throw new CliError(`no item could be judged (${why}); the metrics are empty. The errors are in each item's judge_errors${itemsOut ? ` (${itemsOut})` : ' (--items-out)'}`);
+      const why = Object.entries(metrics.evaluation.judge_errors_by_step)
+        .map(([step, n]) => `${n} ${step} errors`)
+        .join(', ');
+      throw new CliError(
+        `no item could be judged (${why}); the metrics are empty. The errors are in each item's judge_errors${itemsOut ? ` (${itemsOut})` : ' (--items-out)'}`,
+      );
     }
     return 0;
   } finally {
@@ -87,25 +98,54 @@ export async function runEvaluate(input: string, out: string, itemsOut: string |
 export function summary(m: Metrics): string {
   const r = m.relevance;
   const lines: string[] = [];
-  lines.push(`${m.num_items} items judged (${m.evaluation.judge})` + (m.evaluation.items_excluded ? `, ${m.evaluation.items_excluded} excluded after judge errors` : ''));
+  lines.push(
+    `${m.num_items} items judged (${m.evaluation.judge})` +
+      (m.evaluation.items_excluded ? `, ${m.evaluation.items_excluded} excluded after judge errors` : ''),
+  );
   lines.push(
     table([
       ['metric', 'value'],
       ['accuracy', fmt(r.overall_accuracy)],
-      ['relevant P/R/F1', `${fmt(r.per_class.relevant.precision)} / ${fmt(r.per_class.relevant.recall)} / ${fmt(r.per_class.relevant.f1)}`],
-      ['irrelevant P/R/F1', `${fmt(r.per_class.irrelevant.precision)} / ${fmt(r.per_class.irrelevant.recall)} / ${fmt(r.per_class.irrelevant.f1)}`],
+      [
+        'relevant P/R/F1',
+        `${fmt(r.per_class.relevant.precision)} / ${fmt(r.per_class.relevant.recall)} / ${fmt(r.per_class.relevant.f1)}`,
+      ],
+      [
+        'irrelevant P/R/F1',
+        `${fmt(r.per_class.irrelevant.precision)} / ${fmt(r.per_class.irrelevant.recall)} / ${fmt(r.per_class.irrelevant.f1)}`,
+      ],
       ['confusion TP/FP/FN/TN', `${r.confusion.TP} / ${r.confusion.FP} / ${r.confusion.FN} / ${r.confusion.TN}`],
       ['RA-IoU mean', fmt(m['RA-IoU'].mean_all)],
-      ['R@0.3 / 0.5 / 0.7', `${fmt(m['RA-IoU']['R@0.3'], 1)} / ${fmt(m['RA-IoU']['R@0.5'], 1)} / ${fmt(m['RA-IoU']['R@0.7'], 1)}`],
+      [
+        'R@0.3 / 0.5 / 0.7',
+        `${fmt(m['RA-IoU']['R@0.3'], 1)} / ${fmt(m['RA-IoU']['R@0.5'], 1)} / ${fmt(m['RA-IoU']['R@0.7'], 1)}`,
+      ],
       ['RT-IoU', fmt(m['RT-IoU'])],
-      ['reasoning (irrelevant / TN)', `${fmt(m.irrelevant_samples.mean_reasoning_score, 2)} / ${fmt(m.true_negative_samples.mean_reasoning_score, 2)}`],
-      ['SBERT (irrelevant / TN)', `${fmt(m.irrelevant_samples.mean_sbert_similarity)} / ${fmt(m.true_negative_samples.mean_sbert_similarity)}`],
+      [
+        'reasoning (irrelevant / TN)',
+        `${fmt(m.irrelevant_samples.mean_reasoning_score, 2)} / ${fmt(m.true_negative_samples.mean_reasoning_score, 2)}`,
+      ],
+      [
+        'SBERT (irrelevant / TN)',
+        `${fmt(m.irrelevant_samples.mean_sbert_similarity)} / ${fmt(m.true_negative_samples.mean_sbert_similarity)}`,
+      ],
     ]),
   );
   const rows: (string | number)[][] = [['level', 'items', 'accuracy', 'F1', 'RA-IoU', 'R@0.5', 'RT-IoU']];
-  const byLevel = m.hardness_level_analysis.metrics_by_hardness_level as Record<string, { total: number; accuracy: number; f1: number; 'RA-IoU': { mean_all: number; 'R@0.5': number }; 'RT-IoU': number }>;
+  const byLevel = m.hardness_level_analysis.metrics_by_hardness_level as Record<
+    string,
+    { total: number; accuracy: number; f1: number; 'RA-IoU': { mean_all: number; 'R@0.5': number }; 'RT-IoU': number }
+  >;
   for (const [level, v] of Object.entries(byLevel)) {
-    rows.push([level, v.total, fmt(v.accuracy), fmt(v.f1), fmt(v['RA-IoU'].mean_all), fmt(v['RA-IoU']['R@0.5'], 1), fmt(v['RT-IoU'])]);
+    rows.push([
+      level,
+      v.total,
+      fmt(v.accuracy),
+      fmt(v.f1),
+      fmt(v['RA-IoU'].mean_all),
+      fmt(v['RA-IoU']['R@0.5'], 1),
+      fmt(v['RT-IoU']),
+    ]);
   }
   lines.push('', table(rows));
   const nc = Object.entries(m.evaluation.not_computed);

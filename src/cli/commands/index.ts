@@ -35,7 +35,9 @@ export async function runIndex(paths: string[], json: boolean): Promise<number> 
   const seen = new Set(result.files.map((f) => resolve(f.path)));
   for (const p of paths) {
     if (!seen.has(resolve(p)) && (await stat(p)).isFile()) {
-      process.stderr.write(`rarft: ${p}: not an HI-VTG file (annotations, inference results, evaluation items or metrics); ignored\n`);
+      process.stderr.write(
+        `rarft: ${p}: not an HI-VTG file (annotations, inference results, evaluation items or metrics); ignored\n`,
+      );
     }
   }
   if (json) {
@@ -43,7 +45,16 @@ export async function runIndex(paths: string[], json: boolean): Promise<number> 
     return 0;
   }
   const rows: (string | number)[][] = [['file', 'kind', 'videos', 'queries', 'answerable', 'refusable', 'problems']];
-  for (const f of result.files) rows.push([f.path, f.kind, f.stats.videos, f.stats.queries, f.stats.answerable, f.stats.refusable, f.problems.length]);
+  for (const f of result.files)
+    rows.push([
+      f.path,
+      f.kind,
+      f.stats.videos,
+      f.stats.queries,
+      f.stats.answerable,
+      f.stats.refusable,
+      f.problems.length,
+    ]);
   const t = result.totals;
   rows.push(['total (annotations)', '', t.videos, t.queries, t.answerable, t.refusable, result.problems.length]);
   const out = [table(rows)];
@@ -53,7 +64,8 @@ export async function runIndex(paths: string[], json: boolean): Promise<number> 
     out.push('', `problems: ${counts.error} errors, ${counts.warning} warnings, ${counts.info} info`);
     const shown = result.problems.slice(0, 50);
     for (const p of shown) out.push(`${p.file}:${p.line}:${p.column}: ${p.severity} [${p.code}] ${p.message}`);
-    if (result.problems.length > shown.length) out.push(`… and ${result.problems.length - shown.length} more (use --json for all)`);
+    if (result.problems.length > shown.length)
+      out.push(`… and ${result.problems.length - shown.length} more (use --json for all)`);
   }
   process.stdout.write(out.join('\n') + '\n');
   return 0;

@@ -3,7 +3,8 @@ import { DEFAULT_HUB, DEFAULT_TIMEOUT_MS, DownloadError, downloadModel } from '.
 import { defaultModelDir } from '../../core/embed/paths';
 import { CliError, MAX_TIMEOUT_S, numberOption, parse, type Command } from '../io';
 
-export const modelsUsage = 'rarft models download <name> [--to <dir>] [--base-url <url>] [--revision <rev>] [--timeout <seconds>]';
+export const modelsUsage =
+  'rarft models download <name> [--to <dir>] [--base-url <url>] [--revision <rev>] [--timeout <seconds>]';
 
 const mb = (n: number) => (n / 1048576).toFixed(1);
 

@@ -10,13 +10,14 @@ import type { TaskType } from '../../core/rewards/rewards';
 import { CliError, fmt, numberOption, parse, readItemsFile, table, type Command } from '../io';
 import { loadModelForCli } from '../sbertOptions';
 
-export const rewardsUsage = 'rarft rewards <items.json> --anno <annotation.json>... --out <rewards.json> [--model <dir>] [--group <G>]';
+export const rewardsUsage =
+  'rarft rewards <items.json> --anno <annotation.json>... --out <rewards.json> [--model <dir>] [--group <G>]';
 
 /** One output row: the item's keys, then its rewards (core's `Rewards`). */
 export type RewardRow = { video: string; query: string; task_type: TaskType | null } & Omit<Rewards, 'notes'> & {
-  advantage?: number | null;
-  notes?: string[];
-};
+    advantage?: number | null;
+    notes?: string[];
+  };
 
 /** The `rewards` command. */
 export const rewardsCommand: Command = {
@@ -43,7 +44,8 @@ export const rewardsCommand: Command = {
     }
     if (positionals.length !== 1 || !values.out || !annos.length) throw new CliError(`usage: ${rewardsUsage}`, 2);
     const group = numberOption('group', values.group, 1);
-    if (group !== undefined && !Number.isInteger(group)) throw new CliError(`--group: expected a whole number, got '${values.group}'`, 2);
+    if (group !== undefined && !Number.isInteger(group))
+      throw new CliError(`--group: expected a whole number, got '${values.group}'`, 2);
     return runRewards(positionals[0], annos, values.out, values.model, group);
   },
 };
@@ -53,19 +55,31 @@ async function readAnnotationFile(path: string) {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new CliError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new CliError(
+      `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   const f = indexText(path, text);
   const broken = f.kind === 'invalid' ? f.problems[0] : undefined;
   if (broken) throw new CliError(`${path}:${broken.line}:${broken.column}: ${broken.message}`);
-  if (f.kind !== 'annotations') throw new CliError(`${path}: not an annotation file (found ${f.kind}); --anno takes HI-VTG annotation files with "GRPO" query lists`);
+  if (f.kind !== 'annotations')
+    throw new CliError(
+      `${path}: not an annotation file (found ${f.kind}); --anno takes HI-VTG annotation files with "GRPO" query lists`,
+    );
   return f;
 }
 
 /** Computes the rewards; returns the exit code. */
-export async function runRewards(input: string, annos: string[], out: string, modelDir: string | undefined, group?: number): Promise<number> {
+export async function runRewards(
+  input: string,
+  annos: string[],
+  out: string,
+  modelDir: string | undefined,
+  group?: number,
+): Promise<number> {
   const items = await readItemsFile(input);
-  if (group !== undefined && items.length % group !== 0) throw new CliError(`--group ${group}: ${items.length} items do not split into groups of ${group}`, 2);
+  if (group !== undefined && items.length % group !== 0)
+    throw new CliError(`--group ${group}: ${items.length} items do not split into groups of ${group}`, 2);
   const files = await Promise.all(annos.map(readAnnotationFile));
   const joined = joinItems(items, files);
 
@@ -78,7 +92,11 @@ export async function runRewards(input: string, annos: string[], out: string, mo
   let scored: Rewards[];
   try {
     const withInput = joined.filter((j) => j.input);
-    scored = await computeRewards(withInput.map((j) => j.input!), embedder, controller.signal);
+    scored = await computeRewards(
+      withInput.map((j) => j.input!),
+      embedder,
+      controller.signal,
+    );
   } finally {
     process.off('SIGINT', onSigint);
     await embedder?.close();
@@ -86,11 +104,32 @@ export async function runRewards(input: string, annos: string[], out: string, mo
   let k = 0;
   const rows: RewardRow[] = joined.map((j) => {
     if (!j.input) {
-      return { video: j.video, query: j.query, task_type: null, format: formatReward(j.completion), refuse_iou: null, explain: null, correction: null, explain_correction: null, total: null, notes: j.notes };
+      return {
+        video: j.video,
+        query: j.query,
+        task_type: null,
+        format: formatReward(j.completion),
+        refuse_iou: null,
+        explain: null,
+        correction: null,
+        explain_correction: null,
+        total: null,
+        notes: j.notes,
+      };
     }
     const r = scored[k++];
     const notes = [...j.notes, ...r.notes];
-    const row: RewardRow = { video: j.video, query: j.query, task_type: j.taskType, format: r.format, refuse_iou: r.refuse_iou, explain: r.explain, correction: r.correction, explain_correction: r.explain_correction, total: r.total };
+    const row: RewardRow = {
+      video: j.video,
+      query: j.query,
+      task_type: j.taskType,
+      format: r.format,
+      refuse_iou: r.refuse_iou,
+      explain: r.explain,
+      correction: r.correction,
+      explain_correction: r.explain_correction,
+      total: r.total,
+    };
     if (notes.length) row.notes = notes;
     return row;
   });
@@ -122,10 +161,11 @@ export function summary(rows: RewardRow[], out: string): string {
   }
   lines.push(table(t));
   const why = new Map<string, number>();
-  for (const r of rows) for (const n of r.notes ?? []) {
-    const key = n.replace(/^item \d+: /, '').replace(/ \([^()]* entry \d+[^()]*\)/, '');
-    why.set(key, (why.get(key) ?? 0) + 1);
-  }
+  for (const r of rows)
+    for (const n of r.notes ?? []) {
+      const key = n.replace(/^item \d+: /, '').replace(/ \([^()]* entry \d+[^()]*\)/, '');
+      why.set(key, (why.get(key) ?? 0) + 1);
+    }
   if (why.size) {
     lines.push('', 'not computed:');
     for (const [w, n] of why) lines.push(`  ${n} × ${w}`);

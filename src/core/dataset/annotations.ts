@@ -42,7 +42,12 @@ export function readAnnotations(value: unknown): AnnotationResult {
   const entries: VideoEntry[] = [];
   const stats = emptyStats();
   if (!Array.isArray(value)) {
-    problems.push({ severity: 'error', code: 'wrong-type', path: [], message: `expected a JSON array of video entries, found ${typeName(value)}` });
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path: [],
+      message: `expected a JSON array of video entries, found ${typeName(value)}`,
+    });
     return { entries, stats, problems };
   }
   // video → query → first place (entry, query index); nested maps avoid building a key string per query.
@@ -51,7 +56,12 @@ export function readAnnotations(value: unknown): AnnotationResult {
 
   value.forEach((raw, i) => {
     if (!isObject(raw)) {
-      problems.push({ severity: 'error', code: 'wrong-type', path: [i], message: `entry ${i}: expected an object with "video" and "GRPO", found ${typeName(raw)}` });
+      problems.push({
+        severity: 'error',
+        code: 'wrong-type',
+        path: [i],
+        message: `entry ${i}: expected an object with "video" and "GRPO", found ${typeName(raw)}`,
+      });
       return;
     }
     const video = readVideo(raw, i, problems);
@@ -65,15 +75,30 @@ export function readAnnotations(value: unknown): AnnotationResult {
 
     const grpo = raw.GRPO;
     if (grpo === undefined) {
-      problems.push({ severity: 'error', code: 'missing-field', path: [i], message: `entry ${i} (${video || 'no video'}): missing "GRPO", the list of queries` });
+      problems.push({
+        severity: 'error',
+        code: 'missing-field',
+        path: [i],
+        message: `entry ${i} (${video || 'no video'}): missing "GRPO", the list of queries`,
+      });
       return;
     }
     if (!Array.isArray(grpo)) {
-      problems.push({ severity: 'error', code: 'wrong-type', path: [i, 'GRPO'], message: `entry ${i}: "GRPO" should be an array of queries, found ${typeName(grpo)}` });
+      problems.push({
+        severity: 'error',
+        code: 'wrong-type',
+        path: [i, 'GRPO'],
+        message: `entry ${i}: "GRPO" should be an array of queries, found ${typeName(grpo)}`,
+      });
       return;
     }
     if (grpo.length === 0) {
-      problems.push({ severity: 'warning', code: 'no-queries', path: [i, 'GRPO'], message: `entry ${i} (${video || 'no video'}) has no queries` });
+      problems.push({
+        severity: 'warning',
+        code: 'no-queries',
+        path: [i, 'GRPO'],
+        message: `entry ${i} (${video || 'no video'}) has no queries`,
+      });
     }
     let hasAnswerable = false;
     grpo.forEach((g, j) => {
@@ -105,7 +130,12 @@ export function readAnnotations(value: unknown): AnnotationResult {
       if (q.r === true) checkAnswerTimestamp(q, entry, problems);
     });
     if (hasAnswerable && !timestamp && Array.isArray(raw.timestamp)) {
-      problems.push({ severity: 'warning', code: 'missing-timestamp', path: [i, 'timestamp'], message: `entry ${i}: "timestamp" is empty but the video has answerable queries` });
+      problems.push({
+        severity: 'warning',
+        code: 'missing-timestamp',
+        path: [i, 'timestamp'],
+        message: `entry ${i}: "timestamp" is empty but the video has answerable queries`,
+      });
     }
   });
   stats.videos = videos.size;
@@ -118,11 +148,21 @@ function clip(s: string, n = 60): string {
 
 function readVideo(raw: Record<string, unknown>, i: number, problems: PendingProblem[]): string {
   if (!('video' in raw)) {
-    problems.push({ severity: 'error', code: 'missing-field', path: [i], message: `entry ${i}: missing "video", the path of the video` });
+    problems.push({
+      severity: 'error',
+      code: 'missing-field',
+      path: [i],
+      message: `entry ${i}: missing "video", the path of the video`,
+    });
     return '';
   }
   if (typeof raw.video !== 'string') {
-    problems.push({ severity: 'error', code: 'wrong-type', path: [i, 'video'], message: `entry ${i}: "video" should be a string path, found ${typeName(raw.video)}` });
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path: [i, 'video'],
+      message: `entry ${i}: "video" should be a string path, found ${typeName(raw.video)}`,
+    });
     return '';
   }
   return raw.video;
@@ -131,11 +171,22 @@ function readVideo(raw: Record<string, unknown>, i: number, problems: PendingPro
 function readDuration(raw: Record<string, unknown>, i: number, problems: PendingProblem[]): number | null {
   const d = raw.duration;
   if (isFiniteNumber(d)) {
-    if (d <= 0) problems.push({ severity: 'error', code: 'timestamp-out-of-range', path: [i, 'duration'], message: `entry ${i}: duration ${d} should be greater than 0` });
+    if (d <= 0)
+      problems.push({
+        severity: 'error',
+        code: 'timestamp-out-of-range',
+        path: [i, 'duration'],
+        message: `entry ${i}: duration ${d} should be greater than 0`,
+      });
     return d;
   }
   if (d !== undefined && d !== null) {
-    problems.push({ severity: 'error', code: 'wrong-type', path: [i, 'duration'], message: `entry ${i}: "duration" should be a number of seconds or null, found ${typeName(d)}` });
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path: [i, 'duration'],
+      message: `entry ${i}: "duration" should be a number of seconds or null, found ${typeName(d)}`,
+    });
     return null;
   }
   const s = raw.video_start;
@@ -161,7 +212,12 @@ function readSpan(
 ): Span | null {
   if (!present || v === null || (Array.isArray(v) && v.length === 0)) return null;
   if (!Array.isArray(v) || v.length !== 2 || !isFiniteNumber(v[0]) || !isFiniteNumber(v[1])) {
-    problems.push({ severity: 'error', code: 'wrong-type', path, message: `${what}: "timestamp" should be [start, end] in seconds or [], found ${Array.isArray(v) && v.some((x) => typeof x === 'number' && !Number.isFinite(x)) ? 'a number too large to represent' : JSON.stringify(v)?.slice(0, 60)}` });
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path,
+      message: `${what}: "timestamp" should be [start, end] in seconds or [], found ${Array.isArray(v) && v.some((x) => typeof x === 'number' && !Number.isFinite(x)) ? 'a number too large to represent' : JSON.stringify(v)?.slice(0, 60)}`,
+    });
     return null;
   }
   const [s, e] = v as [number, number];
@@ -169,12 +225,31 @@ function readSpan(
   return [s, e];
 }
 
-function checkRange(s: number, e: number, duration: number | null, path: (string | number)[], what: string, problems: PendingProblem[]): void {
+function checkRange(
+  s: number,
+  e: number,
+  duration: number | null,
+  path: (string | number)[],
+  what: string,
+  problems: PendingProblem[],
+): void {
   if (s < 0) {
-    problems.push({ severity: 'error', code: 'timestamp-out-of-range', path, message: `${what}: start ${s} is negative`, data: { start: s, end: e, duration } });
+    problems.push({
+      severity: 'error',
+      code: 'timestamp-out-of-range',
+      path,
+      message: `${what}: start ${s} is negative`,
+      data: { start: s, end: e, duration },
+    });
   }
   if (s >= e) {
-    problems.push({ severity: 'error', code: 'timestamp-out-of-range', path, message: `${what}: start ${s} is not before end ${e}`, data: { start: s, end: e, duration } });
+    problems.push({
+      severity: 'error',
+      code: 'timestamp-out-of-range',
+      path,
+      message: `${what}: start ${s} is not before end ${e}`,
+      data: { start: s, end: e, duration },
+    });
   }
   if (duration !== null && e > duration) {
     problems.push({
@@ -187,69 +262,145 @@ function checkRange(s: number, e: number, duration: number | null, path: (string
   }
 }
 
-function readQuery(g: unknown, i: number, j: number, entry: VideoEntry, problems: PendingProblem[]): QueryRecord | null {
+function readQuery(
+  g: unknown,
+  i: number,
+  j: number,
+  entry: VideoEntry,
+  problems: PendingProblem[],
+): QueryRecord | null {
   const where = `entry ${i}, query ${j}`;
   const path = [i, 'GRPO', j];
   if (!isObject(g)) {
-    problems.push({ severity: 'error', code: 'wrong-type', path, message: `${where}: expected an object with "q", "a" and "r", found ${typeName(g)}` });
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path,
+      message: `${where}: expected an object with "q", "a" and "r", found ${typeName(g)}`,
+    });
     return null;
   }
   const q = readString(g, 'q', where, path, problems, 'the query text');
   const a = readString(g, 'a', where, path, problems, 'the GT answer');
   let r: boolean | null = null;
-  if (!('r' in g)) problems.push({ severity: 'error', code: 'missing-field', path, message: `${where}: missing "r" (true answerable, false refusable)` });
-  else if (typeof g.r !== 'boolean') problems.push({ severity: 'error', code: 'wrong-type', path: [...path, 'r'], message: `${where}: "r" should be true or false, found ${typeName(g.r)}` });
+  if (!('r' in g))
+    problems.push({
+      severity: 'error',
+      code: 'missing-field',
+      path,
+      message: `${where}: missing "r" (true answerable, false refusable)`,
+    });
+  else if (typeof g.r !== 'boolean')
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path: [...path, 'r'],
+      message: `${where}: "r" should be true or false, found ${typeName(g.r)}`,
+    });
   else r = g.r;
 
   let difficulty: Difficulty | undefined;
   if ('difficulty' in g && g.difficulty !== null) {
     if (typeof g.difficulty === 'string' && DIFFICULTY_SET.has(g.difficulty)) difficulty = g.difficulty as Difficulty;
-    else problems.push({ severity: 'warning', code: 'unknown-difficulty', path: [...path, 'difficulty'], message: `${where}: difficulty ${JSON.stringify(g.difficulty)} is not one of original, easy, medium, hard` });
+    else
+      problems.push({
+        severity: 'warning',
+        code: 'unknown-difficulty',
+        path: [...path, 'difficulty'],
+        message: `${where}: difficulty ${JSON.stringify(g.difficulty)} is not one of original, easy, medium, hard`,
+      });
   }
   if (difficulty && r !== null && (difficulty === 'original') !== r) {
     problems.push({
       severity: 'warning',
       code: 'difficulty-mismatch',
       path: [...path, 'difficulty'],
-      message: r ? `${where}: an answerable query should have difficulty "original", found "${difficulty}"` : `${where}: a refusable query should be easy, medium or hard, found "original"`,
+      message: r
+        ? `${where}: an answerable query should have difficulty "original", found "${difficulty}"`
+        : `${where}: a refusable query should be easy, medium or hard, found "original"`,
     });
   }
 
   const categories: string[] = [];
   if ('c' in g && g.c !== null) {
-    if (!Array.isArray(g.c)) problems.push({ severity: 'error', code: 'wrong-type', path: [...path, 'c'], message: `${where}: "c" should be an array of category paths, found ${typeName(g.c)}` });
+    if (!Array.isArray(g.c))
+      problems.push({
+        severity: 'error',
+        code: 'wrong-type',
+        path: [...path, 'c'],
+        message: `${where}: "c" should be an array of category paths, found ${typeName(g.c)}`,
+      });
     else
       g.c.forEach((c, k) => {
         if (typeof c !== 'string') {
-          problems.push({ severity: 'error', code: 'wrong-type', path: [...path, 'c', k], message: `${where}: category ${k} should be a string, found ${typeName(c)}` });
+          problems.push({
+            severity: 'error',
+            code: 'wrong-type',
+            path: [...path, 'c', k],
+            message: `${where}: category ${k} should be a string, found ${typeName(c)}`,
+          });
           return;
         }
         categories.push(c);
         if (!isCategory(c)) {
-          problems.push({ severity: 'warning', code: 'unknown-category', path: [...path, 'c', k], message: `${where}: "${clip(c)}" is not in the 11-label taxonomy`, data: { label: c } });
+          problems.push({
+            severity: 'warning',
+            code: 'unknown-category',
+            path: [...path, 'c', k],
+            message: `${where}: "${clip(c)}" is not in the 11-label taxonomy`,
+            data: { label: c },
+          });
         }
       });
   }
 
   if (a !== null) checkAnswer(a, r, where, [...path, 'a'], problems);
   const qOrigin = typeof g.q_origin === 'string' ? g.q_origin : undefined;
-  return { entry: entry.index, index: j, q: q ?? '', a: a ?? '', r, qOrigin, difficulty, level: toHardnessLevel(difficulty ?? (r === true ? 'original' : undefined)), categories };
+  return {
+    entry: entry.index,
+    index: j,
+    q: q ?? '',
+    a: a ?? '',
+    r,
+    qOrigin,
+    difficulty,
+    level: toHardnessLevel(difficulty ?? (r === true ? 'original' : undefined)),
+    categories,
+  };
 }
 
-function readString(g: Record<string, unknown>, key: string, where: string, path: (string | number)[], problems: PendingProblem[], what: string): string | null {
+function readString(
+  g: Record<string, unknown>,
+  key: string,
+  where: string,
+  path: (string | number)[],
+  problems: PendingProblem[],
+  what: string,
+): string | null {
   if (!(key in g)) {
     problems.push({ severity: 'error', code: 'missing-field', path, message: `${where}: missing "${key}", ${what}` });
     return null;
   }
   const v = g[key];
   if (typeof v !== 'string') {
-    problems.push({ severity: 'error', code: 'wrong-type', path: [...path, key], message: `${where}: "${key}" should be a string, found ${typeName(v)}` });
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path: [...path, key],
+      message: `${where}: "${key}" should be a string, found ${typeName(v)}`,
+    });
     return null;
   }
   return v;
 }
 
-function checkAnswer(a: string, r: boolean | null, where: string, path: (string | number)[], problems: PendingProblem[]): void {
+function checkAnswer(
+  a: string,
+  r: boolean | null,
+  where: string,
+  path: (string | number)[],
+  problems: PendingProblem[],
+): void {
   if (a.trim() === '') {
     problems.push({ severity: 'error', code: 'empty-answer', path, message: `${where}: the GT answer is empty` });
     return;
@@ -260,15 +411,31 @@ function checkAnswer(a: string, r: boolean | null, where: string, path: (string 
       severity: 'warning',
       code: 'answer-missing-tags',
       path,
-      message: !open && !close ? `${where}: the GT answer has no <answer>…</answer> tags` : !open ? `${where}: the GT answer has </answer> without <answer>` : `${where}: the GT answer's <answer> tag is never closed`,
+      message:
+        !open && !close
+          ? `${where}: the GT answer has no <answer>…</answer> tags`
+          : !open
+            ? `${where}: the GT answer has </answer> without <answer>`
+            : `${where}: the GT answer's <answer> tag is never closed`,
       data: { fix: 'wrap-answer', open, close },
     });
     return;
   }
   const content = firstAnswerBlock(a) ?? '';
-  if (content.trim() === '') problems.push({ severity: 'error', code: 'empty-answer', path, message: `${where}: the GT answer's <answer> block is empty` });
+  if (content.trim() === '')
+    problems.push({
+      severity: 'error',
+      code: 'empty-answer',
+      path,
+      message: `${where}: the GT answer's <answer> block is empty`,
+    });
   else if (r === true && !firstTimestamp(content)) {
-    problems.push({ severity: 'warning', code: 'answer-timestamp-mismatch', path, message: `${where}: an answerable GT answer should hold "X to Y" seconds, found "${clip(content.trim())}"` });
+    problems.push({
+      severity: 'warning',
+      code: 'answer-timestamp-mismatch',
+      path,
+      message: `${where}: an answerable GT answer should hold "X to Y" seconds, found "${clip(content.trim())}"`,
+    });
   }
 }
 

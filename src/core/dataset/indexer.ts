@@ -49,7 +49,16 @@ export function indexText(path: string, text: string): IndexedFile {
       path,
       kind: 'invalid',
       stats: emptyStats(),
-      problems: [{ file: path, line: pos.line, column: pos.column, severity: 'error', code: 'invalid-json', message: `not valid JSON: ${parsed.message}` }],
+      problems: [
+        {
+          file: path,
+          line: pos.line,
+          column: pos.column,
+          severity: 'error',
+          code: 'invalid-json',
+          message: `not valid JSON: ${parsed.message}`,
+        },
+      ],
     };
   }
   return indexValue(path, text, parsed.value);
@@ -65,7 +74,14 @@ export function indexValue(path: string, text: string, value: unknown): IndexedF
   if (kind === 'inference' || kind === 'inference-shard' || kind === 'evaluation-items') {
     const r = readRun(value);
     const shard = SHARD_NAME.exec(basename(path));
-    return { path, kind, stats: r.stats, problems: placeProblems(path, text, r.problems), items: r.items, shard: shard ? Number(shard[1]) : undefined };
+    return {
+      path,
+      kind,
+      stats: r.stats,
+      problems: placeProblems(path, text, r.problems),
+      items: r.items,
+      shard: shard ? Number(shard[1]) : undefined,
+    };
   }
   return { path, kind, stats: emptyStats(), problems: [] };
 }
@@ -206,7 +222,13 @@ export function checkJoins(files: IndexedFile[]): Map<IndexedFile, PendingProble
     for (const it of f.items) {
       const refs = index.get(joinKey(it.video, it.query));
       if (!refs) {
-        if (++missing <= MAX_JOIN_PROBLEMS) pending.push({ severity: 'info', code: 'join-missing', path: [it.index, 'query'], message: `item ${it.index}: no annotation query matches this (video, query) pair` });
+        if (++missing <= MAX_JOIN_PROBLEMS)
+          pending.push({
+            severity: 'info',
+            code: 'join-missing',
+            path: [it.index, 'query'],
+            message: `item ${it.index}: no annotation query matches this (video, query) pair`,
+          });
       } else if (refs.length > 1) {
         if (pending.length < MAX_JOIN_PROBLEMS * 2)
           pending.push({
@@ -217,7 +239,13 @@ export function checkJoins(files: IndexedFile[]): Map<IndexedFile, PendingProble
           });
       }
     }
-    if (missing > MAX_JOIN_PROBLEMS) pending.push({ severity: 'info', code: 'join-missing', path: [], message: `${missing} items in all have no matching annotation query (first ${MAX_JOIN_PROBLEMS} listed)` });
+    if (missing > MAX_JOIN_PROBLEMS)
+      pending.push({
+        severity: 'info',
+        code: 'join-missing',
+        path: [],
+        message: `${missing} items in all have no matching annotation query (first ${MAX_JOIN_PROBLEMS} listed)`,
+      });
     if (pending.length) out.set(f, pending);
   }
   return out;
@@ -237,6 +265,13 @@ export function toIndexJson(result: IndexResult): unknown {
       byDifficulty: f.stats.byDifficulty,
       byCategory: f.stats.byCategory,
     })),
-    problems: result.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, severity: p.severity, code: p.code, message: p.message })),
+    problems: result.problems.map((p) => ({
+      file: p.file,
+      line: p.line,
+      column: p.column,
+      severity: p.severity,
+      code: p.code,
+      message: p.message,
+    })),
   };
 }

@@ -41,7 +41,9 @@ export function looksLikeMetrics(value: unknown): boolean {
  * `difficulty` (first non-empty one that names a level).
  */
 export function itemLevel(raw: Record<string, unknown>): HardnessLevel | undefined {
-  return toHardnessLevel(raw.hardness_level) ?? toHardnessLevel(raw.irrelevance_level) ?? toHardnessLevel(raw.difficulty);
+  return (
+    toHardnessLevel(raw.hardness_level) ?? toHardnessLevel(raw.irrelevance_level) ?? toHardnessLevel(raw.difficulty)
+  );
 }
 
 /** Python-style truthiness, as the reference evaluator reads `gt_relevant`. */
@@ -63,22 +65,43 @@ export function readRun(value: unknown): RunResult {
   const items: RunItem[] = [];
   const stats = emptyStats();
   if (!Array.isArray(value)) {
-    problems.push({ severity: 'error', code: 'wrong-type', path: [], message: 'expected a JSON array of inference items' });
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path: [],
+      message: 'expected a JSON array of inference items',
+    });
     return { items, stats, problems };
   }
   const videos = new Set<string>();
   value.forEach((raw, i) => {
     if (!isObject(raw)) {
-      problems.push({ severity: 'error', code: 'wrong-type', path: [i], message: `item ${i}: expected an object, found ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}` });
+      problems.push({
+        severity: 'error',
+        code: 'wrong-type',
+        path: [i],
+        message: `item ${i}: expected an object, found ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+      });
       return;
     }
     const str = (key: string, required: boolean): string => {
       const v = raw[key];
       if (typeof v === 'string') return v;
       if (v === undefined) {
-        if (required) problems.push({ severity: 'error', code: 'missing-field', path: [i], message: `item ${i}: missing "${key}"` });
+        if (required)
+          problems.push({
+            severity: 'error',
+            code: 'missing-field',
+            path: [i],
+            message: `item ${i}: missing "${key}"`,
+          });
       } else if (v !== null) {
-        problems.push({ severity: 'error', code: 'wrong-type', path: [i, key], message: `item ${i}: "${key}" should be a string` });
+        problems.push({
+          severity: 'error',
+          code: 'wrong-type',
+          path: [i, key],
+          message: `item ${i}: "${key}" should be a string`,
+        });
       }
       return '';
     };
@@ -86,17 +109,41 @@ export function readRun(value: unknown): RunResult {
     const query = str('query', true);
     const modelOutput = str('model_output', true);
     const gtOutput = str('gt_output', false);
-    if (!('gt_relevant' in raw)) problems.push({ severity: 'error', code: 'missing-field', path: [i], message: `item ${i}: missing "gt_relevant" (counted as refusable, as the reference evaluator does)` });
-    else if (typeof raw.gt_relevant !== 'boolean') problems.push({ severity: 'warning', code: 'wrong-type', path: [i, 'gt_relevant'], message: `item ${i}: "gt_relevant" should be true or false` });
+    if (!('gt_relevant' in raw))
+      problems.push({
+        severity: 'error',
+        code: 'missing-field',
+        path: [i],
+        message: `item ${i}: missing "gt_relevant" (counted as refusable, as the reference evaluator does)`,
+      });
+    else if (typeof raw.gt_relevant !== 'boolean')
+      problems.push({
+        severity: 'warning',
+        code: 'wrong-type',
+        path: [i, 'gt_relevant'],
+        message: `item ${i}: "gt_relevant" should be true or false`,
+      });
     const gtRelevant = truthy(raw.gt_relevant);
     const gtTimestamp = gtSpan(raw.gt_timestamp);
     if (gtRelevant && !gtTimestamp) {
-      problems.push({ severity: 'warning', code: 'missing-timestamp', path: 'gt_timestamp' in raw ? [i, 'gt_timestamp'] : [i], message: `item ${i}: an answerable item needs "gt_timestamp" as [start, end]; its IoU will be 0` });
+      problems.push({
+        severity: 'warning',
+        code: 'missing-timestamp',
+        path: 'gt_timestamp' in raw ? [i, 'gt_timestamp'] : [i],
+        message: `item ${i}: an answerable item needs "gt_timestamp" as [start, end]; its IoU will be 0`,
+      });
     }
     if (!gtRelevant && gtOutput.trim() === '' && 'gt_relevant' in raw) {
-      problems.push({ severity: 'warning', code: 'empty-answer', path: 'gt_output' in raw ? [i, 'gt_output'] : [i], message: `item ${i}: a refusable item has no GT answer; its reasoning score and SBERT similarity cannot be computed` });
+      problems.push({
+        severity: 'warning',
+        code: 'empty-answer',
+        path: 'gt_output' in raw ? [i, 'gt_output'] : [i],
+        message: `item ${i}: a refusable item has no GT answer; its reasoning score and SBERT similarity cannot be computed`,
+      });
     }
-    const gtCategories = Array.isArray(raw.gt_categories) ? raw.gt_categories.filter((c): c is string => typeof c === 'string') : [];
+    const gtCategories = Array.isArray(raw.gt_categories)
+      ? raw.gt_categories.filter((c): c is string => typeof c === 'string')
+      : [];
     const level = itemLevel(raw);
     items.push({ index: i, video, query, modelOutput, gtRelevant, gtTimestamp, gtOutput, level, gtCategories, raw });
     if (video) videos.add(video);

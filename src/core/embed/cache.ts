@@ -49,7 +49,11 @@ export class DiskCache {
   private dirtyCount = 0;
   readonly dir: string;
 
-  constructor(root: string, fingerprint: string, readonly dim: number | null = null) {
+  constructor(
+    root: string,
+    fingerprint: string,
+    readonly dim: number | null = null,
+  ) {
     this.dir = join(root, fingerprint);
   }
 
@@ -66,7 +70,10 @@ export class DiskCache {
   private async load(name: string): Promise<Shard> {
     const entries = new Map<string, Float32Array>();
     try {
-      const obj = JSON.parse(await readFile(join(this.dir, `${name}.json`), 'utf8')) as { v?: number; entries?: Record<string, string> };
+      const obj = JSON.parse(await readFile(join(this.dir, `${name}.json`), 'utf8')) as {
+        v?: number;
+        entries?: Record<string, string>;
+      };
       if (obj.v === 1 && obj.entries) {
         for (const [k, b64] of Object.entries(obj.entries)) {
           const buf = Buffer.from(b64, 'base64');

@@ -79,7 +79,8 @@ export class DownloadError extends Error {
 /** `all-MiniLM-L6-v2` → `sentence-transformers/all-MiniLM-L6-v2`; `owner/name` stays. */
 export function repoOf(name: string): string {
   const n = name.trim();
-  if (!/^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/.test(n) || n.includes('..')) throw new DownloadError(`not a model name: '${name}' (expected e.g. all-MiniLM-L6-v2 or owner/name)`);
+  if (!/^[A-Za-z0-9][\w.-]*(\/[A-Za-z0-9][\w.-]*)?$/.test(n) || n.includes('..'))
+    throw new DownloadError(`not a model name: '${name}' (expected e.g. all-MiniLM-L6-v2 or owner/name)`);
   return n.includes('/') ? n : `sentence-transformers/${n}`;
 }
 
@@ -121,26 +122,38 @@ function silenceGuard(signal: AbortSignal | undefined, ms: number) {
 const seconds = (ms: number) => `${+(ms / 1000).toFixed(3)} s`;
 
 /** Reads the repository's file list (sizes and hashes). */
-export async function fetchTree(repo: string, baseUrl?: string, revision = 'main', signal?: AbortSignal, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<TreeEntry[]> {
+export async function fetchTree(
+  repo: string,
+  baseUrl?: string,
+  revision = 'main',
+  signal?: AbortSignal,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<TreeEntry[]> {
   const url = `${baseOf(baseUrl)}/api/models/${repo}/tree/${encodeURIComponent(revision)}?recursive=1`;
   const guard = silenceGuard(signal, timeoutMs);
   let res: Response;
   let body: unknown;
   try {
     res = await fetch(url, { signal: guard.signal, headers: { accept: 'application/json' } });
-    if (res.status === 404 || res.status === 401) throw new DownloadError(`${repo} (revision ${revision}) is not on ${baseOf(baseUrl)} (HTTP ${res.status})`);
+    if (res.status === 404 || res.status === 401)
+      throw new DownloadError(`${repo} (revision ${revision}) is not on ${baseOf(baseUrl)} (HTTP ${res.status})`);
     if (!res.ok) throw new DownloadError(`${url}: HTTP ${res.status}`);
     body = await res.json();
   } catch (e) {
-    if (guard.timedOut) throw new DownloadError(`no answer from ${url} within ${seconds(timeoutMs)} (is the hub or mirror up?)`);
+    if (guard.timedOut)
+      throw new DownloadError(`no answer from ${url} within ${seconds(timeoutMs)} (is the hub or mirror up?)`);
     if ((e as Error)?.name === 'AbortError' || e instanceof DownloadError) throw e;
     if (e instanceof SyntaxError) throw new DownloadError(`${url}: expected a JSON array of files`);
-    throw new DownloadError(`cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
+    throw new DownloadError(
+      `cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`,
+    );
   } finally {
     guard.dispose();
   }
   if (!Array.isArray(body)) throw new DownloadError(`${url}: expected a JSON array of files`);
-  return body.filter((e): e is TreeEntry => typeof e?.path === 'string' && typeof e?.size === 'number' && e?.type !== 'directory');
+  return body.filter(
+    (e): e is TreeEntry => typeof e?.path === 'string' && typeof e?.size === 'number' && e?.type !== 'directory',
+  );
 }
 
 /** The hash a file is checked against: sha256 for LFS files, else git's blob sha1. */
@@ -183,7 +196,8 @@ export async function downloadModel(opts: DownloadOptions): Promise<DownloadResu
   const tree = await fetchTree(repo, opts.baseUrl, revision, opts.signal, opts.timeoutMs);
   const byPath = new Map(tree.map((e) => [e.path, e]));
   const missing = REQUIRED_FILES.filter((p) => !byPath.has(p));
-  if (missing.length) throw new DownloadError(`${repo} has no ${missing.join(', ')}: not a sentence-transformers ONNX export`);
+  if (missing.length)
+    throw new DownloadError(`${repo} has no ${missing.join(', ')}: not a sentence-transformers ONNX export`);
   const wanted = [...REQUIRED_FILES, ...OPTIONAL_FILES].filter((p) => byPath.has(p)).map((p) => byPath.get(p)!);
   const total = wanted.reduce((n, e) => n + sizeOf(e), 0);
   let done = 0;
@@ -200,14 +214,22 @@ export async function downloadModel(opts: DownloadOptions): Promise<DownloadResu
     }
     const url = `${baseOf(opts.baseUrl)}/${repo}/resolve/${encodeURIComponent(revision)}/${encodePath(entry.path)}`;
     const base = done;
-    await downloadFile(url, dest, entry, opts, (n) => opts.onProgress?.({ file: entry.path, fileBytes: n, fileTotal: size, bytes: base + n, total }));
+    await downloadFile(url, dest, entry, opts, (n) =>
+      opts.onProgress?.({ file: entry.path, fileBytes: n, fileTotal: size, bytes: base + n, total }),
+    );
     done += size;
     files.push({ path: entry.path, size, skipped: false });
   }
   return { repo, dir: opts.to, files };
 }
 
-async function downloadFile(url: string, dest: string, entry: TreeEntry, opts: DownloadOptions, progress: (n: number) => void): Promise<void> {
+async function downloadFile(
+  url: string,
+  dest: string,
+  entry: TreeEntry,
+  opts: DownloadOptions,
+  progress: (n: number) => void,
+): Promise<void> {
   const size = sizeOf(entry);
   const part = `${dest}.part`;
   await mkdir(dirname(dest), { recursive: true });
@@ -220,14 +242,19 @@ async function downloadFile(url: string, dest: string, entry: TreeEntry, opts: D
           await rm(part, { force: true });
           have = 0;
         }
-        if (have < size) await fetchInto(url, part, have, size, opts.signal, progress, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        if (have < size)
+          await fetchInto(url, part, have, size, opts.signal, progress, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       },
-      (e) => (e instanceof DownloadError && e.retry ? { retry: true, reason: e.message, delayMs: e.retryAfterMs } : { retry: false }),
+      (e) =>
+        e instanceof DownloadError && e.retry
+          ? { retry: true, reason: e.message, delayMs: e.retryAfterMs }
+          : { retry: false },
       { maxRetries: attempts - 1, baseDelayMs: opts.retryDelayMs ?? 300, maxDelayMs: 30_000 },
       opts.signal,
     );
   } catch (e) {
-    if (e instanceof DownloadError && e.retry) throw new DownloadError(`${entry.path}: download failed after ${attempts} attempts: ${e.message}`);
+    if (e instanceof DownloadError && e.retry)
+      throw new DownloadError(`${entry.path}: download failed after ${attempts} attempts: ${e.message}`);
     throw e;
   }
   const got = (await fileSize(part)) ?? 0;
@@ -242,14 +269,24 @@ async function downloadFile(url: string, dest: string, entry: TreeEntry, opts: D
     const hex = h.digest('hex');
     if (hex !== exp.hex) {
       await rm(part, { force: true });
-      throw new DownloadError(`${entry.path}: ${exp.algo === 'sha256' ? 'sha256' : 'git blob id'} mismatch (expected ${exp.hex}, got ${hex}); the file was not kept — the mirror or connection gave corrupted data, try again`);
+      throw new DownloadError(
+        `${entry.path}: ${exp.algo === 'sha256' ? 'sha256' : 'git blob id'} mismatch (expected ${exp.hex}, got ${hex}); the file was not kept — the mirror or connection gave corrupted data, try again`,
+      );
     }
   }
   await rename(part, dest);
 }
 
 /** Appends bytes `from..size` of `url` to `part`; restarts from 0 when the server ignores Range. */
-async function fetchInto(url: string, part: string, from: number, size: number, signal: AbortSignal | undefined, progress: (n: number) => void, timeoutMs: number): Promise<void> {
+async function fetchInto(
+  url: string,
+  part: string,
+  from: number,
+  size: number,
+  signal: AbortSignal | undefined,
+  progress: (n: number) => void,
+  timeoutMs: number,
+): Promise<void> {
   const guard = silenceGuard(signal, timeoutMs);
   try {
     let res: Response;
@@ -258,12 +295,19 @@ async function fetchInto(url: string, part: string, from: number, size: number, 
     } catch (e) {
       if (guard.timedOut) throw new DownloadError(`no answer from ${url} within ${seconds(timeoutMs)}`, true);
       if ((e as Error)?.name === 'AbortError') throw e;
-      throw new DownloadError(`cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`, true);
+      throw new DownloadError(
+        `cannot reach ${url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`,
+        true,
+      );
     }
     if (res.status === 416 && from === size) return;
     if (res.status !== 200 && res.status !== 206) {
       await res.body?.cancel();
-      throw new DownloadError(`${url}: HTTP ${res.status}`, res.status >= 500 || res.status === 429, retryAfterMs(res.headers));
+      throw new DownloadError(
+        `${url}: HTTP ${res.status}`,
+        res.status >= 500 || res.status === 429,
+        retryAfterMs(res.headers),
+      );
     }
     const append = res.status === 206 && from > 0;
     const fh = await open(part, append ? 'a' : 'w');
@@ -278,7 +322,11 @@ async function fetchInto(url: string, part: string, from: number, size: number, 
         guard.arm();
       }
     } catch (e) {
-      if (guard.timedOut) throw new DownloadError(`connection stalled after ${n} of ${size} bytes: no data for ${seconds(timeoutMs)}`, true);
+      if (guard.timedOut)
+        throw new DownloadError(
+          `connection stalled after ${n} of ${size} bytes: no data for ${seconds(timeoutMs)}`,
+          true,
+        );
       if ((e as Error)?.name === 'AbortError') throw e;
       throw new DownloadError(`connection dropped after ${n} of ${size} bytes: ${(e as Error).message}`, true);
     } finally {

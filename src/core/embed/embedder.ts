@@ -44,7 +44,10 @@ export class TableEmbedder implements Embedder {
     signal?.throwIfAborted();
     return texts.map((t) => {
       const v = this.table.get(t);
-      if (!v) throw new Error(`no vector in the embedding table for ${JSON.stringify(t.length > 80 ? t.slice(0, 80) + '…' : t)}`);
+      if (!v)
+        throw new Error(
+          `no vector in the embedding table for ${JSON.stringify(t.length > 80 ? t.slice(0, 80) + '…' : t)}`,
+        );
       return v;
     });
   }

@@ -47,19 +47,34 @@ async function readJsonIfPresent(path: string): Promise<{ obj: Record<string, un
   }
 }
 
-const positiveInt = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 1e6 ? v : null);
+const positiveInt = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isInteger(v) && v > 0 && v < 1e6 ? v : null;
 
 /**
  * The input limit sentence-transformers would use: `max_seq_length` of sentence_bert_config.json
  * (256 for all-MiniLM-L6-v2, 384 for all-mpnet-base-v2), else the tokenizer's truncation or
  * model_max_length, bounded by the position table; 512 when nothing says.
  */
-export function maxLengthOf(files: { sbert?: Record<string, unknown> | null; tokenizerJson: Record<string, unknown>; tokenizerConfig: Record<string, unknown>; config: Record<string, unknown> }): number {
+export function maxLengthOf(files: {
+  sbert?: Record<string, unknown> | null;
+  tokenizerJson: Record<string, unknown>;
+  tokenizerConfig: Record<string, unknown>;
+  config: Record<string, unknown>;
+}): number {
   const positions = positiveInt(files.config.max_position_embeddings);
   // RoBERTa-style position tables reserve two rows for the padding offset.
-  const posLimit = positions === null ? Infinity : files.config.model_type === 'mpnet' || files.config.model_type === 'roberta' ? positions - 2 : positions;
+  const posLimit =
+    positions === null
+      ? Infinity
+      : files.config.model_type === 'mpnet' || files.config.model_type === 'roberta'
+        ? positions - 2
+        : positions;
   const trunc = files.tokenizerJson.truncation as { max_length?: unknown } | null | undefined;
-  const chosen = positiveInt(files.sbert?.max_seq_length) ?? positiveInt(trunc?.max_length) ?? positiveInt(files.tokenizerConfig.model_max_length) ?? DEFAULT_MAX_LENGTH;
+  const chosen =
+    positiveInt(files.sbert?.max_seq_length) ??
+    positiveInt(trunc?.max_length) ??
+    positiveInt(files.tokenizerConfig.model_max_length) ??
+    DEFAULT_MAX_LENGTH;
   return Math.min(chosen, posLimit);
 }
 
@@ -73,17 +88,25 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
     }
   }
   if (!modelPath) {
-    throw new Error(`${dir}: no model.onnx or onnx/model.onnx; get a sentence model with \`rarft models download all-MiniLM-L6-v2 --to ${dir}\``);
+    throw new Error(
+      `${dir}: no model.onnx or onnx/model.onnx; get a sentence model with \`rarft models download all-MiniLM-L6-v2 --to ${dir}\``,
+    );
   }
   const tokenizer = await readJsonIfPresent(join(dir, 'tokenizer.json'));
-  if (!tokenizer) throw new Error(`${dir}: no tokenizer.json (a sentence-transformers ONNX export has one next to the model)`);
+  if (!tokenizer)
+    throw new Error(`${dir}: no tokenizer.json (a sentence-transformers ONNX export has one next to the model)`);
   const tokConfig = await readJsonIfPresent(join(dir, 'tokenizer_config.json'));
   const config = await readJsonIfPresent(join(dir, 'config.json'));
   const sbert = await readJsonIfPresent(join(dir, 'sentence_bert_config.json'));
   const specials = await readJsonIfPresent(join(dir, 'special_tokens_map.json'));
   const modelBytes = new Uint8Array(await readFile(modelPath));
   const tokenizerConfig = { ...(specials?.obj ?? {}), ...(tokConfig?.obj ?? {}) };
-  const maxLength = maxLengthOf({ sbert: sbert?.obj, tokenizerJson: tokenizer.obj, tokenizerConfig, config: config?.obj ?? {} });
+  const maxLength = maxLengthOf({
+    sbert: sbert?.obj,
+    tokenizerJson: tokenizer.obj,
+    tokenizerConfig,
+    config: config?.obj ?? {},
+  });
 
   const h = createHash('sha256');
   h.update(POOLING_VERSION + '\0' + maxLength + '\0');

@@ -74,12 +74,18 @@ export class OnnxEmbedder implements Embedder {
     this.maxLength = Math.max(2, options.maxLength ?? folder.maxLength);
     this.memory = new Lru(options.memoryEntries ?? 20000);
     this.disk = options.cacheDir ? new DiskCache(options.cacheDir, folder.fingerprint) : null;
-    const padToken = typeof folder.tokenizerConfig.pad_token === 'string' ? folder.tokenizerConfig.pad_token : (folder.tokenizerConfig.pad_token as { content?: string } | undefined)?.content;
+    const padToken =
+      typeof folder.tokenizerConfig.pad_token === 'string'
+        ? folder.tokenizerConfig.pad_token
+        : (folder.tokenizerConfig.pad_token as { content?: string } | undefined)?.content;
     this.padId = (padToken && tokenizer.token_to_id(padToken)) || 0;
     this.feedsTypes = session.inputNames.includes('token_type_ids');
     this.outputName = session.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : session.outputNames[0];
     for (const name of ['input_ids', 'attention_mask']) {
-      if (!session.inputNames.includes(name)) throw new Error(`${folder.modelPath}: the model has no '${name}' input (inputs: ${session.inputNames.join(', ')})`);
+      if (!session.inputNames.includes(name))
+        throw new Error(
+          `${folder.modelPath}: the model has no '${name}' input (inputs: ${session.inputNames.join(', ')})`,
+        );
     }
   }
 
@@ -124,7 +130,10 @@ export class OnnxEmbedder implements Embedder {
     const t = out[this.outputName];
     const data = t.data as Float32Array;
     const [B, S, H] = t.dims as number[];
-    if (t.dims.length !== 3 || B !== batch.length) throw new Error(`${this.folder.modelPath}: expected ${this.outputName} of shape [batch, sequence, hidden], got [${t.dims.join(', ')}]`);
+    if (t.dims.length !== 3 || B !== batch.length)
+      throw new Error(
+        `${this.folder.modelPath}: expected ${this.outputName} of shape [batch, sequence, hidden], got [${t.dims.join(', ')}]`,
+      );
     this.stats.batches++;
     return batch.map((b, r) => meanPoolNormalize(data, r, S, H, b.ids.length));
   }

@@ -106,7 +106,11 @@ async function driveAsync(steps: Steps, first: Promise<Verdict<unknown>>): Promi
 }
 
 /** Judges one item. Never throws for bad data; aborts throw. */
-export function judgeItem(item: Record<string, unknown>, opts: JudgeItemsOptions, index = 0): ItemJudgment | Promise<ItemJudgment> {
+export function judgeItem(
+  item: Record<string, unknown>,
+  opts: JudgeItemsOptions,
+  index = 0,
+): ItemJudgment | Promise<ItemJudgment> {
   return drive(itemSteps(item, opts, index));
 }
 
@@ -116,7 +120,9 @@ function* itemSteps(item: Record<string, unknown>, opts: JudgeItemsOptions, inde
   const gtSpanV = gtSpan(item.gt_timestamp);
   const output = typeof item.model_output === 'string' ? item.model_output : '';
   const gtOut = typeof item.gt_output === 'string' ? item.gt_output : '';
-  const gtCategories = Array.isArray(item.gt_categories) ? item.gt_categories.filter((c): c is string => typeof c === 'string') : [];
+  const gtCategories = Array.isArray(item.gt_categories)
+    ? item.gt_categories.filter((c): c is string => typeof c === 'string')
+    : [];
   const j: ItemJudgment = {
     gtRelevant,
     predRelevant: null,
@@ -144,11 +150,12 @@ function* itemSteps(item: Record<string, unknown>, opts: JudgeItemsOptions, inde
       verdict = v.value;
       if (opts.disagreements) {
         const rule = ruleRelevance(answer);
-        const sameSpan = (a: Span | null, b: Span | null) => (a === null ? b === null : b !== null && a[0] === b[0] && a[1] === b[1]);
-        if (rule.classification !== verdict.classification || !sameSpan(rule.span, verdict.span)) j.disagreement = { offline: rule, judge: verdict };
+        const sameSpan = (a: Span | null, b: Span | null) =>
+          a === null ? b === null : b !== null && a[0] === b[0] && a[1] === b[1];
+        if (rule.classification !== verdict.classification || !sameSpan(rule.span, verdict.span))
+          j.disagreement = { offline: rule, judge: verdict };
       }
-    }
-    else if (v.status === 'error') j.errors.push({ step: 'relevance', error: v.error });
+    } else if (v.status === 'error') j.errors.push({ step: 'relevance', error: v.error });
     else j.notComputed.push(v.reason);
   }
   if (cachedCorrect !== null) j.predRelevant = cachedCorrect ? gtRelevant : !gtRelevant;
@@ -166,7 +173,8 @@ function* itemSteps(item: Record<string, unknown>, opts: JudgeItemsOptions, inde
 
   // Steps 2–4: GT-irrelevant items only.
   const reasoning = reasoningText(output);
-  if (Array.isArray(item.pred_categories)) j.predCategories = item.pred_categories.filter((c): c is string => typeof c === 'string');
+  if (Array.isArray(item.pred_categories))
+    j.predCategories = item.pred_categories.filter((c): c is string => typeof c === 'string');
   else if (!j.predRelevant && reasoning) {
     const v = (yield call(() => judge.categories({ reasoningText: reasoning, output }, signal))) as Verdict<string[]>;
     if (v.status === 'ok') j.predCategories = v.value;

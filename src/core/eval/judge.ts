@@ -40,7 +40,10 @@ export interface Judge {
   /** Short name recorded in metrics (`offline`, `llm:gpt-4o-mini`, …). */
   readonly name: string;
   /** Step 1: relevance and span, from the answer text only. */
-  relevance(input: RelevanceInput, signal?: AbortSignal): Verdict<RelevanceVerdict> | Promise<Verdict<RelevanceVerdict>>;
+  relevance(
+    input: RelevanceInput,
+    signal?: AbortSignal,
+  ): Verdict<RelevanceVerdict> | Promise<Verdict<RelevanceVerdict>>;
   /** Step 2: mismatch categories named by the reasoning text (predicted-irrelevant items). */
   categories(input: CategoriesInput, signal?: AbortSignal): Verdict<string[]> | Promise<Verdict<string[]>>;
   /** Step 3: reasoning score 0–5 of the reasoning text against the GT text. */

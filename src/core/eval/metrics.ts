@@ -49,7 +49,12 @@ function labelStats(data: Map<string, LabelData>) {
       ws += d.scores[k] * d.weights[k];
       tw += d.weights[k];
     }
-    out[label] = { simple_mean: mean(d.scores), weighted_mean: tw > 0 ? ws / tw : 0, count: d.scores.length, total_weight: tw };
+    out[label] = {
+      simple_mean: mean(d.scores),
+      weighted_mean: tw > 0 ? ws / tw : 0,
+      count: d.scores.length,
+      total_weight: tw,
+    };
   }
   return out;
 }
@@ -186,7 +191,10 @@ export function computeMetrics(judgments: ItemJudgment[], options: MetricsOption
   const hardness: Record<string, unknown> = {};
   for (const [level, t] of levels) {
     const total = t.c.TP + t.c.FP + t.c.FN + t.c.TN;
-    const m = level === 'original' ? binaryMetrics(t.c.TP, t.c.FP, t.c.FN, t.c.TN) : binaryMetrics(t.c.TN, t.c.FN, t.c.FP, t.c.TP);
+    const m =
+      level === 'original'
+        ? binaryMetrics(t.c.TP, t.c.FP, t.c.FN, t.c.TN)
+        : binaryMetrics(t.c.TN, t.c.FN, t.c.FP, t.c.TP);
     hardness[level] = {
       ...(total ? m : { accuracy: 0, precision: 0, recall: 0, f1: 0 }),
       confusion: { ...t.c },
@@ -228,8 +236,18 @@ export function computeMetrics(judgments: ItemJudgment[], options: MetricsOption
     relevance: {
       overall_accuracy: rel.accuracy,
       per_class: {
-        relevant: { precision: rel.precision, recall: rel.recall, f1: rel.f1, accuracy_within_gt_relevance: TP + FN ? TP / (TP + FN) : 0 },
-        irrelevant: { precision: irr.precision, recall: irr.recall, f1: irr.f1, accuracy_within_gt_relevance: TN + FP ? TN / (TN + FP) : 0 },
+        relevant: {
+          precision: rel.precision,
+          recall: rel.recall,
+          f1: rel.f1,
+          accuracy_within_gt_relevance: TP + FN ? TP / (TP + FN) : 0,
+        },
+        irrelevant: {
+          precision: irr.precision,
+          recall: irr.recall,
+          f1: irr.f1,
+          accuracy_within_gt_relevance: TN + FP ? TN / (TN + FP) : 0,
+        },
       },
       confusion: { TP, FP, FN, TN },
     },

@@ -51,7 +51,11 @@ export function buildBrowseIndex(files: IndexedFile[]): BrowseIndex {
 }
 
 /** Judges one run file's items (cached judgments reused) and buckets them. */
-export async function judgeRun(file: IndexedFile, joins: Map<string, QueryRef[]>, signal?: AbortSignal): Promise<RunJudgments> {
+export async function judgeRun(
+  file: IndexedFile,
+  joins: Map<string, QueryRef[]>,
+  signal?: AbortSignal,
+): Promise<RunJudgments> {
   const items = file.items ?? [];
   const judgments: ItemJudgment[] = [];
   // Chunks with a turn of the event loop between them keep a 20,000-item run from holding the host.
@@ -66,7 +70,13 @@ export async function judgeRun(file: IndexedFile, joins: Map<string, QueryRef[]>
 
 const CHUNK = 2000;
 
-function judgeChunk(items: RunItem[], from: number, to: number, joins: Map<string, QueryRef[]>, signal?: AbortSignal): Promise<ItemJudgment[]> {
+function judgeChunk(
+  items: RunItem[],
+  from: number,
+  to: number,
+  joins: Map<string, QueryRef[]>,
+  signal?: AbortSignal,
+): Promise<ItemJudgment[]> {
   return judgeItems(
     items.slice(from, to).map((it) => it.raw),
     {

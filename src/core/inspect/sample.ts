@@ -38,15 +38,27 @@ export function buildSampleView(index: BrowseIndex, ref: SampleRef): SampleView 
   return compose(index, ref, file, entry, q, { file, position: ref.item, item });
 }
 
-function compose(index: BrowseIndex, ref: SampleRef, file: IndexedFile, entry: VideoEntry | null, q: QueryRecord | null, itemRef: ItemRef | null): SampleView {
+function compose(
+  index: BrowseIndex,
+  ref: SampleRef,
+  file: IndexedFile,
+  entry: VideoEntry | null,
+  q: QueryRecord | null,
+  itemRef: ItemRef | null,
+): SampleView {
   const item = itemRef?.item ?? null;
   const answerable = item ? item.gtRelevant : (q?.r ?? null);
   const gtAnswer = q?.a ?? item?.gtOutput ?? '';
-  const gtSpan: Span | null = answerable ? (item?.gtTimestamp ?? entry?.timestamp ?? firstTimestamp(answerText(gtAnswer))) : null;
+  const gtSpan: Span | null = answerable
+    ? (item?.gtTimestamp ?? entry?.timestamp ?? firstTimestamp(answerText(gtAnswer)))
+    : null;
   const run = itemRef ? index.runs.get(itemRef.file) : undefined;
   const j = itemRef && run ? run.judgments[itemRef.position] : undefined;
-  const output = item ? { text: item.modelOutput, file: itemRef!.file.path, parsed: parseOutput(item.modelOutput) } : null;
-  const predSpan = item && (j?.predRelevant ?? true) ? (j?.predSpan ?? ruleRelevance(answerText(item.modelOutput)).span) : null;
+  const output = item
+    ? { text: item.modelOutput, file: itemRef!.file.path, parsed: parseOutput(item.modelOutput) }
+    : null;
+  const predSpan =
+    item && (j?.predRelevant ?? true) ? (j?.predSpan ?? ruleRelevance(answerText(item.modelOutput)).span) : null;
   const video = entry?.video ?? item?.video ?? '';
   return {
     ref,
@@ -83,18 +95,40 @@ function judgmentView(j: ItemJudgment, ref: ItemRef): JudgmentView {
   };
 }
 
-function rewardsOf(completion: string, answerable: boolean | null, gtSpan: Span | null, entry: VideoEntry | null, q: QueryRecord | null, gtAnswer: string): Rewards {
+function rewardsOf(
+  completion: string,
+  answerable: boolean | null,
+  gtSpan: Span | null,
+  entry: VideoEntry | null,
+  q: QueryRecord | null,
+  gtAnswer: string,
+): Rewards {
   // No embedder here: explain/correction that need one come back null with the "needs a sentence model" note.
   return scoreCompletion(rewardInputOf(completion, answerable, gtSpan, entry, q, gtAnswer), null);
 }
 
-function rewardInputOf(completion: string, answerable: boolean | null, gtSpan: Span | null, entry: VideoEntry | null, q: QueryRecord | null, gtAnswer: string): RewardInput {
+function rewardInputOf(
+  completion: string,
+  answerable: boolean | null,
+  gtSpan: Span | null,
+  entry: VideoEntry | null,
+  q: QueryRecord | null,
+  gtAnswer: string,
+): RewardInput {
   // With a joined annotation query, core's rewardInputFor picks the contrast answer and the answerable query.
   const k = entry && q ? entry.queries.indexOf(q) : -1;
   const joined = entry && k >= 0 ? rewardInputFor(entry, k, completion) : null;
   if (joined) return joined;
   // No annotation for this item: only what the item itself carries.
-  return { completion, taskType: answerable ? 'answerable' : 'refusable', solution: gtSpan, duration: null, gtAnswer: gtAnswer || null, contrastAnswer: null, answerableQuery: null };
+  return {
+    completion,
+    taskType: answerable ? 'answerable' : 'refusable',
+    solution: gtSpan,
+    duration: null,
+    gtAnswer: gtAnswer || null,
+    contrastAnswer: null,
+    answerableQuery: null,
+  };
 }
 
 /** The rewards engine's input for a sample's shown output (for scoring with a sentence model); null without an output. */
@@ -118,7 +152,12 @@ export function sampleRewardInput(index: BrowseIndex, ref: SampleRef): RewardInp
 
 const MAX_SIBLINGS = 200;
 
-function annotationSiblings(index: BrowseIndex, file: IndexedFile, video: string, ref: SampleRef & { kind: 'query' }): QueryListItem[] {
+function annotationSiblings(
+  index: BrowseIndex,
+  file: IndexedFile,
+  video: string,
+  ref: SampleRef & { kind: 'query' },
+): QueryListItem[] {
   const out: QueryListItem[] = [];
   (file.entries ?? []).forEach((e, position) => {
     if (e.video !== video) return;
@@ -126,18 +165,35 @@ function annotationSiblings(index: BrowseIndex, file: IndexedFile, video: string
       if (out.length >= MAX_SIBLINGS) return;
       const item = index.itemsByKey.get(joinKey(video, q.q))?.[0];
       const bucket = item ? (index.runs.get(item.file)?.buckets[item.position] ?? null) : null;
-      out.push({ ref: { kind: 'query', file: file.path, entry: position, query: k }, query: q.q, answerable: q.r, bucket, current: position === ref.entry && k === ref.query });
+      out.push({
+        ref: { kind: 'query', file: file.path, entry: position, query: k },
+        query: q.q,
+        answerable: q.r,
+        bucket,
+        current: position === ref.entry && k === ref.query,
+      });
     });
   });
   return out;
 }
 
-function runSiblings(index: BrowseIndex, file: IndexedFile, video: string, ref: SampleRef & { kind: 'item' }): QueryListItem[] {
+function runSiblings(
+  index: BrowseIndex,
+  file: IndexedFile,
+  video: string,
+  ref: SampleRef & { kind: 'item' },
+): QueryListItem[] {
   const out: QueryListItem[] = [];
   const run = index.runs.get(file);
   (file.items ?? []).forEach((it, pos) => {
     if (it.video !== video || out.length >= MAX_SIBLINGS) return;
-    out.push({ ref: { kind: 'item', file: file.path, item: pos }, query: it.query, answerable: it.gtRelevant, bucket: run?.buckets[pos] ?? null, current: pos === ref.item });
+    out.push({
+      ref: { kind: 'item', file: file.path, item: pos },
+      query: it.query,
+      answerable: it.gtRelevant,
+      bucket: run?.buckets[pos] ?? null,
+      current: pos === ref.item,
+    });
   });
   return out;
 }

@@ -4,7 +4,9 @@ import type { Rewards } from '../rewards/rewards';
 import type { ParsedOutput, Span } from '../text';
 
 /** Which sample: an annotation query (entry position, query position) or a run item (position). */
-export type SampleRef = { kind: 'query'; file: string; entry: number; query: number } | { kind: 'item'; file: string; item: number };
+export type SampleRef =
+  | { kind: 'query'; file: string; entry: number; query: number }
+  | { kind: 'item'; file: string; item: number };
 
 /** One row of the "queries of this video" list. */
 export interface QueryListItem {
@@ -50,4 +52,3 @@ export interface SampleView {
   rewards: Rewards | null;
   queries: QueryListItem[];
 }
-

@@ -59,9 +59,7 @@ export class LineIndex {
 }
 
 /** Outcome of parsing: the value, or where and why the text is not JSON. */
-export type ParseOutcome =
-  | { ok: true; value: unknown }
-  | { ok: false; offset: number; message: string };
+export type ParseOutcome = { ok: true; value: unknown } | { ok: false; offset: number; message: string };
 
 /**
  * Parses strict JSON (RFC 8259; a leading BOM tolerated). On failure, reports the offset
@@ -109,7 +107,11 @@ function firstSyntaxError(text: string, nativeError: unknown): { offset: number;
   }
   // jsonc-parser accepted what JSON.parse refused (rare: e.g. lone surrogates); use V8's word.
   const msg = nativeError instanceof Error ? nativeError.message : String(nativeError);
-  if (/Unexpected end of JSON input/.test(msg)) return { offset: text.trimEnd().length, message: 'unexpected end of file: the JSON is truncated (expected more input)' };
+  if (/Unexpected end of JSON input/.test(msg))
+    return {
+      offset: text.trimEnd().length,
+      message: 'unexpected end of file: the JSON is truncated (expected more input)',
+    };
   const at = /position (\d+)/.exec(msg);
   return { offset: at ? Number(at[1]) : 0, message: msg };
 }
@@ -233,7 +235,14 @@ export function locatePaths(text: string, paths: Iterable<JsonPath>): Map<string
 }
 
 /** Visits the value at `i` whose trie node is `node`; returns the index past it. */
-function visitValue(text: string, i: number, node: TrieNode, path: (string | number)[], keyOffset: number | undefined, out: Map<string, Located>): number {
+function visitValue(
+  text: string,
+  i: number,
+  node: TrieNode,
+  path: (string | number)[],
+  keyOffset: number | undefined,
+  out: Map<string, Located>,
+): number {
   const c = text.charCodeAt(i);
   let end: number;
   if (node.children.size === 0 || (c !== OPEN_BRACE && c !== OPEN_BRACKET)) {

@@ -37,7 +37,9 @@ export function normalizeBaseUrl(url: string): string {
 /** The cache key (sha-256 hex) of a judgment. */
 export function cacheKey(p: CacheKeyParts): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify(['rarft-judge-cache/1', normalizeBaseUrl(p.baseUrl), p.model, p.step, p.promptVersion, p.inputs]));
+  h.update(
+    JSON.stringify(['rarft-judge-cache/1', normalizeBaseUrl(p.baseUrl), p.model, p.step, p.promptVersion, p.inputs]),
+  );
   return h.digest('hex');
 }
 

@@ -3,7 +3,13 @@
  * timestamp (the canonical answerable output, where rule and LLM cannot disagree), by the
  * LLM otherwise; steps 2–3 always by the LLM.
  */
-import { ruleRelevance, type CategoriesInput, type Judge, type ReasoningInput, type RelevanceInput } from '../eval/judge';
+import {
+  ruleRelevance,
+  type CategoriesInput,
+  type Judge,
+  type ReasoningInput,
+  type RelevanceInput,
+} from '../eval/judge';
 import type { LlmJudge } from './llmJudge';
 
 const ONLY_TIMESTAMP = /^\d+\.?\d*\s+to\s+\d+\.?\d*$/;

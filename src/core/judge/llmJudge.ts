@@ -9,7 +9,15 @@ import type { CategoriesInput, Judge, ReasoningInput, RelevanceInput, RelevanceV
 import { JudgeCache, cacheKey, normalizeBaseUrl } from './cache';
 import { MalformedReplyError, parseCategories, parseRelevance, parseScore, preview, type Parsed } from './parse';
 import { RequestPool } from './pool';
-import { PROMPT_VERSION, RESPONSE_FORMATS, categoriesMessages, reasoningMessages, relevanceMessages, type ChatMessage, type JudgeStep } from './prompts';
+import {
+  PROMPT_VERSION,
+  RESPONSE_FORMATS,
+  categoriesMessages,
+  reasoningMessages,
+  relevanceMessages,
+  type ChatMessage,
+  type JudgeStep,
+} from './prompts';
 import { abortError, retryAfterMs, withRetries, type RetryDecision, type RetryPolicy } from './retry';
 import { JudgeUsage, type Price } from './usage';
 
@@ -66,20 +74,35 @@ export class LlmJudge implements Judge {
     this.pool = new RequestPool(options.concurrency ?? 8);
     this.usage = new JudgeUsage(options.price);
     this.cache = options.cacheDir ? new JudgeCache(options.cacheDir) : undefined;
-    this.policy = { maxRetries: options.maxRetries ?? 5, baseDelayMs: options.backoff?.baseDelayMs ?? 1000, maxDelayMs: options.backoff?.maxDelayMs ?? 60_000 };
+    this.policy = {
+      maxRetries: options.maxRetries ?? 5,
+      baseDelayMs: options.backoff?.baseDelayMs ?? 1000,
+      maxDelayMs: options.backoff?.maxDelayMs ?? 60_000,
+    };
     this.timeoutMs = options.timeoutMs ?? 60_000;
     this.structured = options.structured ?? true;
     // The client's own retries are off: retry.ts holds the project's only retry loop.
-    this.client = new OpenAI({ apiKey: options.apiKey || 'no-key', baseURL: this.baseUrl, maxRetries: 0, timeout: this.timeoutMs });
+    this.client = new OpenAI({
+      apiKey: options.apiKey || 'no-key',
+      baseURL: this.baseUrl,
+      maxRetries: 0,
+      timeout: this.timeoutMs,
+    });
   }
 
   async relevance({ answerText }: RelevanceInput, signal?: AbortSignal): Promise<Verdict<RelevanceVerdict>> {
-    if (!answerText.trim()) return { status: 'ok', value: { classification: 'irrelevant', span: null }, note: 'empty answer: irrelevant without a request' };
+    if (!answerText.trim())
+      return {
+        status: 'ok',
+        value: { classification: 'irrelevant', span: null },
+        note: 'empty answer: irrelevant without a request',
+      };
     return this.ask('relevance', relevanceMessages(answerText), [answerText], parseRelevance, signal);
   }
 
   async categories({ reasoningText }: CategoriesInput, signal?: AbortSignal): Promise<Verdict<string[]>> {
-    if (!reasoningText.trim()) return { status: 'ok', value: [], note: 'empty reasoning: no categories without a request' };
+    if (!reasoningText.trim())
+      return { status: 'ok', value: [], note: 'empty reasoning: no categories without a request' };
     return this.ask('categories', categoriesMessages(reasoningText), [reasoningText], parseCategories, signal);
   }
 
@@ -104,7 +127,13 @@ export class LlmJudge implements Judge {
     };
   }
 
-  private async ask<T>(step: JudgeStep, messages: ChatMessage[], inputs: string[], parse: (c: string) => Parsed<T>, signal?: AbortSignal): Promise<Verdict<T>> {
+  private async ask<T>(
+    step: JudgeStep,
+    messages: ChatMessage[],
+    inputs: string[],
+    parse: (c: string) => Parsed<T>,
+    signal?: AbortSignal,
+  ): Promise<Verdict<T>> {
     const u = this.usage.steps[step];
     u.calls++;
     if (signal && !this.signals.has(signal)) {
@@ -117,7 +146,13 @@ export class LlmJudge implements Judge {
       u.errors++;
       return { status: 'error', error: `not asked: ${this.fatal}` };
     }
-    const key = cacheKey({ baseUrl: this.baseUrl, model: this.options.model, step, promptVersion: PROMPT_VERSION, inputs });
+    const key = cacheKey({
+      baseUrl: this.baseUrl,
+      model: this.options.model,
+      step,
+      promptVersion: PROMPT_VERSION,
+      inputs,
+    });
     let pending = this.memo.get(key);
     if (pending) u.shared++;
     else {
@@ -147,7 +182,13 @@ export class LlmJudge implements Judge {
   }
 
   /** The reply content for a key: from the cache, else from the server (then cached). */
-  private async fetchContent<T>(step: JudgeStep, key: string, messages: ChatMessage[], parse: (c: string) => Parsed<T>, signal?: AbortSignal): Promise<string> {
+  private async fetchContent<T>(
+    step: JudgeStep,
+    key: string,
+    messages: ChatMessage[],
+    parse: (c: string) => Parsed<T>,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const u = this.usage.steps[step];
     const hit = await this.cache?.get(key);
     if (hit) {
@@ -196,7 +237,10 @@ export class LlmJudge implements Judge {
               u.malformed_replies++;
               throw e;
             }
-            return { content, usage: { prompt_tokens: r.usage?.prompt_tokens ?? 0, completion_tokens: r.usage?.completion_tokens ?? 0 } };
+            return {
+              content,
+              usage: { prompt_tokens: r.usage?.prompt_tokens ?? 0, completion_tokens: r.usage?.completion_tokens ?? 0 },
+            };
           }, signal),
         (e) => this.classify(e),
         this.policy,
@@ -205,10 +249,20 @@ export class LlmJudge implements Judge {
       );
       if (this.cache) {
         try {
-          await this.cache.put(key, { content: value.content, usage: value.usage, step, model: this.options.model, promptVersion: PROMPT_VERSION, at: new Date().toISOString() });
+          await this.cache.put(key, {
+            content: value.content,
+            usage: value.usage,
+            step,
+            model: this.options.model,
+            promptVersion: PROMPT_VERSION,
+            at: new Date().toISOString(),
+          });
         } catch (e) {
           // Said once: the run goes on without resume rather than failing.
-          if (this.cacheWriteFailures++ === 0) this.options.onEvent?.(`judge cache: cannot write to ${this.options.cacheDir} (${(e as Error).message}); this run will not be resumable`);
+          if (this.cacheWriteFailures++ === 0)
+            this.options.onEvent?.(
+              `judge cache: cannot write to ${this.options.cacheDir} (${(e as Error).message}); this run will not be resumable`,
+            );
         }
       }
       return value.content;
@@ -221,7 +275,9 @@ export class LlmJudge implements Judge {
         while ((root as { cause?: unknown })?.cause) root = (root as { cause: unknown }).cause;
         const cause = root === e ? undefined : (root as Error)?.message;
         this.fatal =
-          e instanceof APIConnectionTimeoutError ? `no reply from ${this.baseUrl} within ${this.timeoutMs} ms` : `cannot reach ${this.baseUrl}${cause ? ` (${cause})` : ''}`;
+          e instanceof APIConnectionTimeoutError
+            ? `no reply from ${this.baseUrl} within ${this.timeoutMs} ms`
+            : `cannot reach ${this.baseUrl}${cause ? ` (${cause})` : ''}`;
         this.options.onEvent?.(`judge: ${this.fatal} after ${attempts} attempts; no further requests are sent`);
       }
       throw new Error(attempts > 1 ? `${describe(e)} (after ${attempts} attempts)` : describe(e));
@@ -244,7 +300,9 @@ export class LlmJudge implements Judge {
       }
       if ((s === 400 || s === 422) && this.structured && /response_format|json_schema|schema|guided/i.test(e.message)) {
         this.structured = false;
-        this.options.onEvent?.(`judge: the server refused response_format (${e.message}); asking for JSON in the prompt only`);
+        this.options.onEvent?.(
+          `judge: the server refused response_format (${e.message}); asking for JSON in the prompt only`,
+        );
         return { retry: true, delayMs: 0, reason: 'response_format refused' };
       }
       if (FATAL_STATUS.has(s) && !this.fatal) {

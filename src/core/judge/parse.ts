@@ -58,7 +58,7 @@ class LiteralReader {
     this.i++;
     for (;;) {
       this.ws();
-      if (this.s[this.i] === '}') return this.i++, out;
+      if (this.s[this.i] === '}') return (this.i++, out);
       const k = this.value();
       this.ws();
       if (this.s[this.i++] !== ':') this.fail();
@@ -74,7 +74,7 @@ class LiteralReader {
     this.i++;
     for (;;) {
       this.ws();
-      if (this.s[this.i] === close) return this.i++, out;
+      if (this.s[this.i] === close) return (this.i++, out);
       out.push(this.value());
       this.ws();
       if (this.s[this.i] === ',') this.i++;
@@ -149,7 +149,8 @@ const toNumber = (v: unknown): number | null => {
 export function parseRelevance(content: string): Parsed<RelevanceVerdict> {
   const o = objectOrThrow(content);
   const c = typeof o.classification === 'string' ? o.classification.trim().toLowerCase() : '';
-  if (c !== 'relevant' && c !== 'irrelevant') throw new MalformedReplyError(`classification must be "relevant" or "irrelevant": ${preview(content)}`);
+  if (c !== 'relevant' && c !== 'irrelevant')
+    throw new MalformedReplyError(`classification must be "relevant" or "irrelevant": ${preview(content)}`);
   if (c === 'irrelevant') return { value: { classification: 'irrelevant', span: null } };
   let span: Span | null = null;
   if (typeof o.span === 'string' && o.span.trim()) {
@@ -162,7 +163,8 @@ export function parseRelevance(content: string): Parsed<RelevanceVerdict> {
     const b = toNumber(o.span[1]);
     if (a === null || b === null) throw new MalformedReplyError(`span must hold two numbers: ${preview(content)}`);
     span = [a, b];
-  } else if (o.span !== null && o.span !== undefined) throw new MalformedReplyError(`span must be [start, end] or null: ${preview(content)}`);
+  } else if (o.span !== null && o.span !== undefined)
+    throw new MalformedReplyError(`span must be [start, end] or null: ${preview(content)}`);
   return { value: { classification: 'relevant', span } };
 }
 

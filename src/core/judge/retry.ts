@@ -43,11 +43,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Header lookup as both fetch `Headers` and plain records offer it. */
-export type HeaderSource = { get(name: string): string | null | undefined } | Record<string, string | undefined> | undefined | null;
+export type HeaderSource =
+  | { get(name: string): string | null | undefined }
+  | Record<string, string | undefined>
+  | undefined
+  | null;
 
 function header(h: HeaderSource, name: string): string | undefined {
   if (!h) return undefined;
-  if (typeof (h as { get?: unknown }).get === 'function') return (h as { get(n: string): string | null | undefined }).get(name) ?? undefined;
+  if (typeof (h as { get?: unknown }).get === 'function')
+    return (h as { get(n: string): string | null | undefined }).get(name) ?? undefined;
   const rec = h as Record<string, string | undefined>;
   const key = Object.keys(rec).find((k) => k.toLowerCase() === name);
   return key === undefined ? undefined : rec[key];

@@ -69,12 +69,20 @@ export class JudgeUsage {
   /** Dollars the cache hits saved; undefined without a price. */
   savedCost(): number | undefined {
     if (!this.price) return undefined;
-    return (this.total('cached_prompt_tokens') * this.price.input + this.total('cached_completion_tokens') * this.price.output) / 1e6;
+    return (
+      (this.total('cached_prompt_tokens') * this.price.input +
+        this.total('cached_completion_tokens') * this.price.output) /
+      1e6
+    );
   }
 
   /** Plain data for metrics.json. */
   toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { steps: this.steps, requests: this.total('requests'), cache_hits: this.total('cache_hits') };
+    const out: Record<string, unknown> = {
+      steps: this.steps,
+      requests: this.total('requests'),
+      cache_hits: this.total('cache_hits'),
+    };
     const cost = this.cost();
     if (cost !== undefined) {
       out.price_usd_per_million_tokens = this.price;

@@ -50,20 +50,25 @@ export function joinItems(items: readonly Record<string, unknown>[], annotationF
     const query = str(it.query);
     const completion = str(it.model_output);
     const base: JoinedItem = { video, query, completion, taskType: null, input: null, notes: [] };
-    if (typeof it.model_output !== 'string') base.notes.push(`item ${i}: no model_output string; scored as an empty completion`);
+    if (typeof it.model_output !== 'string')
+      base.notes.push(`item ${i}: no model_output string; scored as an empty completion`);
     const refs = index.get(joinKey(video, query)) ?? [];
     if (refs.length === 0) {
       base.notes.push(`item ${i}: no annotation query matches this (video, query) pair`);
       return base;
     }
     if (refs.length > 1) {
-      base.notes.push(`item ${i}: ${refs.length} annotation queries match this (video, query) pair (${refs.map((r) => `${r.file.path} entry ${r.entry.index}`).join('; ')}); the join is ambiguous`);
+      base.notes.push(
+        `item ${i}: ${refs.length} annotation queries match this (video, query) pair (${refs.map((r) => `${r.file.path} entry ${r.entry.index}`).join('; ')}); the join is ambiguous`,
+      );
       return base;
     }
     const { entry, queryIndex } = refs[0];
     const input = rewardInputFor(entry, queryIndex, completion);
     if (!input) {
-      base.notes.push(`item ${i}: the annotation query's "r" is unreadable, so its kind (answerable/refusable) is unknown`);
+      base.notes.push(
+        `item ${i}: the annotation query's "r" is unreadable, so its kind (answerable/refusable) is unknown`,
+      );
       return base;
     }
     return { ...base, taskType: input.taskType, input };

@@ -23,8 +23,10 @@ export function groupAdvantages(rewards: readonly number[]): number[] {
 
 /** Advantages for consecutive groups of `groupSize` (the trainer's layout: G completions per prompt). */
 export function advantages(rewards: readonly number[], groupSize: number): number[] {
-  if (!Number.isInteger(groupSize) || groupSize < 1) throw new Error(`group size must be a positive integer, got ${groupSize}`);
-  if (rewards.length % groupSize !== 0) throw new Error(`${rewards.length} rewards do not split into groups of ${groupSize}`);
+  if (!Number.isInteger(groupSize) || groupSize < 1)
+    throw new Error(`group size must be a positive integer, got ${groupSize}`);
+  if (rewards.length % groupSize !== 0)
+    throw new Error(`${rewards.length} rewards do not split into groups of ${groupSize}`);
   const out: number[] = [];
   for (let i = 0; i < rewards.length; i += groupSize) out.push(...groupAdvantages(rewards.slice(i, i + groupSize)));
   return out;

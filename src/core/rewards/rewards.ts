@@ -47,7 +47,10 @@ export function formatReward(completion: string): number {
  * (1 − |Δend|/d); refusable: 1 without a timestamp, 0 with one; 0 without an answer block.
  * Null (with a note) when an answerable completion has a timestamp but the duration or GT span is unknown.
  */
-export function refuseIouReward(input: Pick<RewardInput, 'completion' | 'taskType' | 'solution' | 'duration'>, notes: string[] = []): number | null {
+export function refuseIouReward(
+  input: Pick<RewardInput, 'completion' | 'taskType' | 'solution' | 'duration'>,
+  notes: string[] = [],
+): number | null {
   const answer = lastAnswer(input.completion);
   if (answer === null) return 0;
   const ts = rewardTimestamp(answer);
@@ -79,7 +82,8 @@ export function textsToEmbed(input: RewardInput): string[] {
   if (pred !== null && gt !== null && contrast !== null) out.push(pred, gt, contrast);
   if (input.taskType === 'refusable') {
     const corr = lastCorrection(input.completion);
-    if (corr !== null && !corr.toUpperCase().includes('NIL') && input.answerableQuery) out.push(corr, input.answerableQuery);
+    if (corr !== null && !corr.toUpperCase().includes('NIL') && input.answerableQuery)
+      out.push(corr, input.answerableQuery);
   }
   return out;
 }
@@ -93,11 +97,19 @@ export function explainReward(input: RewardInput, vec: Lookup, notes: string[] =
   const gt = lastAnswer(input.gtAnswer);
   const contrast = lastAnswer(input.contrastAnswer);
   if (gt === null) {
-    notes.push(input.gtAnswer ? 'explain: not computable, the GT answer has no <answer> tags' : 'explain: not computable, no GT answer');
+    notes.push(
+      input.gtAnswer
+        ? 'explain: not computable, the GT answer has no <answer> tags'
+        : 'explain: not computable, no GT answer',
+    );
     return null;
   }
   if (contrast === null) {
-    notes.push(input.contrastAnswer ? 'explain: not computable, the contrast answer has no <answer> tags' : 'explain: not computable, no query of the opposite kind for this video');
+    notes.push(
+      input.contrastAnswer
+        ? 'explain: not computable, the contrast answer has no <answer> tags'
+        : 'explain: not computable, no query of the opposite kind for this video',
+    );
     return null;
   }
   if (pred === null) return 0;
@@ -142,7 +154,11 @@ export function scoreCompletion(input: RewardInput, vec: Lookup): Rewards {
  * Scores many completions, embedding every distinct text they need in one call.
  * Without an embedder, what needs one is null with a note saying how to get a model.
  */
-export async function computeRewards(inputs: readonly RewardInput[], embedder: Embedder | null, signal?: AbortSignal): Promise<Rewards[]> {
+export async function computeRewards(
+  inputs: readonly RewardInput[],
+  embedder: Embedder | null,
+  signal?: AbortSignal,
+): Promise<Rewards[]> {
   let vec: Lookup = null;
   if (embedder) {
     const unique = [...new Set(inputs.flatMap(textsToEmbed))];

@@ -27,9 +27,16 @@ export function parseProbe(json: string): ProbeInfo {
   const v = JSON.parse(json) as { format?: Record<string, unknown>; streams?: Record<string, unknown>[] };
   if (typeof v !== 'object' || v === null) throw new Error('ffprobe printed no JSON object');
   const streams = Array.isArray(v.streams) ? v.streams : [];
-  const video = streams.find((s) => s.codec_type === 'video' && !(s.disposition as Record<string, number> | undefined)?.attached_pic);
+  const video = streams.find(
+    (s) => s.codec_type === 'video' && !(s.disposition as Record<string, number> | undefined)?.attached_pic,
+  );
   const audio = streams.find((s) => s.codec_type === 'audio');
-  const num = (x: unknown) => (typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x)) ? Number(x) : null);
+  const num = (x: unknown) =>
+    typeof x === 'number'
+      ? x
+      : typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x))
+        ? Number(x)
+        : null;
   return {
     format: typeof v.format?.format_name === 'string' ? v.format.format_name : '',
     duration: num(v.format?.duration) ?? num(video?.duration),

@@ -26,7 +26,11 @@ function covers(prefix: string, norm: string): boolean {
 }
 
 /** The mapping that covers a recorded path (longest prefix first), or null when none does. */
-export function mappingFor(recorded: string, roots: VideoRoots, base: string | undefined): { prefix: string; folder: string } | null {
+export function mappingFor(
+  recorded: string,
+  roots: VideoRoots,
+  base: string | undefined,
+): { prefix: string; folder: string } | null {
   const norm = recorded.replace(/\\/g, '/');
   const hit = mappings(roots, base).find(([prefix]) => covers(prefix, norm));
   return hit ? { prefix: hit[0], folder: hit[1] } : null;
@@ -60,7 +64,12 @@ export function resolveFolder(folder: string, base: string | undefined): string 
 }
 
 /** The first existing candidate, or null. */
-export function findVideo(recorded: string, roots: VideoRoots, base: string | undefined, exists: (p: string) => boolean = existsSync): string | null {
+export function findVideo(
+  recorded: string,
+  roots: VideoRoots,
+  base: string | undefined,
+  exists: (p: string) => boolean = existsSync,
+): string | null {
   for (const c of videoCandidates(recorded, roots, base)) if (exists(c)) return c;
   return null;
 }

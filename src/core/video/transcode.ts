@@ -14,13 +14,49 @@ const CACHE_VERSION = 1;
 
 /** ffmpeg arguments turning `input` into a webview-playable H.264 MP4 at `output` (no audio). */
 export function ffmpegArgs(input: string, output: string, plan: Exclude<PlayPlan, 'direct'>): string[] {
-  const video = plan === 'remux' ? ['-c:v', 'copy'] : ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-vf', 'scale=trunc(iw/2)*2:trunc(ih/2)*2'];
-  return ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-i', input, '-map', '0:v:0', ...video, '-an', '-movflags', '+faststart', '-progress', 'pipe:1', '-f', 'mp4', output];
+  const video =
+    plan === 'remux'
+      ? ['-c:v', 'copy']
+      : [
+          '-c:v',
+          'libx264',
+          '-preset',
+          'veryfast',
+          '-crf',
+          '23',
+          '-pix_fmt',
+          'yuv420p',
+          '-vf',
+          'scale=trunc(iw/2)*2:trunc(ih/2)*2',
+        ];
+  return [
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-v',
+    'error',
+    '-i',
+    input,
+    '-map',
+    '0:v:0',
+    ...video,
+    '-an',
+    '-movflags',
+    '+faststart',
+    '-progress',
+    'pipe:1',
+    '-f',
+    'mp4',
+    output,
+  ];
 }
 
 /** The cache file for a source file version (path, size and modification time). */
 export function cacheFileName(source: string, size: number, mtimeMs: number, plan: PlayPlan): string {
-  const h = createHash('sha256').update(`${CACHE_VERSION}\0${plan}\0${source}\0${size}\0${Math.round(mtimeMs)}`).digest('hex').slice(0, 24);
+  const h = createHash('sha256')
+    .update(`${CACHE_VERSION}\0${plan}\0${source}\0${size}\0${Math.round(mtimeMs)}`)
+    .digest('hex')
+    .slice(0, 24);
   return `${h}.mp4`;
 }
 
@@ -101,9 +137,15 @@ function runFfmpeg(ffmpeg: string, args: string[], opts: TranscodeOptions): Prom
     });
     child.on('close', (code, sig) => {
       opts.signal?.removeEventListener('abort', onAbort);
-      if (opts.signal?.aborted) reject(opts.signal.reason ?? Object.assign(new Error('cancelled'), { name: 'AbortError' }));
+      if (opts.signal?.aborted)
+        reject(opts.signal.reason ?? Object.assign(new Error('cancelled'), { name: 'AbortError' }));
       else if (code === 0) resolvePromise();
-      else reject(new Error(`ffmpeg failed (${sig ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ') || 'no message'}`));
+      else
+        reject(
+          new Error(
+            `ffmpeg failed (${sig ?? `exit ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' ') || 'no message'}`,
+          ),
+        );
     });
   });
 }

@@ -8,7 +8,14 @@ export function inspectorHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'inspector.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'inspector.css'));
   const src = webview.cspSource;
-  const csp = [`default-src 'none'`, `img-src ${src} data:`, `media-src ${src}`, `style-src ${src}`, `font-src ${src}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${src} data:`,
+    `media-src ${src}`,
+    `style-src ${src}`,
+    `font-src ${src}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

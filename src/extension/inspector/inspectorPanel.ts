@@ -9,7 +9,14 @@ import { basename, dirname, join, sep } from 'node:path';
 import { keyOf, locatePaths } from '../../core/json/positions';
 import { buildSampleView, sampleRewardInput } from '../../core/inspect/sample';
 import type { SampleRef } from '../../core/inspect/sampleTypes';
-import { assertNever, parseSampleRef, parseViewMessage, type HostMessage, type VideoStatus, type ViewMessage } from '../../protocol/messages';
+import {
+  assertNever,
+  parseSampleRef,
+  parseViewMessage,
+  type HostMessage,
+  type VideoStatus,
+  type ViewMessage,
+} from '../../protocol/messages';
 import { DisposableBase } from '../disposable';
 import { refId } from '../views/nodes';
 import type { FeatureDeps } from '../deps';
@@ -36,7 +43,11 @@ export class Inspector extends DisposableBase {
   private readonly scorer: RewardScorer;
   private showSeq = 0;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly index: WorkspaceIndex, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly index: WorkspaceIndex,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     super();
     this.video = new VideoService(vscode.Uri.joinPath(context.globalStorageUri, 'video').fsPath, log);
     this.scorer = this.own(new RewardScorer(vscode.Uri.joinPath(context.globalStorageUri, 'embeddings').fsPath));
@@ -55,7 +66,12 @@ export class Inspector extends DisposableBase {
   /** Opens (or reveals) the panel on a sample. */
   async open(ref: SampleRef | null, preserveFocus = true): Promise<void> {
     if (!this.panel) {
-      const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, INSPECTOR_TITLE, { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, { enableScripts: true, localResourceRoots: [] });
+      const panel = vscode.window.createWebviewPanel(
+        INSPECTOR_VIEW_TYPE,
+        INSPECTOR_TITLE,
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus },
+        { enableScripts: true, localResourceRoots: [] },
+      );
       this.attach(panel);
     } else if (!this.panel.visible) this.panel.reveal(undefined, preserveFocus);
     if (ref) await this.show(ref);
@@ -100,7 +116,13 @@ export class Inspector extends DisposableBase {
     if (!this.panel) return false;
     const ext = this.context.extensionUri.fsPath;
     if (extra) this.extraRoots.add(extra);
-    const wanted = new Set([`${ext}${sep}dist${sep}webview`, `${ext}${sep}media`, this.video.cacheDir, ...videoFolders(), ...this.extraRoots]);
+    const wanted = new Set([
+      `${ext}${sep}dist${sep}webview`,
+      `${ext}${sep}media`,
+      this.video.cacheDir,
+      ...videoFolders(),
+      ...this.extraRoots,
+    ]);
     const next = [...wanted];
     if (next.length === this.roots.length && next.every((r, i) => r === this.roots[i])) return false;
     this.roots = next;
@@ -125,7 +147,12 @@ export class Inspector extends DisposableBase {
         return;
       case 'sample/select': {
         const ok = await this.show(msg.ref);
-        this.post({ type: 'reply', replyTo: msg.id, ok, error: ok ? undefined : 'that sample is no longer in the index' });
+        this.post({
+          type: 'reply',
+          replyTo: msg.id,
+          ok,
+          error: ok ? undefined : 'that sample is no longer in the index',
+        });
         return;
       }
       case 'video/mapRoot': {
@@ -138,12 +165,21 @@ export class Inspector extends DisposableBase {
         if (this.current) await this.sendSample(this.current);
         return;
       case 'video/failed': {
-        this.log.warn(`inspector: the webview could not play ${this.currentVideo} (MediaError ${msg.code}: ${msg.message})`);
+        this.log.warn(
+          `inspector: the webview could not play ${this.currentVideo} (MediaError ${msg.code}: ${msg.message})`,
+        );
         const r = this.resolved.get(this.currentVideo);
         const noProbe = r?.status.message?.startsWith('ffprobe not found');
         const status: VideoStatus = noProbe
-          ? { state: 'no-ffmpeg', message: 'The webview cannot play this video and ffmpeg was not found to convert it. Install ffmpeg (or set rarft.video.ffmpegPath).' }
-          : { state: 'error', message: `The webview cannot play this video (${msg.message || `MediaError ${msg.code}`}).` };
+          ? {
+              state: 'no-ffmpeg',
+              message:
+                'The webview cannot play this video and ffmpeg was not found to convert it. Install ffmpeg (or set rarft.video.ffmpegPath).',
+            }
+          : {
+              state: 'error',
+              message: `The webview cannot play this video (${msg.message || `MediaError ${msg.code}`}).`,
+            };
         this.post({ type: 'video/status', video: this.currentVideo, status });
         return;
       }
@@ -173,7 +209,10 @@ export class Inspector extends DisposableBase {
     if (seq !== this.showSeq) return true;
     const view = buildSampleView(this.index.browse, ref);
     if (!view) {
-      this.post({ type: 'sample/empty', message: 'This sample is no longer in the index (the file changed or was removed).' });
+      this.post({
+        type: 'sample/empty',
+        message: 'This sample is no longer in the index (the file changed or was removed).',
+      });
       return false;
     }
     // Paths are shown relative to the workspace; `ref.file` stays absolute for the index.
@@ -181,9 +220,14 @@ export class Inspector extends DisposableBase {
     if (view.output) view.output.file = vscode.workspace.asRelativePath(view.output.file);
     this.currentVideo = view.video;
     const known = this.resolved.get(view.video);
-    this.post({ type: 'sample/show', sample: view, video: known ? this.withSrc(known) : { state: 'loading', message: 'Looking for the video…' } });
+    this.post({
+      type: 'sample/show',
+      sample: view,
+      video: known ? this.withSrc(known) : { state: 'loading', message: 'Looking for the video…' },
+    });
     if (!known) void this.resolveVideo(view.video);
-    if (view.rewards?.notes.some((n) => n.includes('sentence model')) && RewardScorer.configured()) void this.scoreRewards(ref, seq);
+    if (view.rewards?.notes.some((n) => n.includes('sentence model')) && RewardScorer.configured())
+      void this.scoreRewards(ref, seq);
     return true;
   }
 
@@ -269,10 +313,21 @@ function linkIntoCache(file: string, cacheDir: string): string | null {
 }
 
 /** Opens the JSON file at the sample's query or item, in the first column, or the second when the inspector is in the first. */
-export async function revealSample(index: WorkspaceIndex, ref: SampleRef, inspectorColumn?: vscode.ViewColumn): Promise<void> {
+export async function revealSample(
+  index: WorkspaceIndex,
+  ref: SampleRef,
+  inspectorColumn?: vscode.ViewColumn,
+): Promise<void> {
   const file = index.browse.files.find((f) => f.path === ref.file);
   if (!file) return;
-  const path = ref.kind === 'query' ? [file.entries?.[ref.entry]?.index ?? ref.entry, 'GRPO', file.entries?.[ref.entry]?.queries[ref.query]?.index ?? ref.query] : [file.items?.[ref.item]?.index ?? ref.item];
+  const path =
+    ref.kind === 'query'
+      ? [
+          file.entries?.[ref.entry]?.index ?? ref.entry,
+          'GRPO',
+          file.entries?.[ref.entry]?.queries[ref.query]?.index ?? ref.query,
+        ]
+      : [file.items?.[ref.item]?.index ?? ref.item];
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(ref.file));
   const found = locatePaths(doc.getText(), [path]).get(keyOf(path));
   const start = doc.positionAt(found?.offset ?? 0);
@@ -293,7 +348,10 @@ function unmappedFolders(index: WorkspaceIndex): string[] {
       else count.set(k, { n: 1, video: e.video });
     }
   const { roots, base } = videoRootsConfig();
-  return [...count.entries()].filter(([, c]) => !findVideo(c.video, roots, base)).sort((a, b) => b[1].n - a[1].n).map(([k]) => k);
+  return [...count.entries()]
+    .filter(([, c]) => !findVideo(c.video, roots, base))
+    .sort((a, b) => b[1].n - a[1].n)
+    .map(([k]) => k);
 }
 
 /** Registers the inspector, its commands and its serializer. */
@@ -314,7 +372,12 @@ export function registerInspector(context: vscode.ExtensionContext, deps: Featur
     }),
     vscode.commands.registerCommand('rarft.seekGtStart', () => inspector.seekGtStart()),
     vscode.commands.registerCommand('rarft.mapVideoRoot', (prefix?: unknown, recorded?: unknown) => {
-      const p = typeof prefix === 'string' ? prefix : typeof recorded === 'string' && recorded ? recordedFolder(recorded) : undefined;
+      const p =
+        typeof prefix === 'string'
+          ? prefix
+          : typeof recorded === 'string' && recorded
+            ? recordedFolder(recorded)
+            : undefined;
       return mapVideoRoot(p, p ? [] : unmappedFolders(deps.index));
     }),
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {

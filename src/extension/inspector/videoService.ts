@@ -32,7 +32,10 @@ export class VideoService {
   private readonly inflight = new Map<string, Promise<string>>();
   private readonly offered = new Set<string>();
 
-  constructor(readonly cacheDir: string, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    readonly cacheDir: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   private tool(name: 'ffmpeg' | 'ffprobe'): string {
     const v = vscode.workspace.getConfiguration('rarft').get<string>(`video.${name}Path`);
@@ -67,36 +70,76 @@ export class VideoService {
       const info = await probeVideo(this.tool('ffprobe'), file);
       plan = playPlan(info);
       duration = info.duration;
-      this.log.info(`video ${file}: ${info.format} ${info.videoCodec ?? 'no video'}/${info.audioCodec ?? 'no audio'} → ${plan}`);
+      this.log.info(
+        `video ${file}: ${info.format} ${info.videoCodec ?? 'no video'}/${info.audioCodec ?? 'no audio'} → ${plan}`,
+      );
     } catch (e) {
       if (e instanceof ToolMissingError) {
         // Without ffprobe the file is offered as it is; the webview reports if it cannot play it.
-        return { file, status: { state: 'loading', message: 'ffprobe not found: playing the file as it is (install ffmpeg to transcode what cannot play).' } };
+        return {
+          file,
+          status: {
+            state: 'loading',
+            message: 'ffprobe not found: playing the file as it is (install ffmpeg to transcode what cannot play).',
+          },
+        };
       }
       return { status: { state: 'error', message: `Could not read the video: ${(e as Error).message}` } };
     }
     if (plan === 'direct') return { file, status: { state: 'loading' } };
     const cached = await cachedTranscode(file, this.cacheDir, plan);
-    if (cached) return { file: cached, status: { state: 'loading', message: `Playing a cached ${plan === 'remux' ? 'remux' : 'H.264 transcode'} of ${file}.` } };
+    if (cached)
+      return {
+        file: cached,
+        status: {
+          state: 'loading',
+          message: `Playing a cached ${plan === 'remux' ? 'remux' : 'H.264 transcode'} of ${file}.`,
+        },
+      };
     onStatus({ state: 'transcoding', progress: 0, message: `Converting ${file} to H.264 MP4 (once; cached)…` });
     try {
-      const out = await this.transcode(file, plan, duration, (f) => onStatus({ state: 'transcoding', progress: f, message: `Converting to H.264 MP4: ${Math.round(f * 100)}%` }));
-      return { file: out, status: { state: 'loading', message: `Playing a ${plan === 'remux' ? 'remux' : 'H.264 transcode'} of ${file}.` } };
+      const out = await this.transcode(file, plan, duration, (f) =>
+        onStatus({ state: 'transcoding', progress: f, message: `Converting to H.264 MP4: ${Math.round(f * 100)}%` }),
+      );
+      return {
+        file: out,
+        status: {
+          state: 'loading',
+          message: `Playing a ${plan === 'remux' ? 'remux' : 'H.264 transcode'} of ${file}.`,
+        },
+      };
     } catch (e) {
-      if (e instanceof ToolMissingError) return { status: { state: 'no-ffmpeg', message: 'This video needs converting and ffmpeg was not found. Install ffmpeg (or set rarft.video.ffmpegPath); the rest of the inspector works without it.' } };
-      if ((e as Error)?.name === 'AbortError') return { status: { state: 'error', message: 'Conversion cancelled. Use Retry to start it again.' } };
+      if (e instanceof ToolMissingError)
+        return {
+          status: {
+            state: 'no-ffmpeg',
+            message:
+              'This video needs converting and ffmpeg was not found. Install ffmpeg (or set rarft.video.ffmpegPath); the rest of the inspector works without it.',
+          },
+        };
+      if ((e as Error)?.name === 'AbortError')
+        return { status: { state: 'error', message: 'Conversion cancelled. Use Retry to start it again.' } };
       this.log.error(`transcoding ${file} failed: ${(e as Error).message}`);
       return { status: { state: 'error', message: `Conversion failed: ${(e as Error).message}` } };
     }
   }
 
-  private transcode(file: string, plan: Exclude<PlayPlan, 'direct'>, duration: number | null, onFraction: (f: number) => void): Promise<string> {
+  private transcode(
+    file: string,
+    plan: Exclude<PlayPlan, 'direct'>,
+    duration: number | null,
+    onFraction: (f: number) => void,
+  ): Promise<string> {
     const key = `${plan}:${file}`;
     let p = this.inflight.get(key);
     if (!p) {
       p = Promise.resolve(
         vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `RA-RFT: converting ${file.split(/[\\/]/).pop()} for playback`, cancellable: true },
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `RA-RFT: converting ${file.split(/[\\/]/).pop()} for playback`,
+            cancellable: true,
+          },
           async (progress, token) => {
             const controller = new AbortController();
             const sub = token.onCancellationRequested(() => controller.abort());
@@ -129,9 +172,14 @@ export class VideoService {
     const folder = recordedFolder(recorded);
     if (this.offered.has(folder)) return;
     this.offered.add(folder);
-    void vscode.window.showInformationMessage(`RA-RFT: videos under ${folder} are not on this machine. Map that folder to a local one?`, 'Map Folder…').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('rarft.mapVideoRoot', folder);
-    });
+    void vscode.window
+      .showInformationMessage(
+        `RA-RFT: videos under ${folder} are not on this machine. Map that folder to a local one?`,
+        'Map Folder…',
+      )
+      .then((pick) => {
+        if (pick) void vscode.commands.executeCommand('rarft.mapVideoRoot', folder);
+      });
   }
 }
 
@@ -140,13 +188,26 @@ export async function mapVideoRoot(prefix?: string, recordedFolders: string[] = 
   let from = prefix;
   if (!from && recordedFolders.length) {
     const other = '$(edit) Another prefix…';
-    const pick = await vscode.window.showQuickPick([...recordedFolders, other], { title: 'RA-RFT: Map Video Folder', placeHolder: 'Video folder as recorded in the data' });
+    const pick = await vscode.window.showQuickPick([...recordedFolders, other], {
+      title: 'RA-RFT: Map Video Folder',
+      placeHolder: 'Video folder as recorded in the data',
+    });
     if (!pick) return false;
     if (pick !== other) from = pick;
   }
-  from ??= await vscode.window.showInputBox({ title: 'RA-RFT: Map Video Folder', prompt: 'Folder prefix as recorded in the data (e.g. /data/sungjoon/Charades_v1)', validateInput: (v) => (v.trim() ? null : 'Enter a path prefix') });
+  from ??= await vscode.window.showInputBox({
+    title: 'RA-RFT: Map Video Folder',
+    prompt: 'Folder prefix as recorded in the data (e.g. /data/sungjoon/Charades_v1)',
+    validateInput: (v) => (v.trim() ? null : 'Enter a path prefix'),
+  });
   if (!from) return false;
-  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Use This Folder', title: `Local folder for ${from}` });
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Use This Folder',
+    title: `Local folder for ${from}`,
+  });
   if (!picked?.[0]) return false;
   const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const local = picked[0].fsPath;
@@ -155,7 +216,13 @@ export async function mapVideoRoot(prefix?: string, recordedFolders: string[] = 
   const config = vscode.workspace.getConfiguration('rarft');
   const current = { ...(config.get<Record<string, string>>('videoRoots') ?? {}) };
   current[from.trim()] = value;
-  await config.update('videoRoots', current, vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  await config.update(
+    'videoRoots',
+    current,
+    vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global,
+  );
   return true;
 }
 

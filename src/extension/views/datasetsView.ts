@@ -15,7 +15,10 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
   readonly onDidChangeTreeData = this.changed.event;
   private videosCache = new WeakMap<IndexedFile, Map<string, number[]>>();
 
-  constructor(private readonly index: WorkspaceIndex, private readonly filters: Filters) {
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly filters: Filters,
+  ) {
     super();
     this.own(index.onDidChange(() => this.refresh()));
     this.own(filters.onDidChange(() => this.refresh()));
@@ -46,7 +49,13 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
 
   private passes(e: VideoEntry, q: QueryRecord): boolean {
     if (!this.filters.active) return true;
-    return this.filters.matches({ query: q.q, video: e.video, difficulty: q.difficulty ?? (q.r ? 'original' : null), categories: q.categories, bucket: this.filters.state.bucket ? this.bucketOfQuery(e.video, q) : null });
+    return this.filters.matches({
+      query: q.q,
+      video: e.video,
+      difficulty: q.difficulty ?? (q.r ? 'original' : null),
+      categories: q.categories,
+      bucket: this.filters.state.bucket ? this.bucketOfQuery(e.video, q) : null,
+    });
   }
 
   private countQueries(file: IndexedFile, entries: number[]): number {
@@ -92,23 +101,36 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
     switch (node.kind) {
       case 'file': {
         const f = node.file;
-        const item = new vscode.TreeItem(vscode.workspace.asRelativePath(f.path), vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          vscode.workspace.asRelativePath(f.path),
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `ds:${f.path}`;
         item.resourceUri = vscode.Uri.file(f.path);
         const total = f.stats.queries;
-        const shown = this.filters.active ? this.countQueries(f, (f.entries ?? []).map((_, i) => i)) : total;
+        const shown = this.filters.active
+          ? this.countQueries(
+              f,
+              (f.entries ?? []).map((_, i) => i),
+            )
+          : total;
         const problems = this.index.problemsOf(f.path).length;
         item.description = `${f.stats.videos} videos · ${this.filters.active ? `${shown} of ` : ''}${total} queries${problems ? ` · ${problems} problems` : ''}`;
         item.tooltip = new vscode.MarkdownString(
           `**${basename(f.path)}**\n\n${f.stats.videos} videos, ${f.stats.queries} queries (${f.stats.answerable} answerable, ${f.stats.refusable} refusable)\n\n` +
-            Object.entries(f.stats.byDifficulty).map(([d, n]) => `- ${d}: ${n}`).join('\n'),
+            Object.entries(f.stats.byDifficulty)
+              .map(([d, n]) => `- ${d}: ${n}`)
+              .join('\n'),
         );
         item.iconPath = new vscode.ThemeIcon('database');
         item.contextValue = 'rarft.annotationFile';
         return item;
       }
       case 'video': {
-        const item = new vscode.TreeItem(basename(node.video) || '(no video)', vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          basename(node.video) || '(no video)',
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `ds:${node.file.path}|v:${node.video}`;
         const total = node.entries.reduce((n, p) => n + node.file.entries![p].queries.length, 0);
         const shown = this.filters.active ? this.countQueries(node.file, node.entries) : total;
@@ -146,14 +168,24 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
     const q = e?.queries[ref.query];
     if (!e || !q) return item;
     const bucket = this.bucketOfQuery(e.video, q);
-    item.description = [q.r === true ? 'answerable' : q.r === false ? 'refusable' : 'r?', q.difficulty, q.categories.length ? q.categories.join(', ') : '', bucket ? BUCKET_LABELS[bucket] : ''].filter(Boolean).join(' · ');
+    item.description = [
+      q.r === true ? 'answerable' : q.r === false ? 'refusable' : 'r?',
+      q.difficulty,
+      q.categories.length ? q.categories.join(', ') : '',
+      bucket ? BUCKET_LABELS[bucket] : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
     const md = new vscode.MarkdownString();
     md.appendText(q.q);
     md.appendMarkdown('\n\n');
     md.appendText(`GT: ${clip(q.a, 300)}`);
     if (q.categories.length) md.appendText(`\nCategories: ${q.categories.join(', ')}`);
     item.tooltip = md;
-    item.iconPath = new vscode.ThemeIcon(q.r === true ? 'pass' : q.r === false ? 'circle-slash' : 'question', new vscode.ThemeColor(q.r === true ? 'testing.iconPassed' : 'list.warningForeground'));
+    item.iconPath = new vscode.ThemeIcon(
+      q.r === true ? 'pass' : q.r === false ? 'circle-slash' : 'question',
+      new vscode.ThemeColor(q.r === true ? 'testing.iconPassed' : 'list.warningForeground'),
+    );
     item.contextValue = 'rarft.sample';
     item.command = { command: 'rarft.inspectSample', title: 'Inspect Sample', arguments: [ref] };
     return item;

@@ -35,7 +35,11 @@ export class Filters extends DisposableBase {
     super();
     this.own(vscode.commands.registerCommand('rarft.search', () => this.promptText()));
     this.own(vscode.commands.registerCommand('rarft.filter', () => this.promptFilter()));
-    this.own(vscode.commands.registerCommand('rarft.clearFilters', () => this.set({ text: '', difficulty: null, category: null, bucket: null })));
+    this.own(
+      vscode.commands.registerCommand('rarft.clearFilters', () =>
+        this.set({ text: '', difficulty: null, category: null, bucket: null }),
+      ),
+    );
   }
 
   get state(): Readonly<FilterState> {
@@ -61,7 +65,8 @@ export class Filters extends DisposableBase {
     if (v.difficulty && row.difficulty !== v.difficulty) return false;
     if (v.category && !row.categories.includes(v.category)) return false;
     if (v.bucket && row.bucket !== v.bucket) return false;
-    if (this.needle && !row.query.toLowerCase().includes(this.needle) && !row.video.toLowerCase().includes(this.needle)) return false;
+    if (this.needle && !row.query.toLowerCase().includes(this.needle) && !row.video.toLowerCase().includes(this.needle))
+      return false;
     return true;
   }
 
@@ -77,7 +82,11 @@ export class Filters extends DisposableBase {
   }
 
   private async promptText(): Promise<void> {
-    const text = await vscode.window.showInputBox({ title: 'RA-RFT: Search Queries', prompt: 'Text in the query or the video path (empty clears the search)', value: this.value.text });
+    const text = await vscode.window.showInputBox({
+      title: 'RA-RFT: Search Queries',
+      prompt: 'Text in the query or the video path (empty clears the search)',
+      value: this.value.text,
+    });
     if (text !== undefined) this.set({ text });
   }
 
@@ -96,7 +105,10 @@ export class Filters extends DisposableBase {
       { label: `${mark(!v.bucket)}Any bucket`, apply: { bucket: null } },
       ...BUCKETS.map((b) => ({ label: `${mark(v.bucket === b)}${BUCKET_LABELS[b]}`, apply: { bucket: b } })),
     ];
-    const pick = await vscode.window.showQuickPick(items, { title: 'RA-RFT: Filter Queries', placeHolder: this.describe() || 'No filter' });
+    const pick = await vscode.window.showQuickPick(items, {
+      title: 'RA-RFT: Filter Queries',
+      placeHolder: this.describe() || 'No filter',
+    });
     if (pick?.apply) this.set(pick.apply);
   }
 }

@@ -18,7 +18,13 @@ export function paged(parent: TreeNode, children: TreeNode[]): TreeNode[] {
   if (children.length <= PAGE) return children;
   const out: TreeNode[] = [];
   for (let i = 0; i < children.length; i += PAGE) {
-    out.push({ kind: 'page', parent, from: i, to: Math.min(children.length, i + PAGE), children: children.slice(i, i + PAGE) });
+    out.push({
+      kind: 'page',
+      parent,
+      from: i,
+      to: Math.min(children.length, i + PAGE),
+      children: children.slice(i, i + PAGE),
+    });
   }
   return out;
 }

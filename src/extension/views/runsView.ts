@@ -25,7 +25,10 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
   private readonly changed = this.own(new vscode.EventEmitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly index: WorkspaceIndex, private readonly filters: Filters) {
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly filters: Filters,
+  ) {
     super();
     this.own(index.onDidChange(() => this.changed.fire(undefined)));
     this.own(filters.onDidChange(() => this.changed.fire(undefined)));
@@ -36,8 +39,16 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
     const it = file.items![pos];
     const join = this.index.browse.joins.get(joinKey(it.video, it.query))?.[0];
     const q = join?.entry.queries[join.queryIndex];
-    const difficulty = q?.difficulty ?? (it.level ? { original: 'original', weak: 'easy', moderate: 'medium', strong: 'hard' }[it.level] : null);
-    return this.filters.matches({ query: it.query, video: it.video, difficulty, categories: q?.categories ?? it.gtCategories, bucket });
+    const difficulty =
+      q?.difficulty ??
+      (it.level ? { original: 'original', weak: 'easy', moderate: 'medium', strong: 'hard' }[it.level] : null);
+    return this.filters.matches({
+      query: it.query,
+      video: it.video,
+      difficulty,
+      categories: q?.categories ?? it.gtCategories,
+      bucket,
+    });
   }
 
   private grouped(file: IndexedFile): Map<Bucket, number[]> {
@@ -61,7 +72,12 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
     if (node.kind === 'page') return node.children;
     if (node.kind === 'file') {
       const g = this.grouped(node.file);
-      return BUCKETS.filter((b) => g.has(b)).map((bucket) => ({ kind: 'bucket', file: node.file, bucket, positions: g.get(bucket)! }));
+      return BUCKETS.filter((b) => g.has(b)).map((bucket) => ({
+        kind: 'bucket',
+        file: node.file,
+        bucket,
+        positions: g.get(bucket)!,
+      }));
     }
     if (node.kind === 'bucket') {
       return paged(
@@ -80,7 +96,10 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
       case 'file': {
         const f = node.file;
         const run = this.index.browse.runs.get(f);
-        const item = new vscode.TreeItem(vscode.workspace.asRelativePath(f.path), vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          vscode.workspace.asRelativePath(f.path),
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `rn:${f.path}`;
         item.resourceUri = vscode.Uri.file(f.path);
         const correct = run ? run.buckets.filter((b) => b === 'correct').length : 0;
@@ -115,7 +134,13 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
         const it = file?.items?.[ref.item];
         const j = file ? this.index.browse.runs.get(file)?.judgments[ref.item] : undefined;
         if (!it) return item;
-        item.description = [basename(it.video), it.gtRelevant ? 'answerable' : 'refusable', j?.iou !== null && j?.iou !== undefined ? `IoU ${j.iou.toFixed(2)}` : ''].filter(Boolean).join(' · ');
+        item.description = [
+          basename(it.video),
+          it.gtRelevant ? 'answerable' : 'refusable',
+          j?.iou !== null && j?.iou !== undefined ? `IoU ${j.iou.toFixed(2)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' · ');
         const md = new vscode.MarkdownString();
         md.appendText(it.query);
         md.appendMarkdown('\n\n');

@@ -46,7 +46,9 @@ export class Inspector {
   private static async isInspector(frame: Frame): Promise<boolean> {
     if (frame.isDetached()) return false;
     try {
-      return await frame.evaluate(() => document.title === 'RA-RFT Inspector' && document.body?.dataset.ready !== undefined);
+      return await frame.evaluate(
+        () => document.title === 'RA-RFT Inspector' && document.body?.dataset.ready !== undefined,
+      );
     } catch {
       return false;
     }
@@ -81,16 +83,28 @@ export class Inspector {
   async waitReady(timeoutMs = 30_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     const frame = await this.frame(timeoutMs);
-    await frame.waitForFunction(() => document.body.dataset.ready === '1', undefined, { timeout: Math.max(1000, deadline - Date.now()) });
+    await frame.waitForFunction(() => document.body.dataset.ready === '1', undefined, {
+      timeout: Math.max(1000, deadline - Date.now()),
+    });
     return frame;
   }
 
   /** Waits until the inspector shows `query` and returns the frame. */
   async waitForQuery(query: string, timeoutMs = 20_000): Promise<Frame> {
-    await waitFor(`the inspector to show "${query}"`, async () => (await this.snapshot()).query === query, timeoutMs, 100).catch(async (e: Error) => {
+    await waitFor(
+      `the inspector to show "${query}"`,
+      async () => (await this.snapshot()).query === query,
+      timeoutMs,
+      100,
+    ).catch(async (e: Error) => {
       const shot = join(RESULTS, `inspector-failed-${Date.now()}.png`);
       await this.page.screenshot({ path: shot }).catch(() => {});
-      throw new Error(`${e.message} (it shows "${await this.snapshot().then((s) => s.query, () => '?')}"; screenshot ${shot})`);
+      throw new Error(
+        `${e.message} (it shows "${await this.snapshot().then(
+          (s) => s.query,
+          () => '?',
+        )}"; screenshot ${shot})`,
+      );
     });
     return this.frame();
   }
@@ -125,7 +139,9 @@ export class Inspector {
         predSpan: box(document.querySelector('[data-testid="timeline"] [data-testid="pred-span"]')),
         iou: text('iou'),
         rewards: text('rewards'),
-        queryItems: [...document.querySelectorAll('[data-testid="query-list"] [data-testid="query-item"]')].map((e) => e.textContent ?? ''),
+        queryItems: [...document.querySelectorAll('[data-testid="query-list"] [data-testid="query-item"]')].map(
+          (e) => e.textContent ?? '',
+        ),
       };
     });
   }
@@ -138,8 +154,13 @@ export class Inspector {
       async () => {
         const s = await this.snapshot();
         if (s.videoState && seen[seen.length - 1] !== s.videoState) seen.push(s.videoState);
-        if (s.videoState === 'error' || s.videoState === 'missing' || s.videoState === 'no-ffmpeg') throw new Error(`video state ${s.videoState}`);
-        return s.videoState === 'playable' && s.readyState >= 3 ? s : s.readyState >= 3 && s.videoState !== 'transcoding' ? s : undefined;
+        if (s.videoState === 'error' || s.videoState === 'missing' || s.videoState === 'no-ffmpeg')
+          throw new Error(`video state ${s.videoState}`);
+        return s.videoState === 'playable' && s.readyState >= 3
+          ? s
+          : s.readyState >= 3 && s.videoState !== 'transcoding'
+            ? s
+            : undefined;
       },
       timeoutMs,
       50,
@@ -182,9 +203,14 @@ export class Inspector {
     const ms = await frame.evaluate(
       ({ query, timeoutMs }) =>
         new Promise<number>((resolve, reject) => {
-          const items = [...document.querySelectorAll<HTMLElement>('[data-testid="query-list"] [data-testid="query-item"]')];
+          const items = [
+            ...document.querySelectorAll<HTMLElement>('[data-testid="query-list"] [data-testid="query-item"]'),
+          ];
           const item = items.find((e) => (e.textContent ?? '').includes(query));
-          if (!item) return reject(new Error(`no query-item holds "${query}"; items: ${items.map((e) => e.textContent).join(' | ')}`));
+          if (!item)
+            return reject(
+              new Error(`no query-item holds "${query}"; items: ${items.map((e) => e.textContent).join(' | ')}`),
+            );
           const shows = () => document.querySelector('[data-testid="query-text"]')?.textContent === query;
           const t0 = performance.now();
           const timer = setTimeout(() => {
@@ -220,7 +246,12 @@ export class Inspector {
   /** data-status of the query-list entry marked current. */
   async currentItemStatus(): Promise<string | null> {
     const frame = await this.frame();
-    return frame.evaluate(() => document.querySelector<HTMLElement>('[data-testid="query-list"] [data-testid="query-item"][aria-selected="true"]')?.dataset.status ?? null);
+    return frame.evaluate(
+      () =>
+        document.querySelector<HTMLElement>(
+          '[data-testid="query-list"] [data-testid="query-item"][aria-selected="true"]',
+        )?.dataset.status ?? null,
+    );
   }
 
   /** Elements matching a selector in the inspector document (light DOM). */

@@ -58,7 +58,11 @@ export class ProblemsPanel {
   }
 
   private async labels(): Promise<string[]> {
-    return (await this.root.locator('.monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''))).filter(Boolean);
+    return (
+      await this.root
+        .locator('.monaco-list-row')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''))
+    ).filter(Boolean);
   }
 
   /** File rows in view: file name → problem count. */

@@ -21,18 +21,23 @@ export class Workbench {
     const item = this.activityItem(prefix);
     await item.waitFor({ timeout: 30_000 });
     const li = this.page.locator(`.activitybar .action-item:has([aria-label^="${prefix}"])`).first();
-    const checked = (await li.getAttribute('aria-pressed')) === 'true' || (await li.getAttribute('class'))?.includes('checked');
+    const checked =
+      (await li.getAttribute('aria-pressed')) === 'true' || (await li.getAttribute('class'))?.includes('checked');
     if (!checked) await item.click();
   }
 
   /** The pane (view) with this title in the side bar. */
   view(title: string): Locator {
-    return this.page.locator('.part.sidebar .pane').filter({ has: this.page.locator(`.pane-header h3.title`, { hasText: title }) });
+    return this.page
+      .locator('.part.sidebar .pane')
+      .filter({ has: this.page.locator(`.pane-header h3.title`, { hasText: title }) });
   }
 
   /** Visible tree rows of a view, by their label. */
   treeRow(view: Locator, label: string | RegExp): Locator {
-    return view.locator('.monaco-list-row').filter({ has: this.page.locator('.monaco-icon-label .label-name', { hasText: label }) });
+    return view
+      .locator('.monaco-list-row')
+      .filter({ has: this.page.locator('.monaco-icon-label .label-name', { hasText: label }) });
   }
 
   /**
@@ -41,7 +46,10 @@ export class Workbench {
    */
   async clickTreePath(view: Locator, labels: string[]): Promise<void> {
     for (const [i, label] of labels.entries()) {
-      const row = view.locator('.monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+      const row = view
+        .locator('.monaco-list-row')
+        .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+        .first();
       await row.waitFor({ timeout: 30_000 });
       await this.scrollIntoList(view, row);
       if (i === labels.length - 1) {
@@ -52,7 +60,11 @@ export class Workbench {
         if (!(await selected())) await row.click();
       } else if ((await row.getAttribute('aria-expanded')) !== 'true') {
         await row.click();
-        await view.locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: label }) }).first().waitFor({ timeout: 10_000 });
+        await view
+          .locator('.monaco-list-row[aria-expanded="true"]')
+          .filter({ has: this.page.locator('.label-name', { hasText: label }) })
+          .first()
+          .waitFor({ timeout: 10_000 });
       }
     }
   }
@@ -75,7 +87,10 @@ export class Workbench {
 
   /** Collapses an expanded tree row (so rows below it come into view). */
   async collapseTreeRow(view: Locator, label: string): Promise<void> {
-    const row = view.locator('.monaco-list-row[aria-expanded="true"]').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+    const row = view
+      .locator('.monaco-list-row[aria-expanded="true"]')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
+      .first();
     if (await row.count()) await row.click();
   }
 
@@ -99,18 +114,25 @@ export class Workbench {
     await this.runCommand('Preferences: Color Theme');
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.fill(label);
-    await this.page.locator('.quick-input-widget .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10_000 });
+    await this.page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: label })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await input.press('Enter');
   }
 
   /** Notification toasts' texts. */
   async notifications(): Promise<string[]> {
-    return this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts();
+    return this.page
+      .locator('.notifications-toasts .notification-toast .notification-list-item-message')
+      .allInnerTexts();
   }
 
   /** The status-bar item whose text starts with `prefix`. */
   statusItem(prefix: string): Locator {
-    return this.page.locator('.statusbar .statusbar-item', { hasText: new RegExp(`^\\s*(\\$\\([^)]*\\)\\s*)?${prefix}`) }).first();
+    return this.page
+      .locator('.statusbar .statusbar-item', { hasText: new RegExp(`^\\s*(\\$\\([^)]*\\)\\s*)?${prefix}`) })
+      .first();
   }
 
   /** Texts of every status-bar item. */

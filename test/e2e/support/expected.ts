@@ -31,7 +31,9 @@ export function runItems(ws: string): RunItem[] {
 /** What the data says about one (video, query) of `data/<file>`: the facts the inspector must show. */
 export function expectedSample(ws: string, file: string, videoName: string, query: string) {
   const video = `${DATA_VIDEO_ROOT}/${videoName}`;
-  const entries = (JSON.parse(readFileSync(join(ws, 'data', file), 'utf8')) as Annotation[]).filter((e) => e.video === video);
+  const entries = (JSON.parse(readFileSync(join(ws, 'data', file), 'utf8')) as Annotation[]).filter(
+    (e) => e.video === video,
+  );
   const entry = entries.find((e) => e.GRPO.some((g) => g.q === query));
   assert.ok(entry, `${query} is in ${file}`);
   const gtAnswer = entry.GRPO.find((g) => g.q === query)!.a;
@@ -51,7 +53,10 @@ export function expectedSample(ws: string, file: string, videoName: string, quer
 
 /** What `rarft index --json` finds in the workspace. */
 export function indexWorkspace(ws: string) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/rarft.js'), 'index', '--json', ws], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [join(root, 'bin/rarft.js'), 'index', '--json', ws], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as {
     totals: { files: number; videos: number; queries: number; answerable: number; refusable: number };

@@ -8,7 +8,14 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { hasCodeServer, installExtension, packageVsix, root, startCodeServer, type CodeServer } from '../../../scripts/codeServer.mjs';
+import {
+  hasCodeServer,
+  installExtension,
+  packageVsix,
+  root,
+  startCodeServer,
+  type CodeServer,
+} from '../../../scripts/codeServer.mjs';
 import { makeSampleWorkspace } from '../../../scripts/makeSampleWorkspace.mjs';
 import { Workbench } from '../pages/workbench';
 
@@ -75,7 +82,12 @@ export async function startSession(name: string): Promise<Session> {
   const logFile = join(RESULTS, `${name}-code-server.log`);
   let output = '';
   const t0 = Date.now();
-  const codeServer = await startCodeServer({ folder: workspace, userDataDir, extensionsDir, onOutput: (s) => (output += s) });
+  const codeServer = await startCodeServer({
+    folder: workspace,
+    userDataDir,
+    extensionsDir,
+    onOutput: (s) => (output += s),
+  });
   phase('code-server up');
   let browser: Browser | undefined;
   const consoleLines: string[] = [];
@@ -122,7 +134,12 @@ export async function startSession(name: string): Promise<Session> {
 }
 
 /** Polls `fn` until it returns a truthy value; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 20_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -132,7 +149,10 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String((last as Error).message ?? last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String((last as Error).message ?? last)}` : ''}`,
+      );
     await new Promise((ok) => setTimeout(ok, everyMs));
   }
 }

@@ -12,7 +12,15 @@ test('--version prints the package version', () => {
 });
 
 test('usage errors exit 2 and say what was expected', () => {
-  for (const args of [[], ['frobnicate'], ['index'], ['evaluate', 'x.json'], ['evaluate', 'x.json', '--out'], ['index', '--bogus', '.'], ['merge']]) {
+  for (const args of [
+    [],
+    ['frobnicate'],
+    ['index'],
+    ['evaluate', 'x.json'],
+    ['evaluate', 'x.json', '--out'],
+    ['index', '--bogus', '.'],
+    ['merge'],
+  ]) {
     const r = rarft(args);
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
   }
@@ -25,7 +33,16 @@ test('index --json over the sample data: totals, files and positioned problems',
   const j = JSON.parse(r.stdout);
   assert.deepEqual(Object.keys(j), ['totals', 'files', 'problems']);
   assert.deepEqual(j.totals, { files: 2, videos: 853, queries: 2394, answerable: 1197, refusable: 1197 });
-  assert.deepEqual(Object.keys(j.files[0]), ['path', 'kind', 'videos', 'queries', 'answerable', 'refusable', 'byDifficulty', 'byCategory']);
+  assert.deepEqual(Object.keys(j.files[0]), [
+    'path',
+    'kind',
+    'videos',
+    'queries',
+    'answerable',
+    'refusable',
+    'byDifficulty',
+    'byCategory',
+  ]);
   assert.deepEqual(j.files[0].byDifficulty, { original: 1097, easy: 204, hard: 530, medium: 363 });
   const human = readFileSync(samplePath('human_anno.json'), 'utf8').split('\n');
   const empty = j.problems.find((p: any) => p.code === 'empty-answer');
@@ -47,7 +64,14 @@ test('index of a missing folder fails with exit 1 naming it', () => {
 
 test('evaluate writes metrics and items, prints a summary', () => {
   const dir = tempDir();
-  const r = rarft(['evaluate', referencePath('charades.offline.items.json'), '--out', join(dir, 'm.json'), '--items-out', join(dir, 'items.json')]);
+  const r = rarft([
+    'evaluate',
+    referencePath('charades.offline.items.json'),
+    '--out',
+    join(dir, 'm.json'),
+    '--items-out',
+    join(dir, 'items.json'),
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /2194 items judged \(offline\)/);
   assert.match(r.stdout, /confusion TP\/FP\/FN\/TN\s+943 \/ 551 \/ 154 \/ 546/);

@@ -72,10 +72,27 @@ test('rewards --anno takes several files after one flag, as its usage line shows
   const dir = tempDir();
   const items = smallRun(dir);
   const out = join(dir, 'r.json');
-  const r = rarft(['rewards', items, '--anno', samplePath('hi_vtg_charades.json'), samplePath('human_anno.json'), '--out', out]);
+  const r = rarft([
+    'rewards',
+    items,
+    '--anno',
+    samplePath('hi_vtg_charades.json'),
+    samplePath('human_anno.json'),
+    '--out',
+    out,
+  ]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(readFileSync(out, 'utf8')).length, 6);
-  const twice = rarft(['rewards', items, '--anno', samplePath('hi_vtg_charades.json'), '--anno', samplePath('human_anno.json'), '--out', join(dir, 'r2.json')]);
+  const twice = rarft([
+    'rewards',
+    items,
+    '--anno',
+    samplePath('hi_vtg_charades.json'),
+    '--anno',
+    samplePath('human_anno.json'),
+    '--out',
+    join(dir, 'r2.json'),
+  ]);
   assert.equal(twice.status, 0, twice.stderr);
   assert.equal(readFileSync(join(dir, 'r2.json'), 'utf8'), readFileSync(out, 'utf8'));
 });
@@ -118,17 +135,43 @@ test('evaluate: an item that is not an object is named with its line and column'
   const r = rarft(['evaluate', join(dir, 'bad.json'), '--out', join(dir, 'm.json')]);
   assert.equal(r.status, 1);
   const before = t.slice(0, t.indexOf('"oops"')).split('\n');
-  assert.match(r.stderr, new RegExp(`bad\\.json:${before.length}:${before[before.length - 1].length + 1}: item 2 is not an object`));
+  assert.match(
+    r.stderr,
+    new RegExp(`bad\\.json:${before.length}:${before[before.length - 1].length + 1}: item 2 is not an object`),
+  );
   assert.equal(existsSync(join(dir, 'm.json')), false);
 });
 
 test('a --timeout too large for a timer is a usage error, not a 1 ms timeout', () => {
   const dir = tempDir();
   const items = smallRun(dir);
-  const ev = rarft(['evaluate', items, '--out', join(dir, 'm.json'), '--judge', 'llm', '--model', 'm', '--base-url', 'http://127.0.0.1:9/v1', '--timeout', '1e7']);
+  const ev = rarft([
+    'evaluate',
+    items,
+    '--out',
+    join(dir, 'm.json'),
+    '--judge',
+    'llm',
+    '--model',
+    'm',
+    '--base-url',
+    'http://127.0.0.1:9/v1',
+    '--timeout',
+    '1e7',
+  ]);
   assert.equal(ev.status, 2, ev.stderr);
   assert.match(ev.stderr, /--timeout: expected a number/);
-  const dl = rarft(['models', 'download', 'all-MiniLM-L6-v2', '--to', join(dir, 'model'), '--base-url', 'http://127.0.0.1:9', '--timeout', '1e7']);
+  const dl = rarft([
+    'models',
+    'download',
+    'all-MiniLM-L6-v2',
+    '--to',
+    join(dir, 'model'),
+    '--base-url',
+    'http://127.0.0.1:9',
+    '--timeout',
+    '1e7',
+  ]);
   assert.equal(dl.status, 2, dl.stderr);
   assert.match(dl.stderr, /--timeout: expected a number/);
 });

@@ -13,7 +13,10 @@ test('deeply nested broken JSON is one invalid-json problem, not a stack overflo
   }
   const f = indexText('deep.json', truncated);
   assert.equal(f.kind, 'invalid');
-  assert.deepEqual(f.problems.map((p) => [p.code, p.line, p.column]), [['invalid-json', 1, truncated.length + 1]]);
+  assert.deepEqual(
+    f.problems.map((p) => [p.code, p.line, p.column]),
+    [['invalid-json', 1, truncated.length + 1]],
+  );
   const broken = '['.repeat(200_000) + '@' + ']'.repeat(200_000);
   const g = indexText('deep.json', broken);
   assert.equal(g.kind, 'invalid');
@@ -21,9 +24,12 @@ test('deeply nested broken JSON is one invalid-json problem, not a stack overflo
   assert.equal(g.problems[0].code, 'invalid-json');
 });
 
-test('a UTF-16 file (as PowerShell\'s > writes it) is one invalid-json problem that says to save it as UTF-8', () => {
+test("a UTF-16 file (as PowerShell's > writes it) is one invalid-json problem that says to save it as UTF-8", () => {
   const json = '[{"video": "a.mp4", "GRPO": []}]\n';
-  for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]), Buffer.from(json, 'utf16le')]) {
+  for (const bytes of [
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]),
+    Buffer.from(json, 'utf16le'),
+  ]) {
     const f = indexText('ps.json', bytes.toString('utf8'));
     assert.equal(f.kind, 'invalid');
     assert.equal(f.problems.length, 1);

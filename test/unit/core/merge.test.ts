@@ -7,7 +7,10 @@ import { tempDir, text } from '../../support/fixtures';
 
 function shards(dir: string, counts: Record<number, number>): void {
   for (const [i, n] of Object.entries(counts)) {
-    writeFileSync(join(dir, `inference_results_gpu${i}.json`), text(Array.from({ length: n }, (_, k) => ({ shard: Number(i), k }))));
+    writeFileSync(
+      join(dir, `inference_results_gpu${i}.json`),
+      text(Array.from({ length: n }, (_, k) => ({ shard: Number(i), k }))),
+    );
   }
 }
 
@@ -18,7 +21,10 @@ test('merges shards in numeric shard order (gpu10 after gpu2)', async () => {
   assert.equal(r.status, 'written');
   const merged = JSON.parse(readFileSync(join(dir, 'inference_results_merged.json'), 'utf8'));
   assert.equal(merged.length, 13);
-  assert.deepEqual(merged.map((x: any) => x.shard), [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10]);
+  assert.deepEqual(
+    merged.map((x: any) => x.shard),
+    [0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 10],
+  );
 });
 
 test('an identical merged file is left alone; a different one is not overwritten without force', async () => {

@@ -1,9 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerText, firstTimestamp, gtText, isWellFormatted, lastAnswer, lastCorrection, parseOutput, reasoningText, rewardTimestamp } from '../../../src/core/text';
+import {
+  answerText,
+  firstTimestamp,
+  gtText,
+  isWellFormatted,
+  lastAnswer,
+  lastCorrection,
+  parseOutput,
+  reasoningText,
+  rewardTimestamp,
+} from '../../../src/core/text';
 
 test('answerText drops think blocks and takes the first answer block', () => {
-  const out = '<think>\n<timestep>1 to 2</timestep> a\n</think>\n<answer>10.64 to 18.12</answer> <correction>NIL</correction>';
+  const out =
+    '<think>\n<timestep>1 to 2</timestep> a\n</think>\n<answer>10.64 to 18.12</answer> <correction>NIL</correction>';
   assert.equal(answerText(out), '10.64 to 18.12');
   assert.equal(answerText('<THINK x="1">5 to 6</ think ><Answer >no</answer>'), 'no');
 });
@@ -19,7 +30,8 @@ test('answerText removes newline-NIL-newline inside the answer', () => {
 });
 
 test('reasoningText removes the correction block and every tag but keeps content', () => {
-  const out = '<think>seen: a cup</think> <answer>The video shows a cup, not a bottle.</answer> <correction>person holds a cup.</correction>';
+  const out =
+    '<think>seen: a cup</think> <answer>The video shows a cup, not a bottle.</answer> <correction>person holds a cup.</correction>';
   assert.equal(reasoningText(out), 'seen: a cup The video shows a cup, not a bottle.');
 });
 
@@ -51,7 +63,9 @@ test('isWellFormatted wants think, answer, correction in order with only whitesp
 });
 
 test('parseOutput splits think timesteps, answer, correction, category tags and truncation', () => {
-  const p = parseOutput('<think>\n<timestep>3.1 to 11.8</timestep> a person sits.\n<timestep>9.3 to 14.4</timestep> runs\n</think>\n<answer>No.</answer><object_objectexistence>x</object_objectexistence> <correction>NIL</correction>');
+  const p = parseOutput(
+    '<think>\n<timestep>3.1 to 11.8</timestep> a person sits.\n<timestep>9.3 to 14.4</timestep> runs\n</think>\n<answer>No.</answer><object_objectexistence>x</object_objectexistence> <correction>NIL</correction>',
+  );
   assert.deepEqual(p.timesteps, [
     { start: 3.1, end: 11.8, caption: 'a person sits.' },
     { start: 9.3, end: 14.4, caption: 'runs' },

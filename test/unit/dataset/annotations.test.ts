@@ -64,7 +64,15 @@ test('wrong-type: top level, entry, GRPO, r, c and timestamp of the wrong type',
   const t = text(v);
   const p = only(v, 'wrong-type');
   assert.equal(p.length, 4);
-  assert.deepEqual(p.map((x) => x.path), [[0, 'GRPO', 0, 'r'], [0, 'GRPO', 1, 'c'], [1, 'timestamp'], [1, 'GRPO']]);
+  assert.deepEqual(
+    p.map((x) => x.path),
+    [
+      [0, 'GRPO', 0, 'r'],
+      [0, 'GRPO', 1, 'c'],
+      [1, 'timestamp'],
+      [1, 'GRPO'],
+    ],
+  );
   assert.deepEqual({ line: p[0].line, column: p[0].column }, where(t, '"yes"'));
 });
 
@@ -132,7 +140,13 @@ test('unknown-category: labels outside the 11-label taxonomy', () => {
   v[0].GRPO[1].c = ['Object/ObjectExistence', 'Negation/Negation', 'object/objectexistence'];
   const p = only(v, 'unknown-category');
   assert.equal(p.length, 2);
-  assert.deepEqual(p.map((x) => x.path), [[0, 'GRPO', 1, 'c', 1], [0, 'GRPO', 1, 'c', 2]]);
+  assert.deepEqual(
+    p.map((x) => x.path),
+    [
+      [0, 'GRPO', 1, 'c', 1],
+      [0, 'GRPO', 1, 'c', 2],
+    ],
+  );
   assert.deepEqual({ line: p[0].line, column: p[0].column }, where(text(v), '"Negation/Negation"'));
 });
 

@@ -10,7 +10,10 @@ test('a number too large for a double (1e400) is reported as such, not as "found
   assert.match(p[0].message, /"duration" .*too large/);
   const before = t.slice(0, t.indexOf('1e400')).split('\n');
   assert.deepEqual([p[0].line, p[0].column], [before.length, before[before.length - 1].length + 1]);
-  const ts = text(cut('human_anno.json', 1)).replace(/"timestamp": \[\s*([0-9.]+),\s*[0-9.]+\s*\]/, '"timestamp": [$1, 1e400]');
+  const ts = text(cut('human_anno.json', 1)).replace(
+    /"timestamp": \[\s*([0-9.]+),\s*[0-9.]+\s*\]/,
+    '"timestamp": [$1, 1e400]',
+  );
   const q = indexText('anno.json', ts).problems.filter((x) => x.code === 'wrong-type');
   assert.equal(q.length, 1, JSON.stringify(q));
   assert.match(q[0].message, /"timestamp".*too large/);

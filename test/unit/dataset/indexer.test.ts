@@ -53,7 +53,8 @@ test('indexing a folder: kinds, counts, shards, problems with file positions, ot
   assert.equal(broken.length, 1);
   assert.deepEqual([broken[0].line, broken[0].column, broken[0].code], [1, 15, 'invalid-json']);
   assert.equal(json.problems.filter((p: any) => p.code === 'empty-answer' && p.file === 'anno/human.json').length, 20);
-  for (const p of json.problems) assert.deepEqual(Object.keys(p), ['file', 'line', 'column', 'severity', 'code', 'message']);
+  for (const p of json.problems)
+    assert.deepEqual(Object.keys(p), ['file', 'line', 'column', 'severity', 'code', 'message']);
 });
 
 test('runs are joined to annotations by (video, query); ambiguous joins are reported', async () => {
@@ -65,7 +66,10 @@ test('runs are joined to annotations by (video, query); ambiguous joins are repo
   writeFileSync(join(dir, 'run.json'), text(inf));
   let r = await indexPaths([dir], { relativeTo: dir });
   let joins = r.problems.filter((p) => p.code.startsWith('join-'));
-  assert.deepEqual(joins.map((p) => [p.code, p.file]), [['join-missing', 'run.json']]);
+  assert.deepEqual(
+    joins.map((p) => [p.code, p.file]),
+    [['join-missing', 'run.json']],
+  );
   const t = readFileSync(join(dir, 'run.json'), 'utf8');
   assert.equal(joins[0].line, t.slice(0, t.indexOf('"a query that is in no annotation"')).split('\n').length);
 

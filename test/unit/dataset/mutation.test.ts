@@ -9,8 +9,44 @@ import { rng } from '../../../scripts/lib/random.mjs';
 import { cut, referencePath, text } from '../../support/fixtures';
 
 const SEED = Number(process.env.RARFT_MUTATION_SEED ?? 20261125);
-const PIECES = ['{', '}', '[', ']', ',', ':', '"', 'null', 'true', '-1', '1e999', '"GRPO"', '"r"', '<answer>', '\\', '\n', '\u0000', '\ud800', '"c": 5', '[]'];
-const VALUES: unknown[] = [null, true, false, 0, -3.5, 1e308, '', 'x', '<answer>1 to 2</answer>', [], [1], [5, 1], {}, { q: 1 }];
+const PIECES = [
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  'null',
+  'true',
+  '-1',
+  '1e999',
+  '"GRPO"',
+  '"r"',
+  '<answer>',
+  '\\',
+  '\n',
+  '\u0000',
+  '\ud800',
+  '"c": 5',
+  '[]',
+];
+const VALUES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -3.5,
+  1e308,
+  '',
+  'x',
+  '<answer>1 to 2</answer>',
+  [],
+  [1],
+  [5, 1],
+  {},
+  { q: 1 },
+];
 
 /** One random edit of the text: delete, insert, duplicate or replace a slice. */
 function editText(t: string, r: () => number): string {
@@ -91,6 +127,7 @@ test(`random edits of inference items never make the evaluation throw (seed ${SE
     assert.ok(Array.isArray(res.problems));
     const m = computeMetrics(await judgeItems(objects, { judge: offlineJudge }));
     assert.ok(m.num_items <= objects.length);
-    for (const x of [m['RA-IoU'].mean_all, m['RT-IoU'], m.relevance.overall_accuracy]) assert.ok(Number.isFinite(x), `edit ${n}: ${x}`);
+    for (const x of [m['RA-IoU'].mean_all, m['RT-IoU'], m.relevance.overall_accuracy])
+      assert.ok(Number.isFinite(x), `edit ${n}: ${x}`);
   }
 });

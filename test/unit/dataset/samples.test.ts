@@ -17,7 +17,10 @@ test('the shipped samples: two annotation files and a run whose every item joins
   );
   const run = r.files[2];
   assert.equal(run.items?.length, 300);
-  assert.deepEqual(run.problems.filter((p) => p.code.startsWith('join-')), []);
+  assert.deepEqual(
+    run.problems.filter((p) => p.code.startsWith('join-')),
+    [],
+  );
   // The extension package carries the run, so the walkthrough's "Evaluate a run" has one.
   assert.match(readFileSync(join(ROOT, '.vscodeignore'), 'utf8'), /^!samples\/runs\/\*\*$/m);
 });

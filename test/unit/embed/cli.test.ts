@@ -17,7 +17,15 @@ let files: Record<string, Uint8Array>;
 before(async () => {
   dir = tempDir('rarft-embed-cli-');
   files = await writeModelFolder(join(dir, 'source'), {
-    shape: { vocabSize: TINY_VOCAB.length + 5, hidden: 32, layers: 1, heads: 4, intermediate: 64, maxPositions: 512, seed: 21 },
+    shape: {
+      vocabSize: TINY_VOCAB.length + 5,
+      hidden: 32,
+      layers: 1,
+      heads: 4,
+      intermediate: 64,
+      maxPositions: 512,
+      seed: 21,
+    },
     vocab: TINY_VOCAB,
     onnxSubfolder: true,
   });
@@ -27,7 +35,10 @@ before(async () => {
 function rarftAsync(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
   ensureBuilt();
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [join(ROOT, 'bin', 'rarft.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    const p = spawn(process.execPath, [join(ROOT, 'bin', 'rarft.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -47,7 +58,9 @@ test('rarft models download fetches into --to, resumes after a dropped connectio
     assert.ok(hub.requests.some((q) => q.range === 'bytes=7000-'));
     assert.ok(Buffer.from(files['onnx/model.onnx']).equals(readFileSync(join(to, 'onnx/model.onnx'))));
     // Default folder under RARFT_CACHE_DIR.
-    const r2 = await rarftAsync(['models', 'download', 'tiny', '--base-url', hub.baseUrl], { RARFT_CACHE_DIR: join(dir, 'cache') });
+    const r2 = await rarftAsync(['models', 'download', 'tiny', '--base-url', hub.baseUrl], {
+      RARFT_CACHE_DIR: join(dir, 'cache'),
+    });
     assert.equal(r2.status, 0, r2.stderr);
     assert.ok(existsSync(join(dir, 'cache', 'models', 'tiny', 'tokenizer.json')));
     const bad = await rarftAsync(['models', 'download', 'missing', '--to', join(dir, 'x'), '--base-url', hub.baseUrl]);
@@ -66,7 +79,20 @@ test('rarft evaluate --sbert fills the SBERT similarity with the model; without 
   assert.equal(sample.length, 12);
   writeFileSync(join(dir, 'few.json'), text(sample));
   const modelDir = join(dir, 'source');
-  const r = rarft(['evaluate', join(dir, 'few.json'), '--out', join(dir, 'm.json'), '--items-out', join(dir, 'it.json'), '--sbert', modelDir], ROOT, { RARFT_CACHE_DIR: join(dir, 'cache') });
+  const r = rarft(
+    [
+      'evaluate',
+      join(dir, 'few.json'),
+      '--out',
+      join(dir, 'm.json'),
+      '--items-out',
+      join(dir, 'it.json'),
+      '--sbert',
+      modelDir,
+    ],
+    ROOT,
+    { RARFT_CACHE_DIR: join(dir, 'cache') },
+  );
   assert.equal(r.status, 0, r.stderr);
   const judged = JSON.parse(readFileSync(join(dir, 'it.json'), 'utf8')) as any[];
   const e = await loadOnnxEmbedder(modelDir);
@@ -86,7 +112,14 @@ test('rarft evaluate --sbert fills the SBERT similarity with the model; without 
   const metrics = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
   assert.equal(metrics.evaluation.not_computed['sbert: no sentence model (pass --sbert DIR)'], undefined);
 
-  const r2 = rarft(['evaluate', join(dir, 'few.json'), '--out', join(dir, 'm2.json'), '--items-out', join(dir, 'it2.json')]);
+  const r2 = rarft([
+    'evaluate',
+    join(dir, 'few.json'),
+    '--out',
+    join(dir, 'm2.json'),
+    '--items-out',
+    join(dir, 'it2.json'),
+  ]);
   assert.equal(r2.status, 0, r2.stderr);
   const judged2 = JSON.parse(readFileSync(join(dir, 'it2.json'), 'utf8')) as any[];
   assert.ok(judged2.every((it) => it.sbert_similarity === undefined));

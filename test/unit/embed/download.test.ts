@@ -19,7 +19,15 @@ before(async () => {
   root = await mkdtemp(join(tmpdir(), 'rarft-dl-'));
   source = join(root, 'source');
   files = await writeModelFolder(source, {
-    shape: { vocabSize: TINY_VOCAB.length + 5, hidden: 32, layers: 1, heads: 4, intermediate: 64, maxPositions: 64, seed: 5 },
+    shape: {
+      vocabSize: TINY_VOCAB.length + 5,
+      hidden: 32,
+      layers: 1,
+      heads: 4,
+      intermediate: 64,
+      maxPositions: 64,
+      seed: 5,
+    },
     vocab: TINY_VOCAB,
     onnxSubfolder: true,
     maxSeqLength: 48,
@@ -39,9 +47,21 @@ test('downloads the ONNX export in the hub layout; the folder loads and matches 
   const hub = await startHubServer({ [REPO]: files });
   try {
     const progress: DownloadProgress[] = [];
-    const r = await downloadModel({ name: 'tiny-test-model', to: dest('a'), baseUrl: hub.baseUrl, onProgress: (p) => progress.push(p) });
+    const r = await downloadModel({
+      name: 'tiny-test-model',
+      to: dest('a'),
+      baseUrl: hub.baseUrl,
+      onProgress: (p) => progress.push(p),
+    });
     assert.equal(r.repo, REPO);
-    assert.deepEqual(r.files.map((f) => f.path).sort(), ['config.json', 'onnx/model.onnx', 'sentence_bert_config.json', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+    assert.deepEqual(r.files.map((f) => f.path).sort(), [
+      'config.json',
+      'onnx/model.onnx',
+      'sentence_bert_config.json',
+      'special_tokens_map.json',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
     for (const f of r.files) assert.ok(Buffer.from(files[f.path]).equals(await readFile(join(dest('a'), f.path))));
     assert.ok(!existsSync(join(dest('a'), 'README.md')));
     const last = progress[progress.length - 1];
@@ -58,7 +78,10 @@ test('downloads the ONNX export in the hub layout; the folder loads and matches 
     const before = hub.requests.length;
     const again = await downloadModel({ name: REPO, to: dest('a'), baseUrl: hub.baseUrl + '/' });
     assert.ok(again.files.every((f) => f.skipped));
-    assert.deepEqual(hub.requests.slice(before).map((q) => q.url.split('?')[0]), [`/api/models/${REPO}/tree/main`]);
+    assert.deepEqual(
+      hub.requests.slice(before).map((q) => q.url.split('?')[0]),
+      [`/api/models/${REPO}/tree/main`],
+    );
   } finally {
     await hub.close();
   }
@@ -72,7 +95,10 @@ test('a connection dropped mid-file is resumed with Range', async () => {
     assert.ok(Buffer.from(files['onnx/model.onnx']).equals(await readFile(join(dest('b'), 'onnx/model.onnx'))));
     const ranges = hub.requests.filter((q) => q.range && q.url.startsWith('/cdn/')).map((q) => q.range);
     assert.deepEqual(ranges, [`bytes=${cut}-`]);
-    assert.deepEqual((await readdir(join(dest('b'), 'onnx'))).filter((f) => f.endsWith('.part')), []);
+    assert.deepEqual(
+      (await readdir(join(dest('b'), 'onnx'))).filter((f) => f.endsWith('.part')),
+      [],
+    );
   } finally {
     await hub.close();
   }
@@ -117,7 +143,13 @@ test('cancelling keeps the partial file for a later resume', async () => {
   try {
     const c = new AbortController();
     await assert.rejects(
-      downloadModel({ name: REPO, to: dest('e'), baseUrl: stalled.baseUrl, signal: c.signal, onProgress: (p) => p.file === 'onnx/model.onnx' && p.fileBytes >= 9000 && c.abort() }),
+      downloadModel({
+        name: REPO,
+        to: dest('e'),
+        baseUrl: stalled.baseUrl,
+        signal: c.signal,
+        onProgress: (p) => p.file === 'onnx/model.onnx' && p.fileBytes >= 9000 && c.abort(),
+      }),
       { name: 'AbortError' },
     );
   } finally {
@@ -140,7 +172,10 @@ test('server errors are retried (Retry-After honoured), then reported with the a
   const hub = await startHubServer({ [REPO]: files }, { failFirst: { 'tokenizer.json': 2, 'config.json': 10 } });
   try {
     const t0 = Date.now();
-    await assert.rejects(downloadModel({ name: REPO, to: dest('g'), baseUrl: hub.baseUrl, attempts: 3, retryDelayMs: 5000 }), /^DownloadError: config\.json: download failed after 3 attempts: .*HTTP 503/);
+    await assert.rejects(
+      downloadModel({ name: REPO, to: dest('g'), baseUrl: hub.baseUrl, attempts: 3, retryDelayMs: 5000 }),
+      /^DownloadError: config\.json: download failed after 3 attempts: .*HTTP 503/,
+    );
     // Retry-After: 0 replaced the 5 s backoff.
     assert.ok(Date.now() - t0 < 4000);
     assert.ok(Buffer.from(files['tokenizer.json']).equals(await readFile(join(dest('g'), 'tokenizer.json'))));
@@ -155,8 +190,14 @@ test('unknown repositories, non-ONNX repositories and bad names are clear errors
   const { 'onnx/model.onnx': _, ...noOnnx } = files;
   const hub = await startHubServer({ [REPO]: files, 'sentence-transformers/plain': noOnnx });
   try {
-    await assert.rejects(downloadModel({ name: 'nope', to: dest('f'), baseUrl: hub.baseUrl }), /sentence-transformers\/nope \(revision main\) is not on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/);
-    await assert.rejects(downloadModel({ name: 'plain', to: dest('f'), baseUrl: hub.baseUrl }), /has no onnx\/model\.onnx/);
+    await assert.rejects(
+      downloadModel({ name: 'nope', to: dest('f'), baseUrl: hub.baseUrl }),
+      /sentence-transformers\/nope \(revision main\) is not on http:\/\/127\.0\.0\.1:\d+ \(HTTP 404\)/,
+    );
+    await assert.rejects(
+      downloadModel({ name: 'plain', to: dest('f'), baseUrl: hub.baseUrl }),
+      /has no onnx\/model\.onnx/,
+    );
     assert.throws(() => repoOf('../etc'), /not a model name/);
     assert.equal(repoOf('all-mpnet-base-v2'), 'sentence-transformers/all-mpnet-base-v2');
   } finally {

@@ -19,7 +19,15 @@ const sockets = new Set<Socket>();
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'rarft-dl-timeout-'));
   files = await writeModelFolder(join(root, 'source'), {
-    shape: { vocabSize: TINY_VOCAB.length + 5, hidden: 32, layers: 1, heads: 4, intermediate: 64, maxPositions: 64, seed: 5 },
+    shape: {
+      vocabSize: TINY_VOCAB.length + 5,
+      hidden: 32,
+      layers: 1,
+      heads: 4,
+      intermediate: 64,
+      maxPositions: 64,
+      seed: 5,
+    },
     vocab: TINY_VOCAB,
     onnxSubfolder: true,
   });
@@ -39,24 +47,40 @@ after(async () => {
 
 test('a hub that accepts the connection but never answers fails after the timeout, not never', async () => {
   const t0 = Date.now();
-  await assert.rejects(downloadModel({ name: REPO, to: join(root, 'a'), baseUrl: silentUrl, timeoutMs: 300 }), (e: unknown) => {
-    assert.ok(e instanceof DownloadError, String(e));
-    assert.match(e.message, /no answer .*within 0\.3 s/);
-    assert.ok(e.message.includes(silentUrl), e.message);
-    return true;
-  });
+  await assert.rejects(
+    downloadModel({ name: REPO, to: join(root, 'a'), baseUrl: silentUrl, timeoutMs: 300 }),
+    (e: unknown) => {
+      assert.ok(e instanceof DownloadError, String(e));
+      assert.match(e.message, /no answer .*within 0\.3 s/);
+      assert.ok(e.message.includes(silentUrl), e.message);
+      return true;
+    },
+  );
   assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
 });
 
 test('a file that stalls part-way is retried after the idle timeout, and the partial file is kept for resume', async () => {
   const hub = await startHubServer({ [REPO]: files }, { stallAfter: { 'onnx/model.onnx': 9000 } });
   try {
-    await assert.rejects(downloadModel({ name: REPO, to: join(root, 'b'), baseUrl: hub.baseUrl, timeoutMs: 300, attempts: 2, retryDelayMs: 10 }), (e: unknown) => {
-      assert.ok(e instanceof DownloadError, String(e));
-      assert.match(e.message, /onnx\/model\.onnx: download failed after 2 attempts: .*no data for 0\.3 s/);
-      return true;
-    });
-    assert.ok(hub.requests.some((q) => q.range === 'bytes=9000-'), 'the retry resumed from the bytes already in');
+    await assert.rejects(
+      downloadModel({
+        name: REPO,
+        to: join(root, 'b'),
+        baseUrl: hub.baseUrl,
+        timeoutMs: 300,
+        attempts: 2,
+        retryDelayMs: 10,
+      }),
+      (e: unknown) => {
+        assert.ok(e instanceof DownloadError, String(e));
+        assert.match(e.message, /onnx\/model\.onnx: download failed after 2 attempts: .*no data for 0\.3 s/);
+        return true;
+      },
+    );
+    assert.ok(
+      hub.requests.some((q) => q.range === 'bytes=9000-'),
+      'the retry resumed from the bytes already in',
+    );
   } finally {
     await hub.close();
   }
@@ -65,7 +89,17 @@ test('a file that stalls part-way is retried after the idle timeout, and the par
 
 test('rarft models download: a silent server fails with exit 1 and a clear message within --timeout', () => {
   const t0 = Date.now();
-  const r = rarft(['models', 'download', 'all-MiniLM-L6-v2', '--to', join(root, 'c'), '--base-url', silentUrl, '--timeout', '0.5']);
+  const r = rarft([
+    'models',
+    'download',
+    'all-MiniLM-L6-v2',
+    '--to',
+    join(root, 'c'),
+    '--base-url',
+    silentUrl,
+    '--timeout',
+    '0.5',
+  ]);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /no answer .*within 0\.5 s/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);

@@ -9,7 +9,15 @@ import { cosine } from '../../../src/core/embed/embedder';
 import { embedderSimilarity } from '../../../src/core/embed/similarity';
 import { TINY_VOCAB, writeModelFolder, type BertShape } from '../../support/tinyBert';
 
-const SHAPE: BertShape = { vocabSize: TINY_VOCAB.length + 5, hidden: 32, layers: 2, heads: 4, intermediate: 64, maxPositions: 64, seed: 11 };
+const SHAPE: BertShape = {
+  vocabSize: TINY_VOCAB.length + 5,
+  hidden: 32,
+  layers: 2,
+  heads: 4,
+  intermediate: 64,
+  maxPositions: 64,
+  seed: 11,
+};
 let root: string;
 let modelDir: string;
 let modelBytes: Uint8Array;
@@ -44,7 +52,10 @@ test('tokenises as BERT WordPiece does: [CLS] … [SEP], lower case, sub-word pi
   const e = await loadOnnxEmbedder(modelDir);
   const enc = e.encode('The man WALKS.');
   const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...TINY_VOCAB];
-  assert.deepEqual(enc.ids.map((i) => vocab[i]), ['[CLS]', 'the', 'man', 'walk', '##s', '.', '[SEP]']);
+  assert.deepEqual(
+    enc.ids.map((i) => vocab[i]),
+    ['[CLS]', 'the', 'man', 'walk', '##s', '.', '[SEP]'],
+  );
   assert.deepEqual(enc.typeIds, [0, 0, 0, 0, 0, 0, 0]);
   await e.close();
 });
@@ -56,7 +67,11 @@ test('mean pooling equals a hand computation on the raw graph output', async () 
     const { ids } = e.encode(text);
     const S = ids.length;
     const t = (v: number[]) => new ort.Tensor('int64', BigInt64Array.from(v, BigInt), [1, S]);
-    const out = await session.run({ input_ids: t(ids), attention_mask: t(ids.map(() => 1)), token_type_ids: t(ids.map(() => 0)) });
+    const out = await session.run({
+      input_ids: t(ids),
+      attention_mask: t(ids.map(() => 1)),
+      token_type_ids: t(ids.map(() => 0)),
+    });
     const data = out.last_hidden_state.data as Float32Array;
     const H = SHAPE.hidden;
     const mean = new Array(H).fill(0);
@@ -164,8 +179,11 @@ test('concurrent similarity calls share batches and give the cosine', async () =
   const sims = await Promise.all(pairs.map(([a, b]) => sim(a, b)));
   assert.equal(e.stats.batches, 1);
   const vs = await e.embed(SENTENCES);
-  pairs.forEach(([, ], i) => assert.ok(Math.abs((sims[i] as number) - cosine(vs[i], vs[(i + 1) % vs.length])) < 1e-12));
-  assert.equal(sims.every((s) => typeof s === 'number' && s <= 1 + 1e-9 && s >= -1 - 1e-9), true);
+  pairs.forEach(([,], i) => assert.ok(Math.abs((sims[i] as number) - cosine(vs[i], vs[(i + 1) % vs.length])) < 1e-12));
+  assert.equal(
+    sims.every((s) => typeof s === 'number' && s <= 1 + 1e-9 && s >= -1 - 1e-9),
+    true,
+  );
   await e.close();
 });
 

@@ -68,7 +68,9 @@ test('items output keeps every input key and adds the judgments', async () => {
 });
 
 test('where the reference crashes: empty GT answer on a refusable item, missing fields', async () => {
-  const items = load('charades.items.json').slice(0, 6).map((x) => ({ ...x }));
+  const items = load('charades.items.json')
+    .slice(0, 6)
+    .map((x) => ({ ...x }));
   const refusable = items.findIndex((x) => !x.gt_relevant);
   items[refusable].gt_output = '';
   delete items[refusable].reasoning_score;

@@ -6,8 +6,14 @@ import { offlineJudge, type Judge } from '../../../src/core/eval/judge';
 import { referencePath } from '../../support/fixtures';
 
 test('rerunning an items file: errors and "not computed" notes of the earlier run are replaced by this run\'s, not kept', async () => {
-  const items = (JSON.parse(readFileSync(referencePath('charades.offline.items.json'), 'utf8')) as Record<string, unknown>[]).slice(0, 40);
-  const failing: Judge = { ...offlineJudge, name: 'failing', reasoning: () => ({ status: 'error', error: 'HTTP 500: boom' }) };
+  const items = (
+    JSON.parse(readFileSync(referencePath('charades.offline.items.json'), 'utf8')) as Record<string, unknown>[]
+  ).slice(0, 40);
+  const failing: Judge = {
+    ...offlineJudge,
+    name: 'failing',
+    reasoning: () => ({ status: 'error', error: 'HTTP 500: boom' }),
+  };
   const first = (await judgeItems(items, { judge: failing })).map((j, i) => itemWithJudgment(items[i], j));
   const refusable = first.filter((it) => it.gt_relevant === false);
   assert.ok(refusable.length > 0 && refusable.every((it) => Array.isArray(it.judge_errors)));

@@ -4,7 +4,8 @@ import { bucketOf } from '../../../src/core/buckets';
 import { judgeItem } from '../../../src/core/eval/evaluate';
 import { offlineJudge } from '../../../src/core/eval/judge';
 
-const good = (answer: string, correction = 'NIL') => `<think>\n<timestep>1 to 3</timestep> a person walks.\n</think>\n<answer>${answer}</answer>\n<correction>${correction}</correction>`;
+const good = (answer: string, correction = 'NIL') =>
+  `<think>\n<timestep>1 to 3</timestep> a person walks.\n</think>\n<answer>${answer}</answer>\n<correction>${correction}</correction>`;
 
 async function bucket(output: string, gtRelevant: boolean, gt: [number, number] | null) {
   const item = { video: 'v', query: 'q', model_output: output, gt_relevant: gtRelevant, gt_timestamp: gt };
@@ -19,12 +20,23 @@ test('each bucket from real offline judgments', async () => {
   assert.equal(await bucket(good('9.3 to 20.0'), true, [9.3, 14.4]), 'iou-below-0.5'); // 5.1/10.7 ≈ 0.48
   assert.equal(await bucket('<answer>9.3 to 14.4</answer>', true, [9.3, 14.4]), 'broken-format');
   assert.equal(await bucket('<think>a person sits and then', true, [9.3, 14.4]), 'truncated');
-  assert.equal(await bucket(good('No such segment: the person runs, not walks.', 'person runs'), false, null), 'correct');
+  assert.equal(
+    await bucket(good('No such segment: the person runs, not walks.', 'person runs'), false, null),
+    'correct',
+  );
 });
 
 test('cached judgments decide the bucket (an IoU from an evaluation file)', async () => {
   const out = good('9.3 to 14.4');
-  const item = { video: 'v', query: 'q', model_output: out, gt_relevant: true, gt_timestamp: [9.3, 14.4], classification_correct: true, iou: 0.42 };
+  const item = {
+    video: 'v',
+    query: 'q',
+    model_output: out,
+    gt_relevant: true,
+    gt_timestamp: [9.3, 14.4],
+    classification_correct: true,
+    iou: 0.42,
+  };
   assert.equal(bucketOf(out, await judgeItem(item, { judge: offlineJudge })), 'iou-below-0.5');
   assert.equal(bucketOf(out, { gtRelevant: true, predRelevant: null, iou: null }), 'unjudged');
 });

@@ -20,17 +20,27 @@ function fixOne(file: string, text: string, pick: (p: Problem) => boolean) {
 
 test('clamp-end replaces only the end number and removes that problem', () => {
   const text = read('hi_vtg_charades.json');
-  const { p, fix, before, after, reindexed } = fixOne('c.json', text, (x) => x.code === 'timestamp-out-of-range' && x.data?.fix === 'clamp-end' && (x.data.start as number) < (x.data.duration as number));
+  const { p, fix, before, after, reindexed } = fixOne(
+    'c.json',
+    text,
+    (x) =>
+      x.code === 'timestamp-out-of-range' &&
+      x.data?.fix === 'clamp-end' &&
+      (x.data.start as number) < (x.data.duration as number),
+  );
   const e = fix.edits.find((x) => x.newText === String(p.data!.duration))!;
   // The entry's answerable answers that spelled the old span are clamped with it.
-  const entry = (JSON.parse(after) as { timestamp: number[]; GRPO: { a: string; r: boolean }[] }[])[p.path![0] as number];
+  const entry = (JSON.parse(after) as { timestamp: number[]; GRPO: { a: string; r: boolean }[] }[])[
+    p.path![0] as number
+  ];
   assert.equal(entry.timestamp[1], p.data!.duration);
   for (const q of entry.GRPO.filter((g) => g.r)) assert.ok(!q.a.includes(` to ${p.data!.end}<`), q.a);
   assert.equal(e.newText, String(p.data!.duration));
   assert.ok(Number(text.slice(e.offset, e.offset + e.length)) > Number(p.data!.duration));
   // Everything before the first edit is untouched.
   assert.equal(after.slice(0, e.offset), text.slice(0, e.offset));
-  const same = (x: Problem) => x.code === p.code && JSON.stringify(x.path) === JSON.stringify(p.path) && x.data?.fix === 'clamp-end';
+  const same = (x: Problem) =>
+    x.code === p.code && JSON.stringify(x.path) === JSON.stringify(p.path) && x.data?.fix === 'clamp-end';
   assert.equal(reindexed.problems.filter(same).length, 0);
   assert.equal(reindexed.problems.length, before.problems.length - before.problems.filter(same).length);
   // Once fixed, no fix is offered any more.
@@ -39,7 +49,9 @@ test('clamp-end replaces only the end number and removes that problem', () => {
 
 test('no clamp is offered when the span starts after the end of the video', () => {
   const text = read('hi_vtg_charades.json');
-  const p = indexText('c.json', text).problems.find((x) => x.data?.fix === 'clamp-end' && (x.data.start as number) >= (x.data.duration as number));
+  const p = indexText('c.json', text).problems.find(
+    (x) => x.data?.fix === 'clamp-end' && (x.data.start as number) >= (x.data.duration as number),
+  );
   assert.ok(p, 'the real file has such a span');
   assert.equal(fixFor(text, p), null);
 });
@@ -61,11 +73,17 @@ test('an empty answerable answer is filled from the entry timestamp', () => {
   const entry = value[p.path![0] as number];
   assert.equal(entry.GRPO[p.path![2] as number].r, true);
   assert.equal(entry.GRPO[p.path![2] as number].a, `<answer>${entry.timestamp[0]} to ${entry.timestamp[1]}</answer>`);
-  assert.ok(!reindexed.problems.some((x) => x.code === 'empty-answer' && JSON.stringify(x.path) === JSON.stringify(p.path)));
+  assert.ok(
+    !reindexed.problems.some((x) => x.code === 'empty-answer' && JSON.stringify(x.path) === JSON.stringify(p.path)),
+  );
 });
 
 test('no fix for a refusable empty answer or a problem without a fix', () => {
-  const text = JSON.stringify([{ video: 'v.mp4', timestamp: [1, 2], duration: 5, GRPO: [{ q: 'x', a: '', r: false }] }], null, 2);
+  const text = JSON.stringify(
+    [{ video: 'v.mp4', timestamp: [1, 2], duration: 5, GRPO: [{ q: 'x', a: '', r: false }] }],
+    null,
+    2,
+  );
   const r = indexText('t.json', text);
   const empty = r.problems.find((x) => x.code === 'empty-answer');
   assert.ok(empty);

@@ -38,7 +38,7 @@ async function setup() {
   return { annotations, run, index, items };
 }
 
-test('a query view joins its run output, spans, IoU and the video\'s other queries', async () => {
+test("a query view joins its run output, spans, IoU and the video's other queries", async () => {
   const { annotations, index } = await setup();
   const e = annotations.entries![0];
   const k = e.queries.findIndex((q) => q.r === true);
@@ -56,13 +56,18 @@ test('a query view joins its run output, spans, IoU and the video\'s other queri
   const sameVideo = annotations.entries!.filter((x) => x.video === e.video).reduce((n, x) => n + x.queries.length, 0);
   assert.equal(view.queries.length, sameVideo);
   assert.equal(view.queries.filter((q) => q.current).length, 1);
-  assert.ok(view.queries.filter((q) => q.bucket !== null).length >= e.queries.length, 'the queries of the simulated entry have a judged output');
+  assert.ok(
+    view.queries.filter((q) => q.bucket !== null).length >= e.queries.length,
+    'the queries of the simulated entry have a judged output',
+  );
   assert.equal(view.rewards?.format, 1);
 });
 
 test('an item view of a refusable query: no GT span, and explain/correction need a sentence model', async () => {
   const { run, index, items } = await setup();
-  const pos = items.findIndex((it) => it.gt_relevant === false && (it.model_output as string).includes('does not match'));
+  const pos = items.findIndex(
+    (it) => it.gt_relevant === false && (it.model_output as string).includes('does not match'),
+  );
   assert.ok(pos >= 0);
   const view = buildSampleView(index, { kind: 'item', file: run.path, item: pos })!;
   assert.equal(view.answerable, false);
@@ -93,9 +98,25 @@ test('20,000 queries: index, judge and show a sample quickly', async () => {
   const items = [];
   for (let v = 0; v < 2000; v++) {
     const GRPO = [];
-    for (let k = 0; k < 10; k++) GRPO.push({ q: `video ${v} query ${k}`, a: k === 0 ? '<answer>1 to 4</answer>' : '<answer>No.</answer>', r: k === 0, difficulty: k === 0 ? 'original' : 'easy', c: k === 0 ? [] : ['Object/ObjectExistence'] });
+    for (let k = 0; k < 10; k++)
+      GRPO.push({
+        q: `video ${v} query ${k}`,
+        a: k === 0 ? '<answer>1 to 4</answer>' : '<answer>No.</answer>',
+        r: k === 0,
+        difficulty: k === 0 ? 'original' : 'easy',
+        c: k === 0 ? [] : ['Object/ObjectExistence'],
+      });
     entries.push({ video: `/data/x/V${v}.mp4`, timestamp: [1, 4], duration: 10, GRPO });
-    for (const g of GRPO) items.push({ video: `/data/x/V${v}.mp4`, query: g.q, model_output: `<think>t</think><answer>${g.r ? '1 to 3' : 'No.'}</answer><correction>NIL</correction>`, gt_relevant: g.r, gt_timestamp: g.r ? [1, 4] : null, gt_output: g.a, gt_categories: g.c });
+    for (const g of GRPO)
+      items.push({
+        video: `/data/x/V${v}.mp4`,
+        query: g.q,
+        model_output: `<think>t</think><answer>${g.r ? '1 to 3' : 'No.'}</answer><correction>NIL</correction>`,
+        gt_relevant: g.r,
+        gt_timestamp: g.r ? [1, 4] : null,
+        gt_output: g.a,
+        gt_categories: g.c,
+      });
   }
   const t0 = performance.now();
   const files = [indexText('big.json', JSON.stringify(entries)), indexText('run.json', JSON.stringify(items))];
@@ -112,12 +133,17 @@ test('20,000 queries: index, judge and show a sample quickly', async () => {
   assert.ok(t2 - t1 < 200, `one sample view took ${t2 - t1} ms`);
 });
 
-test('with a sentence model the inspector\'s reward input gives explain and correction numbers', async () => {
+test("with a sentence model the inspector's reward input gives explain and correction numbers", async () => {
   const { run, index, items } = await setup();
-  const pos = items.findIndex((it) => it.gt_relevant === false && (it.model_output as string).includes('does not match'));
+  const pos = items.findIndex(
+    (it) => it.gt_relevant === false && (it.model_output as string).includes('does not match'),
+  );
   const input = sampleRewardInput(index, { kind: 'item', file: run.path, item: pos })!;
   assert.equal(input.taskType, 'refusable');
-  assert.ok(input.contrastAnswer && input.answerableQuery, 'contrast answer and answerable query come from the joined entry');
+  assert.ok(
+    input.contrastAnswer && input.answerableQuery,
+    'contrast answer and answerable query come from the joined entry',
+  );
   const texts = textsToEmbed(input);
   assert.ok(texts.length >= 4);
   // A deterministic table embedder: each text gets its own 3-d vector.

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { JudgeCache, cacheKey } from '../../../src/core/judge/cache';
 import { tempDir } from '../../support/fixtures';
 
-const base = { baseUrl: 'http://127.0.0.1:8000/v1', model: 'm', step: 'relevance' as const, promptVersion: 'v1', inputs: ['9.3 to 14.4'] };
+const base = {
+  baseUrl: 'http://127.0.0.1:8000/v1',
+  model: 'm',
+  step: 'relevance' as const,
+  promptVersion: 'v1',
+  inputs: ['9.3 to 14.4'],
+};
 
 test('the key depends on server, model, step, prompt version and every input, and nothing else', () => {
   const k = cacheKey(base);
@@ -30,7 +36,14 @@ test('entries round-trip through small files written atomically; broken files re
   const cache = new JudgeCache(dir);
   const key = cacheKey(base);
   assert.equal(await cache.get(key), undefined);
-  const entry = { content: '{"classification":"irrelevant","span":null}', usage: { prompt_tokens: 10, completion_tokens: 3 }, step: 'relevance' as const, model: 'm', promptVersion: 'v1', at: new Date().toISOString() };
+  const entry = {
+    content: '{"classification":"irrelevant","span":null}',
+    usage: { prompt_tokens: 10, completion_tokens: 3 },
+    step: 'relevance' as const,
+    model: 'm',
+    promptVersion: 'v1',
+    at: new Date().toISOString(),
+  };
   await cache.put(key, entry);
   assert.deepEqual(await cache.get(key), entry);
   const files = readdirSync(join(dir, key.slice(0, 2)));

@@ -20,12 +20,17 @@ interface Run {
 function start(args: string[], env: Record<string, string> = {}) {
   ensureBuilt();
   const t0 = Date.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'rarft.js'), ...args], { cwd: ROOT, env: { ...process.env, OPENAI_API_KEY: 'sk-test', ...env } });
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'rarft.js'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, OPENAI_API_KEY: 'sk-test', ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<Run>((resolve) => child.on('close', (status) => resolve({ status, stdout, stderr, ms: Date.now() - t0 })));
+  const done = new Promise<Run>((resolve) =>
+    child.on('close', (status) => resolve({ status, stdout, stderr, ms: Date.now() - t0 })),
+  );
   return { child, done };
 }
 
@@ -40,7 +45,8 @@ function subset(n: number): { dir: string; input: string } {
   return { dir, input };
 }
 
-const countFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).reduce((n, d) => n + readdirSync(join(dir, d)).length, 0) : 0);
+const countFiles = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir).reduce((n, d) => n + readdirSync(join(dir, d)).length, 0) : 0;
 
 test('judge options: usage errors exit 2 and say what is needed', async () => {
   const { input, dir } = subset(2);
@@ -59,7 +65,21 @@ test('judge options: usage errors exit 2 and say what is needed', async () => {
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, re);
   }
-  const r = await rarft(['evaluate', input, '--out', out, '--judge', 'llm', '--model', 'gpt-4o-mini', '--base-url', 'https://api.openai.com/v1'], { OPENAI_API_KEY: '' });
+  const r = await rarft(
+    [
+      'evaluate',
+      input,
+      '--out',
+      out,
+      '--judge',
+      'llm',
+      '--model',
+      'gpt-4o-mini',
+      '--base-url',
+      'https://api.openai.com/v1',
+    ],
+    { OPENAI_API_KEY: '' },
+  );
   assert.equal(r.status, 1);
   assert.match(r.stderr, /set OPENAI_API_KEY/);
 });
@@ -70,7 +90,24 @@ test('evaluate --judge llm: metrics, report, progress on stderr; the rerun costs
   const server = await startOpenAiServer({ latencyMs: 20 });
   try {
     const { dir, input } = subset(300);
-    const args = ['evaluate', input, '--out', join(dir, 'm.json'), '--items-out', join(dir, 'items.out.json'), '--judge', 'llm', '--base-url', server.baseUrl, '--model', 'judge-model', '--concurrency', '4', '--price', '0.15,0.6'];
+    const args = [
+      'evaluate',
+      input,
+      '--out',
+      join(dir, 'm.json'),
+      '--items-out',
+      join(dir, 'items.out.json'),
+      '--judge',
+      'llm',
+      '--base-url',
+      server.baseUrl,
+      '--model',
+      'judge-model',
+      '--concurrency',
+      '4',
+      '--price',
+      '0.15,0.6',
+    ];
     const r = await rarft(args);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /300 items judged \(llm:judge-model\)/);
@@ -89,7 +126,11 @@ test('evaluate --judge llm: metrics, report, progress on stderr; the rerun costs
     assert.ok(m.evaluation.judge_usage.cost_usd > 0);
     assert.equal(JSON.stringify(m).includes('sk-test'), false, 'the key is never written');
     coldRequests = server.log.length;
-    assert.equal(countFiles(join(dir, '.rarft-cache', 'judge')), coldRequests, 'one cache entry per request, next to the output');
+    assert.equal(
+      countFiles(join(dir, '.rarft-cache', 'judge')),
+      coldRequests,
+      'one cache entry per request, next to the output',
+    );
 
     const again = await rarft(args);
     assert.equal(again.status, 0, again.stderr);
@@ -110,7 +151,22 @@ test('Ctrl-C stops promptly with exit 130 and keeps the replies; the rerun resum
   try {
     const { dir, input } = subset(300);
     const cacheDir = join(dir, 'cache');
-    const args = ['evaluate', input, '--out', join(dir, 'm.json'), '--judge', 'llm', '--base-url', server.baseUrl, '--model', 'judge-model', '--concurrency', '4', '--cache-dir', cacheDir];
+    const args = [
+      'evaluate',
+      input,
+      '--out',
+      join(dir, 'm.json'),
+      '--judge',
+      'llm',
+      '--base-url',
+      server.baseUrl,
+      '--model',
+      'judge-model',
+      '--concurrency',
+      '4',
+      '--cache-dir',
+      cacheDir,
+    ];
     const { child, done } = start(args);
     while (server.log.length < 24) await new Promise((r) => setTimeout(r, 20));
     const t0 = Date.now();
@@ -132,7 +188,8 @@ test('Ctrl-C stops promptly with exit 130 and keeps the replies; the rerun resum
     const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
     assert.equal(m.evaluation.judge_usage.cache_hits, kept);
     assert.equal(server.log.length - before, m.evaluation.judge_usage.requests);
-    if (coldRequests) assert.equal(kept + m.evaluation.judge_usage.requests, coldRequests, 'nothing asked twice across the stop');
+    if (coldRequests)
+      assert.equal(kept + m.evaluation.judge_usage.requests, coldRequests, 'nothing asked twice across the stop');
   } finally {
     await server.close();
   }
@@ -140,23 +197,51 @@ test('Ctrl-C stops promptly with exit 130 and keeps the replies; the rerun resum
 
 test('evaluate --judge hybrid: rule-decided step 1 reported as requests saved; disagreements listed in items and summary', async () => {
   const server = await startOpenAiServer({
-    script: (r) => (r.step === 'relevance' && /<timestep>/.test(r.user) ? { content: '{"classification": "irrelevant", "span": null}' } : undefined),
+    script: (r) =>
+      r.step === 'relevance' && /<timestep>/.test(r.user)
+        ? { content: '{"classification": "irrelevant", "span": null}' }
+        : undefined,
   });
   try {
     const { dir, input } = subset(2194);
-    const r = await rarft(['evaluate', input, '--out', join(dir, 'm.json'), '--items-out', join(dir, 'out.json'), '--judge', 'hybrid', '--base-url', server.baseUrl, '--model', 'judge-model', '--no-cache']);
+    const r = await rarft([
+      'evaluate',
+      input,
+      '--out',
+      join(dir, 'm.json'),
+      '--items-out',
+      join(dir, 'out.json'),
+      '--judge',
+      'hybrid',
+      '--base-url',
+      server.baseUrl,
+      '--model',
+      'judge-model',
+      '--no-cache',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
     const h = m.evaluation.judge_hybrid;
     assert.ok(h.rule_decided > 0 && h.requests_saved > 0 && h.requests_saved <= h.rule_decided);
-    assert.match(r.stdout, new RegExp(`hybrid: ${h.rule_decided} step-1 judgments decided by the rule; ${h.requests_saved} requests saved against --judge llm`));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `hybrid: ${h.rule_decided} step-1 judgments decided by the rule; ${h.requests_saved} requests saved against --judge llm`,
+      ),
+    );
     const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as Record<string, any>[];
     const flagged = out.map((it, i) => [i, it] as const).filter(([, it]) => it.judge_disagreement);
     assert.ok(flagged.length > 0);
     assert.equal(m.evaluation.judge_disagreements.count, flagged.length);
-    assert.deepEqual(m.evaluation.judge_disagreements.items.map((x: { index: number }) => x.index), flagged.map(([i]) => i));
+    assert.deepEqual(
+      m.evaluation.judge_disagreements.items.map((x: { index: number }) => x.index),
+      flagged.map(([i]) => i),
+    );
     for (const [, it] of flagged) assert.equal(it.judge_disagreement.judge.classification, 'irrelevant');
-    assert.match(r.stdout, new RegExp(`judge disagreements \\(offline rule vs judge, step 1\\): ${flagged.length} items`));
+    assert.match(
+      r.stdout,
+      new RegExp(`judge disagreements \\(offline rule vs judge, step 1\\): ${flagged.length} items`),
+    );
     assert.match(r.stdout, new RegExp(`#${flagged[0][0]} .*rule relevant \\[`));
     assert.equal(existsSync(join(dir, '.rarft-cache')), false, '--no-cache writes nothing');
   } finally {

@@ -9,10 +9,21 @@ import { startOpenAiServer, type FakeOpenAi, type ServerOptions } from '../../su
 import { tempDir } from '../../support/fixtures';
 
 /** A server and a judge pointed at it, closed after `fn`. */
-async function withServer(server: ServerOptions, judge: Partial<LlmJudgeOptions>, fn: (s: FakeOpenAi, j: LlmJudge) => Promise<void>) {
+async function withServer(
+  server: ServerOptions,
+  judge: Partial<LlmJudgeOptions>,
+  fn: (s: FakeOpenAi, j: LlmJudge) => Promise<void>,
+) {
   const s = await startOpenAiServer(server);
   try {
-    const j = new LlmJudge({ baseUrl: s.baseUrl, model: 'judge-model', apiKey: 'sk-test', timeoutMs: 5000, backoff: { baseDelayMs: 10, maxDelayMs: 5000 }, ...judge });
+    const j = new LlmJudge({
+      baseUrl: s.baseUrl,
+      model: 'judge-model',
+      apiKey: 'sk-test',
+      timeoutMs: 5000,
+      backoff: { baseDelayMs: 10, maxDelayMs: 5000 },
+      ...judge,
+    });
     await fn(s, j);
   } finally {
     await s.close();
@@ -24,10 +35,16 @@ const rel = (answerText: string) => ({ answerText, output: `<answer>${answerText
 test('requests: step 1 sends exactly the answer text as the user message, with the strict json_schema format', async () => {
   await withServer({}, {}, async (s, j) => {
     const answer = 'The man opens the fridge from 3.5 to 9 seconds.';
-    assert.deepEqual(await j.relevance(rel(answer)), { status: 'ok', value: { classification: 'relevant', span: [3.5, 9] } });
+    assert.deepEqual(await j.relevance(rel(answer)), {
+      status: 'ok',
+      value: { classification: 'relevant', span: [3.5, 9] },
+    });
     const r = s.log[0];
     const messages = r.body.messages as { role: string; content: string }[];
-    assert.deepEqual(messages.map((m) => m.role), ['system', 'user']);
+    assert.deepEqual(
+      messages.map((m) => m.role),
+      ['system', 'user'],
+    );
     assert.equal(messages[1].content, answer);
     assert.match(messages[0].content, /"classification"/);
     assert.equal(r.body.model, 'judge-model');
@@ -58,7 +75,11 @@ test('one pool bounds requests in flight across steps; latency overlaps', async 
   await withServer({ latencyMs: 60 }, { concurrency: 4 }, async (s, j) => {
     const t0 = Date.now();
     const calls = Array.from({ length: 24 }, (_, i) =>
-      i % 3 === 0 ? j.relevance(rel(`${i} to ${i + 2}`)) : i % 3 === 1 ? j.categories({ reasoningText: `reason ${i}`, output: '' }) : j.reasoning({ reasoningText: `reason ${i}`, gtText: 'gt' }),
+      i % 3 === 0
+        ? j.relevance(rel(`${i} to ${i + 2}`))
+        : i % 3 === 1
+          ? j.categories({ reasoningText: `reason ${i}`, output: '' })
+          : j.reasoning({ reasoningText: `reason ${i}`, gtText: 'gt' }),
     );
     const results = await Promise.all(calls);
     const wall = Date.now() - t0;
@@ -73,31 +94,44 @@ test('one pool bounds requests in flight across steps; latency overlaps', async 
 
 test('429: Retry-After (seconds) and retry-after-ms are honoured, not the short backoff', async () => {
   let n = 0;
-  await withServer({ script: () => (++n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : undefined) }, {}, async (s, j) => {
-    const r = await j.relevance(rel('1 to 2'));
-    assert.equal(r.status, 'ok');
-    assert.equal(s.log.length, 2);
-    const gap = s.log[1].at - s.log[0].at;
-    assert.ok(gap >= 950, `retried after ${gap} ms`);
-    assert.equal(j.usage.steps.relevance.retries, 1);
-  });
+  await withServer(
+    { script: () => (++n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : undefined) },
+    {},
+    async (s, j) => {
+      const r = await j.relevance(rel('1 to 2'));
+      assert.equal(r.status, 'ok');
+      assert.equal(s.log.length, 2);
+      const gap = s.log[1].at - s.log[0].at;
+      assert.ok(gap >= 950, `retried after ${gap} ms`);
+      assert.equal(j.usage.steps.relevance.retries, 1);
+    },
+  );
   n = 0;
-  await withServer({ script: () => (++n === 1 ? { status: 429, headers: { 'retry-after-ms': '300' } } : undefined) }, {}, async (s, j) => {
-    assert.equal((await j.relevance(rel('1 to 2'))).status, 'ok');
-    const gap = s.log[1].at - s.log[0].at;
-    assert.ok(gap >= 280 && gap < 900, `retried after ${gap} ms`);
-  });
+  await withServer(
+    { script: () => (++n === 1 ? { status: 429, headers: { 'retry-after-ms': '300' } } : undefined) },
+    {},
+    async (s, j) => {
+      assert.equal((await j.relevance(rel('1 to 2'))).status, 'ok');
+      const gap = s.log[1].at - s.log[0].at;
+      assert.ok(gap >= 280 && gap < 900, `retried after ${gap} ms`);
+    },
+  );
 });
 
 test('a 429 holds back the whole pool, not only the request that got it', async () => {
-  await withServer({ latencyMs: 40, script: (r) => (r.n === 1 ? { status: 429, headers: { 'retry-after-ms': '400' } } : undefined) }, { concurrency: 4 }, async (s, j) => {
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => j.relevance(rel(`${i} to ${i + 1}`))));
-    assert.ok(results.every((r) => r.status === 'ok'));
-    const limited = s.log[0].at + 40; // when the 429 arrived
-    const later = s.log.slice(4);
-    assert.equal(later.length, 9);
-    for (const r of later) assert.ok(r.at >= limited + 380, `request ${r.n} started ${r.at - limited} ms after the 429`);
-  });
+  await withServer(
+    { latencyMs: 40, script: (r) => (r.n === 1 ? { status: 429, headers: { 'retry-after-ms': '400' } } : undefined) },
+    { concurrency: 4 },
+    async (s, j) => {
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => j.relevance(rel(`${i} to ${i + 1}`))));
+      assert.ok(results.every((r) => r.status === 'ok'));
+      const limited = s.log[0].at + 40; // when the 429 arrived
+      const later = s.log.slice(4);
+      assert.equal(later.length, 9);
+      for (const r of later)
+        assert.ok(r.at >= limited + 380, `request ${r.n} started ${r.at - limited} ms after the 429`);
+    },
+  );
 });
 
 test('500s are retried with backoff; a server that keeps failing gives an error after maxRetries', async () => {
@@ -118,19 +152,30 @@ test('500s are retried with backoff; a server that keeps failing gives an error 
 
 test('malformed content is retried; a reply that stays malformed is an error, not a value', async () => {
   let n = 0;
-  await withServer({ script: () => (++n === 1 ? { content: 'I would say it is relevant.' } : undefined) }, {}, async (s, j) => {
-    assert.deepEqual(await j.relevance(rel('4 to 5')), { status: 'ok', value: { classification: 'relevant', span: [4, 5] } });
-    assert.equal(s.log.length, 2);
-    assert.equal(j.usage.steps.relevance.malformed_replies, 1);
-  });
+  await withServer(
+    { script: () => (++n === 1 ? { content: 'I would say it is relevant.' } : undefined) },
+    {},
+    async (s, j) => {
+      assert.deepEqual(await j.relevance(rel('4 to 5')), {
+        status: 'ok',
+        value: { classification: 'relevant', span: [4, 5] },
+      });
+      assert.equal(s.log.length, 2);
+      assert.equal(j.usage.steps.relevance.malformed_replies, 1);
+    },
+  );
   const dir = tempDir();
-  await withServer({ script: () => ({ content: '{"score": "excellent"}' }) }, { maxRetries: 2, cacheDir: dir }, async (s, j) => {
-    const r = await j.reasoning({ reasoningText: 'r', gtText: 'g' });
-    assert.equal(r.status, 'error');
-    assert.match((r as { error: string }).error, /malformed reply: score must be a number/);
-    assert.equal(s.log.length, 3);
-    assert.deepEqual(readdirSync(dir), [], 'malformed replies are not cached');
-  });
+  await withServer(
+    { script: () => ({ content: '{"score": "excellent"}' }) },
+    { maxRetries: 2, cacheDir: dir },
+    async (s, j) => {
+      const r = await j.reasoning({ reasoningText: 'r', gtText: 'g' });
+      assert.equal(r.status, 'error');
+      assert.match((r as { error: string }).error, /malformed reply: score must be a number/);
+      assert.equal(s.log.length, 3);
+      assert.deepEqual(readdirSync(dir), [], 'malformed replies are not cached');
+    },
+  );
 });
 
 test('a hung request times out and is retried', async () => {
@@ -153,8 +198,14 @@ test('a hung request times out and is retried', async () => {
 test('a server that ignores response_format (fences, Python dicts, prose) is still read', async () => {
   await withServer({ ignoreResponseFormat: true }, {}, async (s, j) => {
     for (let i = 0; i < 3; i++) {
-      assert.deepEqual(await j.relevance(rel(`${i} to ${i + 1}.5`)), { status: 'ok', value: { classification: 'relevant', span: [i, i + 1.5] } });
-      assert.deepEqual(await j.relevance(rel(`nothing here ${i}`)), { status: 'ok', value: { classification: 'irrelevant', span: null } });
+      assert.deepEqual(await j.relevance(rel(`${i} to ${i + 1}.5`)), {
+        status: 'ok',
+        value: { classification: 'relevant', span: [i, i + 1.5] },
+      });
+      assert.deepEqual(await j.relevance(rel(`nothing here ${i}`)), {
+        status: 'ok',
+        value: { classification: 'irrelevant', span: null },
+      });
       const c = await j.categories({ reasoningText: `why ${i}`, output: '' });
       assert.equal(c.status, 'ok');
       assert.ok((c as { value: string[] }).value.length >= 1);
@@ -169,7 +220,10 @@ test('a server that refuses response_format: asked again without it, once for th
   await withServer({ rejectResponseFormat: true }, { onEvent: (m) => events.push(m) }, async (s, j) => {
     assert.equal((await j.relevance(rel('1 to 2'))).status, 'ok');
     assert.equal((await j.relevance(rel('3 to 4'))).status, 'ok');
-    assert.deepEqual(s.log.map((r) => 'response_format' in r.body), [true, false, false]);
+    assert.deepEqual(
+      s.log.map((r) => 'response_format' in r.body),
+      [true, false, false],
+    );
     assert.equal(j.info().judge_structured_output, false);
     assert.equal(events.length, 1);
   });
@@ -177,31 +231,56 @@ test('a server that refuses response_format: asked again without it, once for th
 
 test('a model that refuses temperature 0 is asked again without one', async () => {
   const script = (r: { body: Record<string, unknown> }) =>
-    'temperature' in r.body ? { status: 400, body: { error: { message: "Unsupported value: 'temperature' does not support 0 with this model.", type: 'invalid_request_error' } } } : undefined;
+    'temperature' in r.body
+      ? {
+          status: 400,
+          body: {
+            error: {
+              message: "Unsupported value: 'temperature' does not support 0 with this model.",
+              type: 'invalid_request_error',
+            },
+          },
+        }
+      : undefined;
   await withServer({ script }, {}, async (s, j) => {
     assert.equal((await j.relevance(rel('1 to 2'))).status, 'ok');
     assert.equal((await j.relevance(rel('3 to 4'))).status, 'ok');
-    assert.deepEqual(s.log.map((r) => 'temperature' in r.body), [true, false, false]);
+    assert.deepEqual(
+      s.log.map((r) => 'temperature' in r.body),
+      [true, false, false],
+    );
   });
 });
 
 test('a bad key (401) stops all further requests; every judgment says why', async () => {
-  await withServer({ script: () => ({ status: 401, body: { error: { message: 'Incorrect API key provided' } } }) }, {}, async (s, j) => {
-    const a = await j.relevance(rel('1 to 2'));
-    const b = await j.relevance(rel('3 to 4'));
-    assert.equal(a.status, 'error');
-    assert.equal(b.status, 'error');
-    assert.match((b as { error: string }).error, /not asked: 401/);
-    assert.equal(s.log.length, 1);
-  });
+  await withServer(
+    { script: () => ({ status: 401, body: { error: { message: 'Incorrect API key provided' } } }) },
+    {},
+    async (s, j) => {
+      const a = await j.relevance(rel('1 to 2'));
+      const b = await j.relevance(rel('3 to 4'));
+      assert.equal(a.status, 'error');
+      assert.equal(b.status, 'error');
+      assert.match((b as { error: string }).error, /not asked: 401/);
+      assert.equal(s.log.length, 1);
+    },
+  );
 });
 
 test('labels outside the taxonomy are dropped and counted; scores clipped and flagged', async () => {
   const script = (r: { step: string }) =>
-    r.step === 'categories' ? { content: '{"categories": ["Object/ObjectExistence", "Weather/Rain"]}' } : r.step === 'reasoning' ? { content: '{"score": 9}' } : undefined;
+    r.step === 'categories'
+      ? { content: '{"categories": ["Object/ObjectExistence", "Weather/Rain"]}' }
+      : r.step === 'reasoning'
+        ? { content: '{"score": 9}' }
+        : undefined;
   await withServer({ script }, {}, async (_s, j) => {
     const c = await j.categories({ reasoningText: 'r', output: '' });
-    assert.deepEqual(c, { status: 'ok', value: ['Object/ObjectExistence'], note: 'labels outside the taxonomy dropped: Weather/Rain' });
+    assert.deepEqual(c, {
+      status: 'ok',
+      value: ['Object/ObjectExistence'],
+      note: 'labels outside the taxonomy dropped: Weather/Rain',
+    });
     const sc = await j.reasoning({ reasoningText: 'r', gtText: 'g' });
     assert.deepEqual(sc, { status: 'ok', value: 5, note: 'score 9 clipped to 5' });
     assert.equal(j.usage.steps.categories.labels_dropped, 1);
@@ -214,7 +293,8 @@ test('usage: tokens per step from the server, cost from the price', async () => 
     await j.relevance(rel('1 to 2'));
     await j.reasoning({ reasoningText: 'r', gtText: 'g' });
     const tokens = (t: string) => Math.ceil(t.length / 4);
-    const msgs = (i: number) => (s.log[i].body.messages as { content: string }[]).reduce((a, m) => a + tokens(m.content), 0);
+    const msgs = (i: number) =>
+      (s.log[i].body.messages as { content: string }[]).reduce((a, m) => a + tokens(m.content), 0);
     assert.equal(j.usage.steps.relevance.prompt_tokens, msgs(0));
     assert.equal(j.usage.steps.reasoning.prompt_tokens, msgs(1));
     const p = j.usage.total('prompt_tokens');
@@ -229,7 +309,9 @@ test('usage: tokens per step from the server, cost from the price', async () => 
 
 test('cache: a rerun costs zero requests; identical judgments in one run share a request; another model asks again', async () => {
   const dir = tempDir();
-  const texts = Array.from({ length: 30 }, (_, i) => (i % 10 === 0 ? 'I cannot find this in the video.' : `${i} to ${i + 3}`));
+  const texts = Array.from({ length: 30 }, (_, i) =>
+    i % 10 === 0 ? 'I cannot find this in the video.' : `${i} to ${i + 3}`,
+  );
   await withServer({ latencyMs: 10 }, { cacheDir: dir }, async (s, j) => {
     const first = await Promise.all(texts.map((t) => j.relevance(rel(t))));
     assert.equal(s.log.length, 28, 'three identical refusals share one request');
@@ -249,28 +331,37 @@ test('cache: a rerun costs zero requests; identical judgments in one run share a
 test('an abort stops promptly with an AbortError; replies already in are cached and the rerun resumes', async () => {
   const dir = tempDir();
   const texts = Array.from({ length: 40 }, (_, i) => `${i} to ${i + 1}`);
-  await withServer({ script: (r) => ({ content: JSON.stringify({ classification: 'relevant', span: [0, 1] }), delayMs: r.n <= 8 ? 20 : 60_000 }) }, { cacheDir: dir, concurrency: 8 }, async (s, j) => {
-    const c = new AbortController();
-    const all = Promise.allSettled(texts.map((t) => j.relevance(rel(t), c.signal)));
-    while (s.log.length < 16) await new Promise((r) => setTimeout(r, 10));
-    const t0 = Date.now();
-    c.abort();
-    const settled = await all;
-    assert.ok(Date.now() - t0 < 500, `stopped in ${Date.now() - t0} ms`);
-    const aborted = settled.filter((r) => r.status === 'rejected');
-    assert.ok(aborted.every((r) => (r as PromiseRejectedResult).reason.name === 'AbortError'));
-    const done = settled.filter((r) => r.status === 'fulfilled').length;
-    assert.equal(done, 8);
-    const cached = readdirSync(dir).reduce((n, d) => n + readdirSync(`${dir}/${d}`).length, 0);
-    assert.equal(cached, 8);
+  await withServer(
+    {
+      script: (r) => ({
+        content: JSON.stringify({ classification: 'relevant', span: [0, 1] }),
+        delayMs: r.n <= 8 ? 20 : 60_000,
+      }),
+    },
+    { cacheDir: dir, concurrency: 8 },
+    async (s, j) => {
+      const c = new AbortController();
+      const all = Promise.allSettled(texts.map((t) => j.relevance(rel(t), c.signal)));
+      while (s.log.length < 16) await new Promise((r) => setTimeout(r, 10));
+      const t0 = Date.now();
+      c.abort();
+      const settled = await all;
+      assert.ok(Date.now() - t0 < 500, `stopped in ${Date.now() - t0} ms`);
+      const aborted = settled.filter((r) => r.status === 'rejected');
+      assert.ok(aborted.every((r) => (r as PromiseRejectedResult).reason.name === 'AbortError'));
+      const done = settled.filter((r) => r.status === 'fulfilled').length;
+      assert.equal(done, 8);
+      const cached = readdirSync(dir).reduce((n, d) => n + readdirSync(`${dir}/${d}`).length, 0);
+      assert.equal(cached, 8);
 
-    const before = s.log.length;
-    const j2 = new LlmJudge({ baseUrl: s.baseUrl, model: 'judge-model', cacheDir: dir });
-    const rerun = await Promise.all(texts.slice(0, 8).map((t) => j2.relevance(rel(t))));
-    assert.ok(rerun.every((r) => r.status === 'ok'));
-    assert.equal(s.log.length, before, 'the 8 finished judgments cost nothing on resume');
-    assert.equal(j2.usage.steps.relevance.cache_hits, 8);
-  });
+      const before = s.log.length;
+      const j2 = new LlmJudge({ baseUrl: s.baseUrl, model: 'judge-model', cacheDir: dir });
+      const rerun = await Promise.all(texts.slice(0, 8).map((t) => j2.relevance(rel(t))));
+      assert.ok(rerun.every((r) => r.status === 'ok'));
+      assert.equal(s.log.length, before, 'the 8 finished judgments cost nothing on resume');
+      assert.equal(j2.usage.steps.relevance.cache_hits, 8);
+    },
+  );
 });
 
 test('a cache folder that cannot be written: said once, the judgments still come back', async () => {
@@ -289,7 +380,11 @@ test('a cache folder that cannot be written: said once, the judgments still come
 test('empty texts are decided without a request', async () => {
   await withServer({}, {}, async (s, j) => {
     assert.deepEqual((await j.relevance(rel('  '))).status, 'ok');
-    assert.deepEqual(await j.reasoning({ reasoningText: '', gtText: 'g' }), { status: 'ok', value: 0, note: 'empty reasoning: score 0 without a request' });
+    assert.deepEqual(await j.reasoning({ reasoningText: '', gtText: 'g' }), {
+      status: 'ok',
+      value: 0,
+      note: 'empty reasoning: score 0 without a request',
+    });
     assert.equal(s.log.length, 0);
   });
 });

@@ -15,7 +15,8 @@ import { answerText, firstTimestamp } from '../../../src/core/text';
 import { startOpenAiServer } from '../../support/openaiServer';
 import { referencePath, tempDir } from '../../support/fixtures';
 
-const items = (): Record<string, unknown>[] => JSON.parse(readFileSync(referencePath('charades.offline.items.json'), 'utf8'));
+const items = (): Record<string, unknown>[] =>
+  JSON.parse(readFileSync(referencePath('charades.offline.items.json'), 'utf8'));
 
 async function run(judge: Judge, disagreements = true) {
   const judgments = await judgeItems(items(), { judge, concurrency: 64, disagreements });
@@ -30,7 +31,18 @@ function relevanceFigures(m: ReturnType<typeof computeMetrics>) {
     relevance: m.relevance,
     'RA-IoU': m['RA-IoU'],
     hardness: Object.fromEntries(
-      Object.entries(levels).map(([k, v]) => [k, { accuracy: v.accuracy, precision: v.precision, recall: v.recall, f1: v.f1, confusion: v.confusion, total: v.total, 'RA-IoU': v['RA-IoU'] }]),
+      Object.entries(levels).map(([k, v]) => [
+        k,
+        {
+          accuracy: v.accuracy,
+          precision: v.precision,
+          recall: v.recall,
+          f1: v.f1,
+          confusion: v.confusion,
+          total: v.total,
+          'RA-IoU': v['RA-IoU'],
+        },
+      ]),
     ),
     categories: m.category_irrelevant_classification,
   };
@@ -39,7 +51,12 @@ function relevanceFigures(m: ReturnType<typeof computeMetrics>) {
 /** Drops every key named `name` anywhere in a JSON value. */
 function without(v: unknown, name: string): unknown {
   if (Array.isArray(v)) return v.map((x) => without(x, name));
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== name).map(([k, x]) => [k, without(x, name)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => k !== name)
+        .map(([k, x]) => [k, without(x, name)]),
+    );
   return v;
 }
 
@@ -62,9 +79,18 @@ test('LLM judge with a server that follows the rule: relevance, RA-IoU and hardn
     // And against the reference numbers, with the authors' own comparison script
     // (RT-IoU depends on step 2, which the offline reference did not run).
     const dir = tempDir();
-    writeFileSync(join(dir, 'expected.json'), JSON.stringify(without(JSON.parse(readFileSync(referencePath('charades.offline.metrics.json'), 'utf8')), 'RT-IoU')));
+    writeFileSync(
+      join(dir, 'expected.json'),
+      JSON.stringify(
+        without(JSON.parse(readFileSync(referencePath('charades.offline.metrics.json'), 'utf8')), 'RT-IoU'),
+      ),
+    );
     writeFileSync(join(dir, 'actual.json'), JSON.stringify(judged.metrics));
-    const r = spawnSync('python3', [referencePath('compare.py'), join(dir, 'expected.json'), join(dir, 'actual.json'), '--offline'], { encoding: 'utf8' });
+    const r = spawnSync(
+      'python3',
+      [referencePath('compare.py'), join(dir, 'expected.json'), join(dir, 'actual.json'), '--offline'],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^(\d+)\/\1 leaves agree/m);
   } finally {
@@ -76,13 +102,20 @@ test('a judge that differs from the rule is caught: disagreements listed, figure
   // A cut-off output (an unclosed think block, no answer) holds caption timestamps: the rule
   // reads the first as a span, a careful LLM sees no answer.
   const server = await startOpenAiServer({
-    script: (r) => (r.step === 'relevance' && /<timestep>/.test(r.user) ? { content: '{"classification": "irrelevant", "span": null}' } : undefined),
+    script: (r) =>
+      r.step === 'relevance' && /<timestep>/.test(r.user)
+        ? { content: '{"classification": "irrelevant", "span": null}' }
+        : undefined,
   });
   try {
     const judged = await run(new LlmJudge({ baseUrl: server.baseUrl, model: 'm', concurrency: 16 }));
     const offline = await run(offlineJudge, false);
     const dis = judged.judgments.filter((j) => j.disagreement);
-    const cutOff = items().filter((it) => /<timestep>/.test(answerText(it.model_output as string)) && firstTimestamp(answerText(it.model_output as string)));
+    const cutOff = items().filter(
+      (it) =>
+        /<timestep>/.test(answerText(it.model_output as string)) &&
+        firstTimestamp(answerText(it.model_output as string)),
+    );
     assert.ok(cutOff.length > 0);
     assert.equal(dis.length, cutOff.length);
     for (const j of dis) {
@@ -118,12 +151,19 @@ test('replies that stay malformed: errors per item and step, items left out of t
   const bad = (text: string) => /mismatch/i.test(text);
   const server = await startOpenAiServer({
     script: (r) =>
-      (r.step === 'relevance' && bad(r.user)) || (r.step === 'reasoning' && /REFERENCE:\n.*\bvideo\b/s.test(r.user) && r.user.length % 2 === 0)
+      (r.step === 'relevance' && bad(r.user)) ||
+      (r.step === 'reasoning' && /REFERENCE:\n.*\bvideo\b/s.test(r.user) && r.user.length % 2 === 0)
         ? { content: 'Hmm, hard to say.' }
         : undefined,
   });
   try {
-    const llm = new LlmJudge({ baseUrl: server.baseUrl, model: 'm', concurrency: 16, maxRetries: 1, backoff: { baseDelayMs: 1, maxDelayMs: 2 } });
+    const llm = new LlmJudge({
+      baseUrl: server.baseUrl,
+      model: 'm',
+      concurrency: 16,
+      maxRetries: 1,
+      backoff: { baseDelayMs: 1, maxDelayMs: 2 },
+    });
     const all = items();
     const judged = await run(llm);
     const step1Bad = all.filter((it) => bad(answerText(it.model_output as string)));
@@ -141,8 +181,14 @@ test('replies that stay malformed: errors per item and step, items left out of t
     assert.equal(judged.metrics.evaluation.judge_errors_by_step.reasoning, step3Errors);
     const scored = judged.judgments.filter((j) => j.reasoningScore !== null);
     assert.equal(judged.metrics.irrelevant_samples.scored_count, scored.length);
-    assert.ok(judged.judgments.every((j) => !j.errors.some((e) => e.step === 'reasoning') || j.reasoningScore === null));
-    assert.equal(llm.usage.steps.relevance.errors, step1Bad.length, 'every judgment that shared a failed request is an error too');
+    assert.ok(
+      judged.judgments.every((j) => !j.errors.some((e) => e.step === 'reasoning') || j.reasoningScore === null),
+    );
+    assert.equal(
+      llm.usage.steps.relevance.errors,
+      step1Bad.length,
+      'every judgment that shared a failed request is an error too',
+    );
   } finally {
     await server.close();
   }

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MalformedReplyError, extractObject, parseCategories, parseRelevance, parseScore } from '../../../src/core/judge/parse';
+import {
+  MalformedReplyError,
+  extractObject,
+  parseCategories,
+  parseRelevance,
+  parseScore,
+} from '../../../src/core/judge/parse';
 
 test('plain JSON, code fences, prose around it and Python dicts all read the same', () => {
   const want = { classification: 'relevant', span: [1.5, 7] };
@@ -13,12 +19,27 @@ test('plain JSON, code fences, prose around it and Python dicts all read the sam
   ]) {
     assert.deepEqual(parseRelevance(reply).value, want, reply);
   }
-  assert.deepEqual(parseRelevance("{'classification': 'irrelevant', 'span': None}").value, { classification: 'irrelevant', span: null });
-  assert.deepEqual(parseRelevance('{"classification": "relevant", "span": null}').value, { classification: 'relevant', span: null });
-  assert.deepEqual(parseRelevance('{"classification": "relevant", "span": "3.5 to 9"}').value, { classification: 'relevant', span: [3.5, 9] });
-  assert.deepEqual(parseRelevance('{"classification": "relevant", "span": "[3.5, 9]"}').value, { classification: 'relevant', span: [3.5, 9] });
+  assert.deepEqual(parseRelevance("{'classification': 'irrelevant', 'span': None}").value, {
+    classification: 'irrelevant',
+    span: null,
+  });
+  assert.deepEqual(parseRelevance('{"classification": "relevant", "span": null}').value, {
+    classification: 'relevant',
+    span: null,
+  });
+  assert.deepEqual(parseRelevance('{"classification": "relevant", "span": "3.5 to 9"}').value, {
+    classification: 'relevant',
+    span: [3.5, 9],
+  });
+  assert.deepEqual(parseRelevance('{"classification": "relevant", "span": "[3.5, 9]"}').value, {
+    classification: 'relevant',
+    span: [3.5, 9],
+  });
   // An irrelevant verdict never carries a span, whatever the server added.
-  assert.deepEqual(parseRelevance('{"classification": "irrelevant", "span": [1, 2]}').value, { classification: 'irrelevant', span: null });
+  assert.deepEqual(parseRelevance('{"classification": "irrelevant", "span": [1, 2]}').value, {
+    classification: 'irrelevant',
+    span: null,
+  });
 });
 
 test('Python literals: escapes, True/False/None, nested quotes', () => {
@@ -33,7 +54,14 @@ test('Python literals: escapes, True/False/None, nested quotes', () => {
 });
 
 test('malformed replies are errors, never a default value', () => {
-  for (const reply of ['', 'relevant', '{"classification": "maybe", "span": null}', '{"classification": "relevant", "span": "soon"}', '{"classification": "relevant", "span": "1 to 2 to 3"}', '{"classification": "relevant", "span": ["a", 2]}']) {
+  for (const reply of [
+    '',
+    'relevant',
+    '{"classification": "maybe", "span": null}',
+    '{"classification": "relevant", "span": "soon"}',
+    '{"classification": "relevant", "span": "1 to 2 to 3"}',
+    '{"classification": "relevant", "span": ["a", 2]}',
+  ]) {
     assert.throws(() => parseRelevance(reply), MalformedReplyError, reply);
   }
   assert.throws(() => parseCategories('{"categories": "Object/ObjectExistence"}'), MalformedReplyError);
@@ -42,7 +70,9 @@ test('malformed replies are errors, never a default value', () => {
 });
 
 test('categories: taxonomy labels kept (case and separators forgiven), others dropped and reported', () => {
-  const p = parseCategories('{"categories": ["Object/ObjectExistence", "scene/scene existence", "ObjectExistence", "Lighting/Brightness", 7]}');
+  const p = parseCategories(
+    '{"categories": ["Object/ObjectExistence", "scene/scene existence", "ObjectExistence", "Lighting/Brightness", 7]}',
+  );
   assert.deepEqual(p.value, ['Object/ObjectExistence', 'Scene/SceneExistence']);
   assert.deepEqual(p.dropped, ['Lighting/Brightness', '7']);
   assert.equal(parseCategories('{"categories": []}').dropped, undefined);

@@ -43,11 +43,26 @@ test('withRetries: retries what the classifier allows, up to maxRetries, then th
 
   calls = 0;
   await assert.rejects(
-    withRetries(async () => { throw new Error(`fail ${++calls}`); }, () => ({ retry: true, reason: 'x' }), { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 }),
+    withRetries(
+      async () => {
+        throw new Error(`fail ${++calls}`);
+      },
+      () => ({ retry: true, reason: 'x' }),
+      { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 },
+    ),
     /fail 3/,
   );
   calls = 0;
-  await assert.rejects(withRetries(async () => { throw new Error(`fail ${++calls}`); }, () => ({ retry: false }), { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 2 }), /fail 1/);
+  await assert.rejects(
+    withRetries(
+      async () => {
+        throw new Error(`fail ${++calls}`);
+      },
+      () => ({ retry: false }),
+      { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 2 },
+    ),
+    /fail 1/,
+  );
 });
 
 test('an abort ends a backoff wait at once with an AbortError', async () => {
@@ -55,7 +70,14 @@ test('an abort ends a backoff wait at once with an AbortError', async () => {
   const t0 = Date.now();
   setTimeout(() => c.abort(), 30);
   await assert.rejects(
-    withRetries(async () => { throw new Error('x'); }, () => ({ retry: true, delayMs: 10_000, reason: 'x' }), { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 20_000 }, c.signal),
+    withRetries(
+      async () => {
+        throw new Error('x');
+      },
+      () => ({ retry: true, delayMs: 10_000, reason: 'x' }),
+      { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 20_000 },
+      c.signal,
+    ),
     (e: Error) => e.name === 'AbortError',
   );
   assert.ok(Date.now() - t0 < 1000);
@@ -75,7 +97,10 @@ test('pool: never more than its size at once, all tasks run, peak recorded', asy
       }),
     ),
   );
-  assert.deepEqual(results, Array.from({ length: 20 }, (_, i) => i));
+  assert.deepEqual(
+    results,
+    Array.from({ length: 20 }, (_, i) => i),
+  );
   assert.equal(most, 3);
   assert.equal(pool.peak, 3);
   assert.equal(pool.inFlight, 0);

@@ -4,12 +4,23 @@ import { parseSampleRef, parseViewMessage } from '../../../src/protocol/messages
 
 test('valid webview messages pass and keep only known fields', () => {
   assert.deepEqual(parseViewMessage({ type: 'ready', extra: 1 }), { type: 'ready' });
-  assert.deepEqual(parseViewMessage({ type: 'sample/select', id: 3, ref: { kind: 'query', file: '/w/a.json', entry: 2, query: 1, evil: '<img>' } }), {
-    type: 'sample/select',
-    id: 3,
-    ref: { kind: 'query', file: '/w/a.json', entry: 2, query: 1 },
+  assert.deepEqual(
+    parseViewMessage({
+      type: 'sample/select',
+      id: 3,
+      ref: { kind: 'query', file: '/w/a.json', entry: 2, query: 1, evil: '<img>' },
+    }),
+    {
+      type: 'sample/select',
+      id: 3,
+      ref: { kind: 'query', file: '/w/a.json', entry: 2, query: 1 },
+    },
+  );
+  assert.deepEqual(parseViewMessage({ type: 'video/failed', code: 4, message: 'MEDIA_ERR_SRC_NOT_SUPPORTED' }), {
+    type: 'video/failed',
+    code: 4,
+    message: 'MEDIA_ERR_SRC_NOT_SUPPORTED',
   });
-  assert.deepEqual(parseViewMessage({ type: 'video/failed', code: 4, message: 'MEDIA_ERR_SRC_NOT_SUPPORTED' }), { type: 'video/failed', code: 4, message: 'MEDIA_ERR_SRC_NOT_SUPPORTED' });
 });
 
 test('malformed or unknown webview messages are rejected', () => {

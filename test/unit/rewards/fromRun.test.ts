@@ -26,7 +26,11 @@ test('contrast = first query of the opposite kind in the entry that holds the qu
   ];
   const files = [indexText('anno.json', JSON.stringify(anno))];
   assert.equal(files[0].kind, 'annotations');
-  const items = ['answer two', 'refuse two', 'refuse three', 'missing'].map((query) => ({ video: 'v.mp4', query, model_output: '<answer>x</answer>' }));
+  const items = ['answer two', 'refuse two', 'refuse three', 'missing'].map((query) => ({
+    video: 'v.mp4',
+    query,
+    model_output: '<answer>x</answer>',
+  }));
   const [a2, r2, r3, missing] = joinItems(items, files);
   assert.equal(a2.input!.taskType, 'answerable');
   assert.equal(a2.input!.contrastAnswer, '<answer>no, one</answer>');

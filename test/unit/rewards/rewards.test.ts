@@ -2,7 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { TableEmbedder, type Embedder } from '../../../src/core/embed/embedder';
-import { computeRewards, refuseIouReward, scoreCompletion, type RewardInput, type TaskType } from '../../../src/core/rewards/rewards';
+import {
+  computeRewards,
+  refuseIouReward,
+  scoreCompletion,
+  type RewardInput,
+  type TaskType,
+} from '../../../src/core/rewards/rewards';
 
 interface Case {
   video: string;
@@ -16,7 +22,9 @@ interface Case {
   answerable_query: string | null;
   expected: { format: number; refuse_iou: number; explain_correction: number | null };
 }
-const ref = JSON.parse(readFileSync(new URL('../../fixtures/reference/human.rewards.json', import.meta.url), 'utf8')) as {
+const ref = JSON.parse(
+  readFileSync(new URL('../../fixtures/reference/human.rewards.json', import.meta.url), 'utf8'),
+) as {
   embedding_dim: number;
   embeddings: Record<string, number[]>;
   cases: Case[];
@@ -53,22 +61,34 @@ test('reproduces every reference reward with the injected embedding table (1e-9)
   const got = await computeRewards(ref.cases.map(toInput), tableWithGaps(missing));
   for (const t of missing) {
     const owners = ref.cases.filter((c) => c.completion.includes(t) || c.answerable_query === t);
-    assert.ok(owners.length && owners.every((c) => c.expected.explain_correction === null), `a vector is missing for ${t}`);
+    assert.ok(
+      owners.length && owners.every((c) => c.expected.explain_correction === null),
+      `a vector is missing for ${t}`,
+    );
   }
   let nulls = 0;
   ref.cases.forEach((c, i) => {
     const g = got[i];
     const where = `case ${i} (${c.task_type}, ${c.query})`;
     assert.equal(g.format, c.expected.format, where);
-    assert.ok(g.refuse_iou !== null && Math.abs(g.refuse_iou - c.expected.refuse_iou) <= 1e-9, `${where}: refuse_iou ${g.refuse_iou} vs ${c.expected.refuse_iou}`);
+    assert.ok(
+      g.refuse_iou !== null && Math.abs(g.refuse_iou - c.expected.refuse_iou) <= 1e-9,
+      `${where}: refuse_iou ${g.refuse_iou} vs ${c.expected.refuse_iou}`,
+    );
     if (c.expected.explain_correction === null) {
       nulls++;
       assert.equal(g.explain_correction, null, `${where}: expected null`);
       assert.equal(g.total, null);
-      assert.ok(g.notes.some((n) => /^explain: not computable/.test(n)), `${where}: ${g.notes}`);
+      assert.ok(
+        g.notes.some((n) => /^explain: not computable/.test(n)),
+        `${where}: ${g.notes}`,
+      );
     } else {
       assert.ok(g.explain_correction !== null, `${where}: got null (${g.notes})`);
-      assert.ok(Math.abs(g.explain_correction - c.expected.explain_correction) <= 1e-9, `${where}: ${g.explain_correction} vs ${c.expected.explain_correction}`);
+      assert.ok(
+        Math.abs(g.explain_correction - c.expected.explain_correction) <= 1e-9,
+        `${where}: ${g.explain_correction} vs ${c.expected.explain_correction}`,
+      );
       assert.ok(Math.abs(g.total! - (g.format + g.refuse_iou! + g.explain_correction)) <= 1e-12);
     }
   });
@@ -78,7 +98,11 @@ test('reproduces every reference reward with the injected embedding table (1e-9)
 test('each distinct text is embedded once, in one call', async () => {
   const calls: string[][] = [];
   const table = tableWithGaps(new Set());
-  const spy: Embedder = { id: 'spy', embed: async (t, s) => (calls.push([...t]), table.embed(t, s)), close: async () => {} };
+  const spy: Embedder = {
+    id: 'spy',
+    embed: async (t, s) => (calls.push([...t]), table.embed(t, s)),
+    close: async () => {},
+  };
   await computeRewards(ref.cases.map(toInput), spy);
   assert.equal(calls.length, 1);
   assert.equal(new Set(calls[0]).size, calls[0].length);
@@ -91,7 +115,9 @@ test('TableEmbedder serves its vectors and names a missing text', async () => {
 });
 
 test('without a model, embedding rewards are null with a hint, never 0', async () => {
-  const c = ref.cases.find((x) => x.task_type === 'answerable' && x.expected.explain_correction !== null && /<answer>/.test(x.completion))!;
+  const c = ref.cases.find(
+    (x) => x.task_type === 'answerable' && x.expected.explain_correction !== null && /<answer>/.test(x.completion),
+  )!;
   const [r] = await computeRewards([toInput(c)], null);
   assert.equal(r.explain, null);
   assert.equal(r.explain_correction, null);
@@ -102,7 +128,11 @@ test('without a model, embedding rewards are null with a hint, never 0', async (
 
 test('refuse_iou: unknown duration is not computable (the reference silently gives 0)', () => {
   const notes: string[] = [];
-  const base = { completion: '<answer>2 to 4</answer>', taskType: 'answerable' as const, solution: [2, 6] as [number, number] };
+  const base = {
+    completion: '<answer>2 to 4</answer>',
+    taskType: 'answerable' as const,
+    solution: [2, 6] as [number, number],
+  };
   assert.equal(refuseIouReward({ ...base, duration: null }, notes), null);
   assert.match(notes[0], /duration is unknown/);
   // IoU 0.5, Δstart 0, Δend 2 of 10 s.
@@ -120,10 +150,22 @@ test('refuse_iou: unknown duration is not computable (the reference silently giv
 });
 
 test('correction reward follows NIL and the answerable query', () => {
-  const vecs = new Map([['a cat sits', [1, 0]], ['a dog runs', [0, 1]]]);
+  const vecs = new Map([
+    ['a cat sits', [1, 0]],
+    ['a dog runs', [0, 1]],
+  ]);
   const vec = (t: string) => vecs.get(t)!;
-  const base: RewardInput = { completion: '', taskType: 'refusable', solution: null, duration: 10, gtAnswer: null, contrastAnswer: null, answerableQuery: 'a dog runs' };
-  const r = (completion: string, extra: Partial<RewardInput> = {}) => scoreCompletion({ ...base, completion, ...extra }, vec).correction;
+  const base: RewardInput = {
+    completion: '',
+    taskType: 'refusable',
+    solution: null,
+    duration: 10,
+    gtAnswer: null,
+    contrastAnswer: null,
+    answerableQuery: 'a dog runs',
+  };
+  const r = (completion: string, extra: Partial<RewardInput> = {}) =>
+    scoreCompletion({ ...base, completion, ...extra }, vec).correction;
   assert.equal(r('<correction>a cat sits</correction>'), 0.5); // orthogonal: (0 + 1) / 2
   assert.equal(r('<correction>a dog runs</correction>'), 1);
   assert.equal(r('<correction>nil</correction>'), 0);

@@ -9,7 +9,13 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DATA_VIDEO_ROOT, FIXTURE_VIDEOS, MARKUP_QUERY, RUN_NAME, makeSampleWorkspace } from '../../../scripts/makeSampleWorkspace.mjs';
+import {
+  DATA_VIDEO_ROOT,
+  FIXTURE_VIDEOS,
+  MARKUP_QUERY,
+  RUN_NAME,
+  makeSampleWorkspace,
+} from '../../../scripts/makeSampleWorkspace.mjs';
 import { indexPaths } from '../../../src/core/dataset/indexer';
 
 const hasFfmpeg = spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
@@ -19,7 +25,9 @@ interface Item {
   query: string;
 }
 
-describe('sample workspace', { skip: hasFfmpeg ? false : 'ffmpeg/ffprobe not installed (node scripts/setup.mjs)' }, () => {
+describe('sample workspace', {
+  skip: hasFfmpeg ? false : 'ffmpeg/ffprobe not installed (node scripts/setup.mjs)',
+}, () => {
   let tmp: string;
   let ws: string;
   before(() => {
@@ -32,19 +40,28 @@ describe('sample workspace', { skip: hasFfmpeg ? false : 'ffmpeg/ffprobe not ins
 
   test('the GPU shards, in order, are the merged run', () => {
     const dir = join('runs', RUN_NAME);
-    const shards = readdirSync(join(ws, dir)).filter((n) => /^inference_results_gpu\d+\.json$/.test(n)).sort();
+    const shards = readdirSync(join(ws, dir))
+      .filter((n) => /^inference_results_gpu\d+\.json$/.test(n))
+      .sort();
     assert.ok(shards.length >= 2);
-    assert.deepEqual(shards.flatMap((n) => json<Item[]>(dir, n)), json<Item[]>(dir, 'inference_results_merged.json'));
+    assert.deepEqual(
+      shards.flatMap((n) => json<Item[]>(dir, n)),
+      json<Item[]>(dir, 'inference_results_merged.json'),
+    );
   });
 
   test('every run item joins to an annotation query by (video, query)', () => {
     const keys = new Set<string>();
     for (const f of ['hi_vtg_charades.json', 'hi_vtg_markup.json']) {
-      for (const e of json<{ video: string; GRPO: { q: string }[] }[]>('data', f)) for (const g of e.GRPO) keys.add(`${e.video}\n${g.q}`);
+      for (const e of json<{ video: string; GRPO: { q: string }[] }[]>('data', f))
+        for (const g of e.GRPO) keys.add(`${e.video}\n${g.q}`);
     }
     const run = json<Item[]>('runs', RUN_NAME, 'inference_results_merged.json');
     assert.ok(run.length >= 200);
-    assert.deepEqual(run.filter((i) => !keys.has(`${i.video}\n${i.query}`)), []);
+    assert.deepEqual(
+      run.filter((i) => !keys.has(`${i.video}\n${i.query}`)),
+      [],
+    );
     assert.ok(run.some((i) => i.query === MARKUP_QUERY));
   });
 
@@ -53,18 +70,45 @@ describe('sample workspace', { skip: hasFfmpeg ? false : 'ffmpeg/ffprobe not ins
     const anno = json<{ video: string; duration: number | null }[]>('data', 'hi_vtg_charades.json');
     for (const [name, codec] of Object.entries(FIXTURE_VIDEOS)) {
       const video = `${DATA_VIDEO_ROOT}/${name}`;
-      assert.ok(run.some((i) => i.video === video), `${name} is in the run`);
-      const r = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height,r_frame_rate,pix_fmt:format=duration', '-of', 'json', join(ws, 'videos', name)], { encoding: 'utf8' });
+      assert.ok(
+        run.some((i) => i.video === video),
+        `${name} is in the run`,
+      );
+      const r = spawnSync(
+        'ffprobe',
+        [
+          '-v',
+          'error',
+          '-show_entries',
+          'stream=codec_name,width,height,r_frame_rate,pix_fmt:format=duration',
+          '-of',
+          'json',
+          join(ws, 'videos', name),
+        ],
+        { encoding: 'utf8' },
+      );
       assert.equal(r.status, 0, r.stderr);
-      const probe = JSON.parse(r.stdout) as { streams: Record<string, string | number>[]; format: { duration: string } };
+      const probe = JSON.parse(r.stdout) as {
+        streams: Record<string, string | number>[];
+        format: { duration: string };
+      };
       assert.equal(probe.streams.length, 1, 'video only, no audio');
-      assert.deepEqual(probe.streams[0], { codec_name: codec, width: 320, height: 240, pix_fmt: 'yuv420p', r_frame_rate: '25/1' });
+      assert.deepEqual(probe.streams[0], {
+        codec_name: codec,
+        width: 320,
+        height: 240,
+        pix_fmt: 'yuv420p',
+        r_frame_rate: '25/1',
+      });
       const longest = Math.max(...anno.filter((e) => e.video === video).map((e) => e.duration ?? 0));
-      assert.ok(Math.abs(Number(probe.format.duration) - longest) < 0.1, `${name}: ${probe.format.duration} s, annotations ${longest} s`);
+      assert.ok(
+        Math.abs(Number(probe.format.duration) - longest) < 0.1,
+        `${name}: ${probe.format.duration} s, annotations ${longest} s`,
+      );
     }
   });
 
-  test('the settings map the data\'s video folder to videos/', () => {
+  test("the settings map the data's video folder to videos/", () => {
     assert.deepEqual(json('.vscode', 'settings.json'), { 'rarft.videoRoots': { [DATA_VIDEO_ROOT]: 'videos' } });
   });
 

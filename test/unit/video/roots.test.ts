@@ -22,8 +22,14 @@ test('findVideo returns the first candidate that exists on disk', () => {
   try {
     mkdirSync(join(dir, 'videos'));
     writeFileSync(join(dir, 'videos', 'E6DLK.mp4'), 'x');
-    assert.equal(findVideo('/data/sungjoon/Charades_v1/E6DLK.mp4', { '/data/sungjoon/Charades_v1': 'videos' }, dir), join(dir, 'videos', 'E6DLK.mp4'));
-    assert.equal(findVideo('/data/sungjoon/Charades_v1/NOPE.mp4', { '/data/sungjoon/Charades_v1': 'videos' }, dir), null);
+    assert.equal(
+      findVideo('/data/sungjoon/Charades_v1/E6DLK.mp4', { '/data/sungjoon/Charades_v1': 'videos' }, dir),
+      join(dir, 'videos', 'E6DLK.mp4'),
+    );
+    assert.equal(
+      findVideo('/data/sungjoon/Charades_v1/NOPE.mp4', { '/data/sungjoon/Charades_v1': 'videos' }, dir),
+      null,
+    );
     assert.equal(findVideo('/data/sungjoon/Charades_v1/E6DLK.mp4', {}, dir), null);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -34,7 +40,10 @@ test('findVideo returns the first candidate that exists on disk', () => {
 
 test('mappingFor names the mapping that covers a recorded path (longest prefix), or null', () => {
   const roots = { '/data': '/mnt/all', '/data/sungjoon/Charades_v1/': 'videos' };
-  assert.deepEqual(mappingFor('/data/sungjoon/Charades_v1/4VX01.mp4', roots, '/ws'), { prefix: '/data/sungjoon/Charades_v1', folder: '/ws/videos' });
+  assert.deepEqual(mappingFor('/data/sungjoon/Charades_v1/4VX01.mp4', roots, '/ws'), {
+    prefix: '/data/sungjoon/Charades_v1',
+    folder: '/ws/videos',
+  });
   assert.deepEqual(mappingFor('/data/other/x.mp4', roots, '/ws'), { prefix: '/data', folder: '/mnt/all' });
   assert.equal(mappingFor('/database/x.mp4', { '/data': '/mnt' }, undefined), null, 'only at a path boundary');
   assert.equal(mappingFor('../dataset/a.mkv', roots, '/ws'), null);

@@ -12,7 +12,22 @@ const skip = hasFfmpeg ? false : 'ffmpeg/ffprobe not installed (setup.mjs instal
 
 function make(dir: string, name: string, args: string[]): string {
   const out = join(dir, name);
-  const r = spawnSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=duration=2:size=160x120:rate=10', '-f', 'lavfi', '-i', 'sine=duration=2', '-shortest', ...args, out]);
+  const r = spawnSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=duration=2:size=160x120:rate=10',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=duration=2',
+    '-shortest',
+    ...args,
+    out,
+  ]);
   assert.equal(r.status, 0, r.stderr?.toString());
   return out;
 }
@@ -32,7 +47,15 @@ test('probe and plan: H.264 plays, HEVC transcodes, H.264 in MKV or with AAC rem
   const dir = mkdtempSync(join(tmpdir(), 'rarft-video-'));
   try {
     const h264 = make(dir, 'a.mp4', ['-an', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
-    const hevc = make(dir, 'b.mp4', ['-an', '-c:v', 'libx265', '-pix_fmt', 'yuv420p', '-x265-params', 'log-level=error']);
+    const hevc = make(dir, 'b.mp4', [
+      '-an',
+      '-c:v',
+      'libx265',
+      '-pix_fmt',
+      'yuv420p',
+      '-x265-params',
+      'log-level=error',
+    ]);
     const mkv = make(dir, 'c.mkv', ['-an', '-c:v', 'libx264', '-pix_fmt', 'yuv420p']);
     const aac = make(dir, 'd.mp4', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac']);
     const p1 = await probeVideo('ffprobe', h264);
@@ -55,11 +78,25 @@ test('probe and plan: H.264 plays, HEVC transcodes, H.264 in MKV or with AAC rem
 test('HEVC is transcoded once to a playable H.264 MP4 in the cache, with progress', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rarft-video-'));
   try {
-    const hevc = make(dir, 'b.mp4', ['-an', '-c:v', 'libx265', '-pix_fmt', 'yuv420p', '-x265-params', 'log-level=error']);
+    const hevc = make(dir, 'b.mp4', [
+      '-an',
+      '-c:v',
+      'libx265',
+      '-pix_fmt',
+      'yuv420p',
+      '-x265-params',
+      'log-level=error',
+    ]);
     const cache = join(dir, 'cache');
     assert.equal(await cachedTranscode(hevc, cache, 'transcode'), null);
     const fractions: number[] = [];
-    const out = await transcodeCached(hevc, { ffmpeg: 'ffmpeg', cacheDir: cache, plan: 'transcode', duration: 2, onProgress: (f) => fractions.push(f) });
+    const out = await transcodeCached(hevc, {
+      ffmpeg: 'ffmpeg',
+      cacheDir: cache,
+      plan: 'transcode',
+      duration: 2,
+      onProgress: (f) => fractions.push(f),
+    });
     const info = await probeVideo('ffprobe', out);
     assert.equal(info.videoCodec, 'h264');
     assert.equal(info.audioCodec, null);
@@ -67,10 +104,16 @@ test('HEVC is transcoded once to a playable H.264 MP4 in the cache, with progres
     assert.ok(fractions.length > 0 && fractions.every((f) => f >= 0 && f <= 1));
     assert.deepEqual(readdirSync(cache), [out.split('/').pop()], 'no part files left');
     // Second time: served from the cache without running ffmpeg at all.
-    assert.equal(await transcodeCached(hevc, { ffmpeg: join(dir, 'no-such-ffmpeg'), cacheDir: cache, plan: 'transcode' }), out);
+    assert.equal(
+      await transcodeCached(hevc, { ffmpeg: join(dir, 'no-such-ffmpeg'), cacheDir: cache, plan: 'transcode' }),
+      out,
+    );
     assert.equal(await cachedTranscode(hevc, cache, 'transcode'), out);
     // No ffmpeg and nothing cached: a ToolMissingError, and no part file.
-    await assert.rejects(transcodeCached(hevc, { ffmpeg: join(dir, 'no-such-ffmpeg'), cacheDir: join(dir, 'c2'), plan: 'remux' }), ToolMissingError);
+    await assert.rejects(
+      transcodeCached(hevc, { ffmpeg: join(dir, 'no-such-ffmpeg'), cacheDir: join(dir, 'c2'), plan: 'remux' }),
+      ToolMissingError,
+    );
     assert.deepEqual(readdirSync(join(dir, 'c2')), []);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -80,9 +123,22 @@ test('HEVC is transcoded once to a playable H.264 MP4 in the cache, with progres
 test('a cancelled transcode leaves no cache entry', { skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rarft-video-'));
   try {
-    const hevc = make(dir, 'b.mp4', ['-an', '-c:v', 'libx265', '-pix_fmt', 'yuv420p', '-x265-params', 'log-level=error']);
+    const hevc = make(dir, 'b.mp4', [
+      '-an',
+      '-c:v',
+      'libx265',
+      '-pix_fmt',
+      'yuv420p',
+      '-x265-params',
+      'log-level=error',
+    ]);
     const controller = new AbortController();
-    const p = transcodeCached(hevc, { ffmpeg: 'ffmpeg', cacheDir: join(dir, 'cache'), plan: 'transcode', signal: controller.signal });
+    const p = transcodeCached(hevc, {
+      ffmpeg: 'ffmpeg',
+      cacheDir: join(dir, 'cache'),
+      plan: 'transcode',
+      signal: controller.signal,
+    });
     controller.abort();
     await assert.rejects(p);
     assert.deepEqual(readdirSync(join(dir, 'cache')), []);
@@ -92,8 +148,23 @@ test('a cancelled transcode leaves no cache entry', { skip }, async () => {
 });
 
 test('parseProbe reads ffprobe JSON and rejects other text', () => {
-  const info = parseProbe(JSON.stringify({ format: { format_name: 'matroska,webm', duration: '3.5' }, streams: [{ codec_type: 'video', codec_name: 'vp9', width: 2, height: 2 }, { codec_type: 'audio', codec_name: 'opus' }] }));
-  assert.deepEqual(info, { format: 'matroska,webm', duration: 3.5, videoCodec: 'vp9', audioCodec: 'opus', width: 2, height: 2 });
+  const info = parseProbe(
+    JSON.stringify({
+      format: { format_name: 'matroska,webm', duration: '3.5' },
+      streams: [
+        { codec_type: 'video', codec_name: 'vp9', width: 2, height: 2 },
+        { codec_type: 'audio', codec_name: 'opus' },
+      ],
+    }),
+  );
+  assert.deepEqual(info, {
+    format: 'matroska,webm',
+    duration: 3.5,
+    videoCodec: 'vp9',
+    audioCodec: 'opus',
+    width: 2,
+    height: 2,
+  });
   assert.equal(playPlan(info), 'transcode');
   assert.equal(playPlan({ ...info, videoCodec: 'vp8' }), 'direct');
   assert.throws(() => parseProbe('not json'));
