@@ -1,9 +1,8 @@
 /** Judges items one at a time (FORMATS.md §4), reusing cached judgments as they are. */
-import { gtSpan, itemLevel, truthy } from '../dataset/runs';
 import type { HardnessLevel } from '../taxonomy';
-import { answerText, gtText, reasoningText, type Span } from '../text';
-import { ruleRelevance, type Judge, type RelevanceVerdict, type Verdict } from './judge';
-import { jaccard, temporalIou } from './measures';
+import type { Span } from '../text';
+import { drive, isPromise, itemSteps } from './itemSteps';
+import type { Judge, RelevanceVerdict } from './judge';
 
 /** One judge step's failure, kept with the item and listed in the summary. */
 export interface StepError {
@@ -50,61 +49,6 @@ export interface JudgeItemsOptions {
   disagreements?: boolean;
 }
 
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-
-type Pending = Verdict<unknown> | Promise<Verdict<unknown>>;
-type Steps = Generator<Pending, ItemJudgment, Verdict<unknown>>;
-
-function failed(e: unknown): Verdict<never> {
-  if ((e as Error)?.name === 'AbortError') throw e;
-  return { status: 'error', error: e instanceof Error ? e.message : String(e) };
-}
-
-/** Calls a judge step; a synchronous throw becomes a recorded error (aborts propagate). */
-function call<T>(f: () => Verdict<T> | Promise<Verdict<T>>): Verdict<T> | Promise<Verdict<T>> {
-  try {
-    return f();
-  } catch (e) {
-    return failed(e);
-  }
-}
-
-function isPromise(v: unknown): v is Promise<unknown> {
-  return typeof (v as Promise<unknown>)?.then === 'function';
-}
-
-/**
- * Runs the steps of one item. Stays synchronous while every judge answer is synchronous (the
- * offline judge), so 50,000 items cost no promise per item; switches to async at the first promise.
- */
-function drive(steps: Steps): ItemJudgment | Promise<ItemJudgment> {
-  let input: Verdict<unknown> | undefined;
-  for (;;) {
-    const r = steps.next(input as Verdict<unknown>);
-    if (r.done) return r.value;
-    if (isPromise(r.value)) return driveAsync(steps, r.value);
-    input = r.value;
-  }
-}
-
-async function driveAsync(steps: Steps, first: Promise<Verdict<unknown>>): Promise<ItemJudgment> {
-  let input: Verdict<unknown>;
-  try {
-    input = await first;
-  } catch (e) {
-    input = failed(e);
-  }
-  for (;;) {
-    const r = steps.next(input);
-    if (r.done) return r.value;
-    try {
-      input = await r.value;
-    } catch (e) {
-      input = failed(e);
-    }
-  }
-}
-
 /** Judges one item. Never throws for bad data; aborts throw. */
 export function judgeItem(
   item: Record<string, unknown>,
@@ -112,102 +56,6 @@ export function judgeItem(
   index = 0,
 ): ItemJudgment | Promise<ItemJudgment> {
   return drive(itemSteps(item, opts, index));
-}
-
-function* itemSteps(item: Record<string, unknown>, opts: JudgeItemsOptions, index: number): Steps {
-  const { judge, signal } = opts;
-  const gtRelevant = truthy(item.gt_relevant);
-  const gtSpanV = gtSpan(item.gt_timestamp);
-  const output = typeof item.model_output === 'string' ? item.model_output : '';
-  const gtOut = typeof item.gt_output === 'string' ? item.gt_output : '';
-  const gtCategories = Array.isArray(item.gt_categories)
-    ? item.gt_categories.filter((c): c is string => typeof c === 'string')
-    : [];
-  const j: ItemJudgment = {
-    gtRelevant,
-    predRelevant: null,
-    predSpan: null,
-    iou: null,
-    predCategories: null,
-    jaccard: null,
-    reasoningScore: null,
-    sbert: null,
-    level: itemLevel(item) ?? opts.levelOf?.(item, index),
-    gtCategories,
-    errors: [],
-    notComputed: [],
-  };
-  const cachedCorrect = typeof item.classification_correct === 'boolean' ? item.classification_correct : null;
-  const cachedIou = isNum(item.iou) ? item.iou : null;
-
-  // Step 1: relevance and span.
-  let verdict: RelevanceVerdict | null = null;
-  const needStep1 = cachedCorrect === null || (cachedIou === null && gtRelevant && cachedCorrect);
-  if (needStep1) {
-    const answer = answerText(output);
-    const v = (yield call(() => judge.relevance({ answerText: answer, output }, signal))) as Verdict<RelevanceVerdict>;
-    if (v.status === 'ok') {
-      verdict = v.value;
-      if (opts.disagreements) {
-        const rule = ruleRelevance(answer);
-        const sameSpan = (a: Span | null, b: Span | null) =>
-          a === null ? b === null : b !== null && a[0] === b[0] && a[1] === b[1];
-        if (rule.classification !== verdict.classification || !sameSpan(rule.span, verdict.span))
-          j.disagreement = { offline: rule, judge: verdict };
-      }
-    } else if (v.status === 'error') j.errors.push({ step: 'relevance', error: v.error });
-    else j.notComputed.push(v.reason);
-  }
-  if (cachedCorrect !== null) j.predRelevant = cachedCorrect ? gtRelevant : !gtRelevant;
-  else if (verdict) j.predRelevant = verdict.classification === 'relevant';
-  if (j.predRelevant === null) return j;
-  j.predSpan = verdict?.span ?? null;
-
-  if (cachedIou !== null) j.iou = cachedIou;
-  else if (j.predRelevant !== gtRelevant) j.iou = 0;
-  else if (!gtRelevant) j.iou = 1;
-  else if (needStep1 && !verdict) j.iou = null;
-  else j.iou = gtSpanV && j.predSpan ? temporalIou(gtSpanV, j.predSpan) : 0;
-
-  if (gtRelevant) return j;
-
-  // Steps 2–4: GT-irrelevant items only.
-  const reasoning = reasoningText(output);
-  if (Array.isArray(item.pred_categories))
-    j.predCategories = item.pred_categories.filter((c): c is string => typeof c === 'string');
-  else if (!j.predRelevant && reasoning) {
-    const v = (yield call(() => judge.categories({ reasoningText: reasoning, output }, signal))) as Verdict<string[]>;
-    if (v.status === 'ok') j.predCategories = v.value;
-    else if (v.status === 'error') j.errors.push({ step: 'categories', error: v.error });
-    else j.notComputed.push(v.reason);
-  } else j.predCategories = [];
-  if (j.predCategories) j.jaccard = jaccard(j.predCategories, gtCategories);
-
-  const gt = gtText(gtOut);
-  if (isNum(item.reasoning_score)) j.reasoningScore = item.reasoning_score;
-  else if (!gt) j.notComputed.push('reasoning: the item has no GT answer to compare with');
-  else {
-    const v = (yield call(() => judge.reasoning({ reasoningText: reasoning, gtText: gt }, signal))) as Verdict<number>;
-    if (v.status === 'ok') j.reasoningScore = v.value;
-    else if (v.status === 'error') j.errors.push({ step: 'reasoning', error: v.error });
-    else j.notComputed.push(v.reason);
-  }
-
-  if (isNum(item.sbert_similarity)) j.sbert = item.sbert_similarity;
-  else if (!gt) j.notComputed.push('sbert: the item has no GT answer to compare with');
-  else if (!reasoning) j.sbert = 0;
-  else if (opts.similarity) {
-    const similarity = opts.similarity;
-    const v = (yield call(() => {
-      const s = similarity(reasoning, gt, signal);
-      const wrap = (x: number | null): Verdict<number | null> => ({ status: 'ok', value: x });
-      return isPromise(s) ? s.then(wrap) : wrap(s);
-    })) as Verdict<number | null>;
-    if (v.status === 'error') j.errors.push({ step: 'sbert', error: v.error });
-    else if (v.status === 'ok' && v.value === null) j.notComputed.push('sbert: no sentence model');
-    else if (v.status === 'ok') j.sbert = Math.max(0, Math.min(1, v.value as number));
-  } else j.notComputed.push('sbert: no sentence model (pass --sbert DIR)');
-  return j;
 }
 
 /**
