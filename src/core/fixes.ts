@@ -5,7 +5,7 @@
  */
 import { findNodeAtLocation, getNodeValue, parseTree, type Node } from 'jsonc-parser';
 import type { Problem } from './problems';
-import { answerTags, firstTimestamp } from './text';
+import { answerTags, findTimestamp, withoutAnswerTags } from './text';
 
 /** Replace `length` characters at `offset` with `newText`. */
 export interface TextEdit {
@@ -77,8 +77,7 @@ export function fixFor(
     return { title: `Clamp the end to the duration (${duration})`, edits };
   }
   if (p.code === 'empty-answer') {
-    if (node.type !== 'string' || (node.value as string).replace(/<\s*\/?\s*answer\b[^>]*>/gi, '').trim() !== '')
-      return null;
+    if (node.type !== 'string' || withoutAnswerTags(node.value as string).trim() !== '') return null;
     const [i, , j] = p.path;
     const r = findNodeAtLocation(tree, [i, 'GRPO', j, 'r']);
     const ts = findNodeAtLocation(tree, [i, 'timestamp']);
@@ -95,13 +94,10 @@ export function fixFor(
 
 /** The answer with the end of its first `X to Y` set to `duration`, when that span is [start, end]; else null. */
 function withEnd(answer: string, start: number, end: number, duration: number): string | null {
-  const span = firstTimestamp(answer);
-  if (!span || span[0] !== start || span[1] !== end) return null;
-  // firstTimestamp read the span; this only finds where its end is written, to edit it in place.
-  const m = /(\d+\.?\d*)(\s+to\s+)(\d+\.?\d*)/.exec(answer);
-  if (!m) return null;
-  const at = m.index + m[1].length + m[2].length;
-  return answer.slice(0, at) + String(duration) + answer.slice(at + m[3].length);
+  const m = findTimestamp(answer);
+  if (!m || m.span[0] !== start || m.span[1] !== end) return null;
+  const at = m.index + m.startText.length + m.separator.length;
+  return answer.slice(0, at) + String(duration) + answer.slice(at + m.endText.length);
 }
 
 function replaceNode(node: Node, newText: string): TextEdit {

@@ -1,10 +1,9 @@
 /** Merges per-GPU inference shards into `inference_results_merged.json`. */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { shardNumber } from './dataset/model';
 import { writeFileAtomic } from './fsAtomic';
 import { parseJson, LineIndex } from './json/positions';
-
-const SHARD = /^inference_results_gpu(\d+)\.json$/;
 
 /** What a merge did. */
 export interface MergeResult {
@@ -24,9 +23,9 @@ export class MergeError extends Error {}
  * different existing merged file, or to merge with shards missing, unless `force`.
  */
 export async function mergeShards(dir: string, options: { force?: boolean; out?: string } = {}): Promise<MergeResult> {
-  const names = (await readdir(dir)).filter((n) => SHARD.test(n));
+  const names = (await readdir(dir)).filter((n) => shardNumber(n) !== undefined);
   if (!names.length) throw new MergeError(`${dir}: no inference_results_gpu{i}.json shards found`);
-  const shards = names.map((n) => ({ file: n, shard: Number(SHARD.exec(n)![1]) })).sort((a, b) => a.shard - b.shard);
+  const shards = names.map((n) => ({ file: n, shard: shardNumber(n)! })).sort((a, b) => a.shard - b.shard);
   const present = new Set(shards.map((s) => s.shard));
   const missing: number[] = [];
   for (let i = 0; i <= shards[shards.length - 1].shard; i++) if (!present.has(i)) missing.push(i);

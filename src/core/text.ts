@@ -47,12 +47,20 @@ export function gtText(answer: string | null | undefined): string {
   return String(answer).replace(THINK_TAG, '').replace(ANSWER_TAG, '').trim();
 }
 
-const ANSWER_OPEN = /<\s*answer\b[^>]*>/i;
-const ANSWER_CLOSE = /<\s*\/\s*answer\s*>/i;
+const ANSWER_OPEN_SOURCE = String.raw`<\s*answer\b[^>]*>`;
+const ANSWER_CLOSE_SOURCE = String.raw`<\s*\/\s*answer\s*>`;
+const ANSWER_OPEN = new RegExp(ANSWER_OPEN_SOURCE, 'i');
+const ANSWER_CLOSE = new RegExp(ANSWER_CLOSE_SOURCE, 'i');
+const ANSWER_OPEN_OR_CLOSE = new RegExp(`${ANSWER_OPEN_SOURCE}|${ANSWER_CLOSE_SOURCE}`, 'gi');
 
 /** Whether a text has an opening and a closing answer tag (any case, spaces allowed). */
 export function answerTags(text: string): { open: boolean; close: boolean } {
   return { open: ANSWER_OPEN.test(text), close: ANSWER_CLOSE.test(text) };
+}
+
+/** The text with every opening and closing answer tag (any case, spaces allowed) removed. */
+export function withoutAnswerTags(text: string): string {
+  return text.replace(ANSWER_OPEN_OR_CLOSE, '');
 }
 
 /** Content of the first answer block of a text as it is (think blocks not removed); null without one. */
@@ -61,19 +69,58 @@ export function firstAnswerBlock(text: string): string | null {
   return m ? m[1] : null;
 }
 
-const TIMESTAMP = /(\d+\.?\d*)\s+to\s+(\d+\.?\d*)/;
-
 /** A `[start, end]` span in seconds. */
 export type Span = [number, number];
 
-/** The first `X to Y` timestamp in a text (digits[.digits] whitespace `to` whitespace digits). */
-export function firstTimestamp(text: string | null | undefined): Span | null {
-  if (!text) return null;
-  const m = TIMESTAMP.exec(text);
-  return m ? [parseFloat(m[1]), parseFloat(m[2])] : null;
+/**
+ * The `X to Y` timestamp, written once (FORMATS.md §3, §5): digits[.digits], whitespace, `to`,
+ * whitespace, digits[.digits]. The evaluator matches `to` case-sensitively, the trainer's
+ * refuse-IoU reward case-insensitively; both variants are built from this one source.
+ */
+const NUMBER = String.raw`\d+\.?\d*`;
+const TIMESTAMP_SOURCE = `(${NUMBER})(\\s+to\\s+)(${NUMBER})`;
+/** The evaluator's pattern (lower-case `to`). */
+const TIMESTAMP = new RegExp(TIMESTAMP_SOURCE);
+/** The trainer's pattern (`to`, `To`, `TO`). */
+const TIMESTAMP_ANY_CASE = new RegExp(TIMESTAMP_SOURCE, 'i');
+/** A text that is nothing but one evaluator timestamp. */
+const ONLY_TIMESTAMP = new RegExp(`^${TIMESTAMP_SOURCE}$`);
+
+/** Where the first `X to Y` of a text is written, as the evaluator reads it. */
+export interface TimestampMatch {
+  span: Span;
+  /** Offset of X in the text. */
+  index: number;
+  /** X, the separator and Y exactly as written. */
+  startText: string;
+  separator: string;
+  endText: string;
 }
 
-const TIMESTAMP_ANY_CASE = /(\d+\.?\d*)\s+to\s+(\d+\.?\d*)/i;
+/** The first `X to Y` (evaluator's pattern) with where and how it is written; null without one. */
+export function findTimestamp(text: string | null | undefined): TimestampMatch | null {
+  if (!text) return null;
+  const m = TIMESTAMP.exec(text);
+  if (!m) return null;
+  return {
+    span: [parseFloat(m[1]), parseFloat(m[3])],
+    index: m.index,
+    startText: m[1],
+    separator: m[2],
+    endText: m[3],
+  };
+}
+
+/** The first `X to Y` timestamp in a text (digits[.digits] whitespace `to` whitespace digits). */
+export function firstTimestamp(text: string | null | undefined): Span | null {
+  return findTimestamp(text)?.span ?? null;
+}
+
+/** True when the trimmed text is exactly one `X to Y` timestamp (the canonical answerable output). */
+export function isOnlyTimestamp(text: string): boolean {
+  return ONLY_TIMESTAMP.test(text.trim());
+}
+
 const ANSWER_BLOCKS_STRICT = /<answer>([\s\S]*?)<\/answer>/g;
 const CORRECTION_BLOCKS_STRICT = /<correction>([\s\S]*?)<\/correction>/g;
 
@@ -107,7 +154,7 @@ export function lastCorrection(completion: string | null | undefined): string | 
 export function rewardTimestamp(text: string | null | undefined): Span | null {
   if (!text) return null;
   const m = TIMESTAMP_ANY_CASE.exec(text);
-  return m ? [parseFloat(m[1]), parseFloat(m[2])] : null;
+  return m ? [parseFloat(m[1]), parseFloat(m[3])] : null;
 }
 
 const FORMAT_RE = /^<think>[\s\S]*?<\/think>\s*<answer>[\s\S]*?<\/answer>\s*<correction>[\s\S]*?<\/correction>$/;
@@ -144,7 +191,10 @@ export interface ParsedOutput {
 
 const FIRST_THINK = /<\s*think\b[^>]*>([\s\S]*?)<\s*\/\s*think\s*>/i;
 const FIRST_CORRECTION = /<\s*correction\b[^>]*>([\s\S]*?)<\s*\/\s*correction\s*>/i;
-const TIMESTEP_LINE = /<\s*timestep\s*>\s*(\d+(?:\.\d*)?)\s+to\s+(\d+(?:\.\d*)?)\s*<\s*\/\s*timestep\s*>([^\n<]*)/gi;
+const TIMESTEP_LINE = new RegExp(
+  String.raw`<\s*timestep\s*>\s*` + TIMESTAMP_SOURCE + String.raw`\s*<\s*\/\s*timestep\s*>([^\n<]*)`,
+  'gi',
+);
 const TAG_NAME = /<\s*\/?\s*([a-zA-Z_][a-zA-Z0-9_/]*)[^>]*>/g;
 
 const CATEGORY_BY_TAG = new Map<string, string>();
@@ -183,7 +233,7 @@ export function parseOutput(output: string | null | undefined): ParsedOutput {
     TIMESTEP_LINE.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = TIMESTEP_LINE.exec(think[1]))) {
-      timesteps.push({ start: parseFloat(m[1]), end: parseFloat(m[2]), caption: m[3].trim() });
+      timesteps.push({ start: parseFloat(m[1]), end: parseFloat(m[3]), caption: m[4].trim() });
     }
   }
   let truncated = false;

@@ -1,4 +1,5 @@
 /** Reads and validates HI-VTG annotation files (FORMATS.md §1), keeping every quirk visible. */
+import { isFiniteNumber, isObject, typeName } from '../json/values';
 import type { PendingProblem } from '../problems';
 import { DIFFICULTIES, isCategory, toHardnessLevel, type Difficulty } from '../taxonomy';
 import { answerTags, firstAnswerBlock, firstTimestamp, type Span } from '../text';
@@ -12,22 +13,6 @@ export interface AnnotationResult {
 }
 
 const DIFFICULTY_SET: ReadonlySet<string> = new Set(DIFFICULTIES);
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'number' && !Number.isFinite(v)) return 'a number too large to represent';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return `a ${typeof v}`;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isFiniteNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
 
 /** True when a value looks like an annotation array (used to tell file kinds apart). */
 export function looksLikeAnnotations(value: unknown): boolean {

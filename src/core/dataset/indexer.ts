@@ -4,7 +4,15 @@ import { basename, join, resolve } from 'node:path';
 import { LineIndex, parseJson } from '../json/positions';
 import { compareProblems, type PendingProblem, type Problem } from '../problems';
 import { looksLikeAnnotations, readAnnotations } from './annotations';
-import { emptyStats, joinKey, type FileKind, type FileStats, type RunItem, type VideoEntry } from './model';
+import {
+  emptyStats,
+  joinKey,
+  shardNumber,
+  type FileKind,
+  type FileStats,
+  type RunItem,
+  type VideoEntry,
+} from './model';
 import { placeProblems } from './place';
 import { hasJudgments, looksLikeMetrics, looksLikeRun, readRun } from './runs';
 
@@ -37,8 +45,6 @@ export interface IndexResult {
   problems: Problem[];
   totals: IndexTotals;
 }
-
-const SHARD_NAME = /^inference_results_gpu(\d+)\.json$/;
 
 /** Indexes one file's text (pure: no file system). Unknown JSON becomes kind `other`. */
 export function indexText(path: string, text: string): IndexedFile {
@@ -73,14 +79,13 @@ export function indexValue(path: string, text: string, value: unknown): IndexedF
   }
   if (kind === 'inference' || kind === 'inference-shard' || kind === 'evaluation-items') {
     const r = readRun(value);
-    const shard = SHARD_NAME.exec(basename(path));
     return {
       path,
       kind,
       stats: r.stats,
       problems: placeProblems(path, text, r.problems),
       items: r.items,
-      shard: shard ? Number(shard[1]) : undefined,
+      shard: shardNumber(basename(path)),
     };
   }
   return { path, kind, stats: emptyStats(), problems: [] };
@@ -91,7 +96,7 @@ export function classify(path: string, value: unknown): FileKind {
   if (looksLikeAnnotations(value)) return 'annotations';
   if (looksLikeRun(value)) {
     if (hasJudgments(value)) return 'evaluation-items';
-    return SHARD_NAME.test(basename(path)) ? 'inference-shard' : 'inference';
+    return shardNumber(basename(path)) !== undefined ? 'inference-shard' : 'inference';
   }
   if (looksLikeMetrics(value)) return 'metrics';
   return 'other';

@@ -66,6 +66,15 @@ export interface RunItem {
   raw: Record<string, unknown>;
 }
 
+/** A GPU shard's file name, `inference_results_gpu{i}.json` (i in decimal, as the inference script writes it). */
+export const SHARD_NAME = /^inference_results_gpu(\d+)\.json$/;
+
+/** The shard number of a file name, or undefined when it is not a shard's name. */
+export function shardNumber(fileName: string): number | undefined {
+  const m = SHARD_NAME.exec(fileName);
+  return m ? Number(m[1]) : undefined;
+}
+
 /** Key used to join items to annotation queries. */
 export function joinKey(video: string, query: string): string {
   return video + '\u0000' + query;

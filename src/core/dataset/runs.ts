@@ -1,4 +1,5 @@
 /** Reads inference results and per-item evaluation files (FORMATS.md §2). */
+import { isObject } from '../json/values';
 import type { PendingProblem } from '../problems';
 import { toDifficulty, toHardnessLevel, type HardnessLevel } from '../taxonomy';
 import type { Span } from '../text';
@@ -12,10 +13,6 @@ export interface RunResult {
 }
 
 const JUDGMENT_KEYS = ['classification_correct', 'iou', 'pred_categories', 'reasoning_score', 'sbert_similarity'];
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** True when a value looks like a list of model-output items. */
 export function looksLikeRun(value: unknown): boolean {

@@ -10,13 +10,12 @@ import {
   type ReasoningInput,
   type RelevanceInput,
 } from '../eval/judge';
+import { isOnlyTimestamp } from '../text';
 import type { LlmJudge } from './llmJudge';
-
-const ONLY_TIMESTAMP = /^\d+\.?\d*\s+to\s+\d+\.?\d*$/;
 
 /** True when the (trimmed) answer text is exactly one `X to Y` timestamp. */
 export function isCanonicalAnswer(answerText: string): boolean {
-  return ONLY_TIMESTAMP.test(answerText.trim());
+  return isOnlyTimestamp(answerText);
 }
 
 /** Hybrid judge over an LLM judge; `saved()` counts step-1 calls the rule answered. */

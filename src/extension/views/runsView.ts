@@ -4,6 +4,7 @@ import { basename } from 'node:path';
 import { BUCKETS, BUCKET_LABELS, type Bucket } from '../../core/buckets';
 import type { IndexedFile } from '../../core/dataset/indexer';
 import { joinKey } from '../../core/dataset/model';
+import { toDifficulty } from '../../core/taxonomy';
 import { DisposableBase } from '../disposable';
 import type { WorkspaceIndex } from '../workspaceIndex';
 import type { Filters } from './filters';
@@ -39,9 +40,7 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
     const it = file.items![pos];
     const join = this.index.browse.joins.get(joinKey(it.video, it.query))?.[0];
     const q = join?.entry.queries[join.queryIndex];
-    const difficulty =
-      q?.difficulty ??
-      (it.level ? { original: 'original', weak: 'easy', moderate: 'medium', strong: 'hard' }[it.level] : null);
+    const difficulty = q?.difficulty ?? (it.level ? toDifficulty(it.level) : null);
     return this.filters.matches({
       query: it.query,
       video: it.video,
