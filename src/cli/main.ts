@@ -1,4 +1,5 @@
 /** The `rarft` command line: argument handling over src/core. */
+import { compareCommand } from './commands/compare';
 import { evaluateCommand } from './commands/evaluate';
 import { indexCommand } from './commands/index';
 import { mergeCommand } from './commands/merge';
@@ -9,7 +10,14 @@ import { CliError, mark, printProfile, type Command } from './io';
 declare const __VERSION__: string;
 
 /** Every command, in the order `rarft --help` lists them. Add new commands here. */
-const COMMANDS: Command[] = [indexCommand, evaluateCommand, mergeCommand, rewardsCommand, modelsCommand];
+const COMMANDS: Command[] = [
+  indexCommand,
+  evaluateCommand,
+  compareCommand,
+  mergeCommand,
+  rewardsCommand,
+  modelsCommand,
+];
 
 function usage(): string {
   return [

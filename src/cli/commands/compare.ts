@@ -1,0 +1,106 @@
+/** `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] [judge options]` */
+import { compareRuns, type Comparison, type GroupComparison } from '../../core/compare/compare';
+import { OUTCOMES } from '../../core/compare/outcomes';
+import { CliError, fmt, numberOption, parse, table, type Command } from '../io';
+import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
+import { loadRun } from '../runSide';
+
+const usage = `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] ${judgeUsage}`;
+
+/** The `compare` command. */
+export const compareCommand: Command = {
+  name: 'compare',
+  usage,
+  async run(args) {
+    const { values, positionals } = parse(args, {
+      json: { type: 'boolean' },
+      seed: { type: 'string' },
+      resamples: { type: 'string' },
+      ...judgeOptionSpec,
+    });
+    if (positionals.length !== 2) throw new CliError(`usage: ${usage}`, 2);
+    const seed = numberOption('seed', values.seed, 0, 2 ** 32 - 1) ?? 0;
+    const resamples = numberOption('resamples', values.resamples, 100, 1e6) ?? 1000;
+    if (!Number.isInteger(seed) || !Number.isInteger(resamples))
+      throw new CliError('--seed and --resamples take whole numbers', 2);
+    const setup = await createJudge({ ...values, out: positionals[0] });
+    const controller = new AbortController();
+    const onSigint = () => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const a = await loadRun(positionals[0], setup, { signal: controller.signal });
+      const b = await loadRun(positionals[1], setup, { signal: controller.signal });
+      const { comparison } = compareRuns(a, b, { seed, resamples });
+      if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
+      else process.stdout.write(compareText(comparison, positionals[0], positionals[1]) + '\n');
+      return 0;
+    } finally {
+      process.off('SIGINT', onSigint);
+      await setup.close?.();
+    }
+  },
+};
+
+const signed = (v: number | null, digits: number) => (v === null ? 'n/a' : (v >= 0 ? '+' : '') + v.toFixed(digits));
+const digitsOf = (name: string) => (name.startsWith('R@') ? 2 : 3);
+
+function metricRows(g: GroupComparison): (string | number)[][] {
+  const rows: (string | number)[][] = [['metric', 'A', 'B', 'B − A', '95% CI (by video)']];
+  for (const [name, m] of Object.entries(g.metrics)) {
+    const d = digitsOf(name);
+    const ci = m.ci95 ? `[${signed(m.ci95[0], d)}, ${signed(m.ci95[1], d)}]` : 'n/a';
+    rows.push([name, fmt(m.a, d), fmt(m.b, d), signed(m.delta, d), ci]);
+  }
+  return rows;
+}
+
+const pFmt = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
+
+/** The text `rarft compare` prints: pairing, warnings, deltas, McNemar, flips and hardness levels. */
+export function compareText(c: Comparison, pathA: string, pathB: string): string {
+  const lines = [`A: ${pathA}`, `B: ${pathB}`];
+  lines.push(
+    `${c.paired} pairs by (video, query) over ${c.videos} videos; unpaired: ${c.unpaired.a} in A, ${c.unpaired.b} in B` +
+      (c.excluded ? `; ${c.excluded} pairs left out (judge errors)` : ''),
+  );
+  for (const w of c.warnings) lines.push(`warning: ${w}`);
+  lines.push('', table(metricRows(c)));
+  lines.push(
+    '',
+    table([
+      ['McNemar (exact)', 'right in A only', 'right in B only', 'p'],
+      ...(['accuracy', 'R@0.5'] as const).map((k) => [
+        k,
+        c.mcnemar[k].a_only,
+        c.mcnemar[k].b_only,
+        pFmt(c.mcnemar[k].p),
+      ]),
+    ]),
+  );
+  lines.push('', 'flips (rows: outcome in A, columns: outcome in B)');
+  lines.push(table([['A \\ B', ...OUTCOMES], ...OUTCOMES.map((a) => [a, ...OUTCOMES.map((b) => c.flips[a][b])])]));
+  const levels = Object.entries(c.by_level);
+  if (levels.length) {
+    const rows: (string | number)[][] = [
+      ['level', 'pairs', 'Δ accuracy [95% CI]', 'Δ F1', 'Δ R@0.5', 'McNemar p (acc / R@0.5)'],
+    ];
+    for (const [level, g] of levels) {
+      const cell = (name: string) => {
+        const m = g.metrics[name];
+        const d = digitsOf(name);
+        return m.ci95 ? `${signed(m.delta, d)} [${signed(m.ci95[0], d)}, ${signed(m.ci95[1], d)}]` : signed(m.delta, d);
+      };
+      rows.push([
+        level,
+        g.paired,
+        cell('accuracy'),
+        cell('F1'),
+        cell('R@0.5'),
+        `${pFmt(g.mcnemar.accuracy.p)} / ${pFmt(g.mcnemar['R@0.5'].p)}`,
+      ]);
+    }
+    lines.push('', 'by hardness level', table(rows));
+  }
+  lines.push('', `bootstrap: ${c.resamples} resamples of videos, seed ${c.seed}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,70 @@
+/**
+ * Loads an evaluated run for `compare` and `report`: its items, their judgments (cached ones used
+ * as they are, the rest judged as `evaluate` judges them) and its provenance from `metrics.json`.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { provenanceFromMetrics, type RunProvenance } from '../core/compare/provenance';
+import { looksLikeMetrics } from '../core/dataset/runs';
+import { judgeItems, type ItemJudgment } from '../core/eval/evaluate';
+import type { JudgeSetup } from './judgeOptions';
+import { readItemsFile } from './io';
+
+/** A run read and judged. */
+export interface LoadedRun {
+  path: string;
+  items: Record<string, unknown>[];
+  judgments: ItemJudgment[];
+  provenance: RunProvenance;
+  /** The `metrics.json` found beside the items, if any. */
+  metrics?: Record<string, unknown>;
+}
+
+/** The `metrics.json` written with an items file: `X_items.json` → `X.json`, else `metrics.json` beside it. */
+export function metricsBeside(itemsPath: string): Record<string, unknown> | undefined {
+  const dir = dirname(itemsPath);
+  const name = basename(itemsPath);
+  const candidates = [
+    join(dir, name.replace(/_items(\.json)$/i, '$1')),
+    join(dir, name.replace(/\.items\.json$/i, '.metrics.json')),
+    join(dir, 'metrics.json'),
+  ];
+  for (const c of candidates) {
+    if (c === itemsPath || !existsSync(c)) continue;
+    try {
+      const v = JSON.parse(readFileSync(c, 'utf8'));
+      if (looksLikeMetrics(v)) return v as Record<string, unknown>;
+    } catch {
+      // Not a metrics file: the run is compared without its provenance.
+    }
+  }
+  return undefined;
+}
+
+/** Reads and judges one run with `setup`'s judge; `hash` adds the file's sha256 to the provenance. */
+export async function loadRun(
+  path: string,
+  setup: JudgeSetup,
+  opts: { signal?: AbortSignal; hash?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<LoadedRun> {
+  const items = await readItemsFile(path);
+  const judgments = await judgeItems(items, {
+    judge: setup.judge,
+    signal: opts.signal,
+    concurrency: setup.itemConcurrency,
+    disagreements: setup.disagreements,
+    onProgress: opts.onProgress,
+  });
+  const metrics = metricsBeside(path);
+  const fromMetrics = provenanceFromMetrics(metrics);
+  const judgedHere = judgments.some((_, i) => typeof items[i].classification_correct !== 'boolean');
+  const provenance: RunProvenance = {
+    ...fromMetrics,
+    path,
+    items: items.length,
+    judge: fromMetrics.judge ?? (judgedHere ? setup.judge.name : undefined),
+  };
+  if (opts.hash) provenance.sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+  return { path, items, judgments, provenance, metrics };
+}

@@ -1,0 +1,211 @@
+/**
+ * Paired comparison of two evaluated runs of the same data (issue 10): outcomes and their flips,
+ * metric deltas with a paired bootstrap resampled by video, exact McNemar tests, per hardness level.
+ */
+import { gtSpan } from '../dataset/runs';
+import type { ItemJudgment } from '../eval/evaluate';
+import { HARDNESS_LEVELS } from '../taxonomy';
+import { levelMetrics, OVERALL_METRICS, type RatioMetric } from './metrics';
+import { OUTCOMES, outcomeOf, r05Hit, relevanceCorrect, type Outcome } from './outcomes';
+import { pairItems } from './pair';
+import { provenanceWarnings, type RunProvenance } from './provenance';
+import { bootstrapDeltas, mcnemarExact, ratio, type ClusterTable } from './stats';
+
+/** One side of a comparison: its items, their judgments (same order) and where they came from. */
+export interface CompareSide {
+  items: readonly Record<string, unknown>[];
+  judgments: readonly ItemJudgment[];
+  provenance?: RunProvenance;
+}
+
+/** Options of `compareRuns`. */
+export interface CompareOptions {
+  /** Bootstrap seed (default 0): the same seed gives the same intervals. */
+  seed?: number;
+  /** Bootstrap replicates (default 1000). */
+  resamples?: number;
+}
+
+/** A metric of both runs, B − A and its 95% bootstrap interval (null where a side has no value). */
+export interface MetricDelta {
+  a: number | null;
+  b: number | null;
+  delta: number | null;
+  ci95: [number, number] | null;
+}
+
+/** Exact McNemar: pairs right in A only, right in B only, two-sided p. */
+export interface McNemar {
+  a_only: number;
+  b_only: number;
+  p: number;
+}
+
+/** Flip counts: A outcome → B outcome → pairs. */
+export type FlipMatrix = Record<Outcome, Record<Outcome, number>>;
+
+/** The figures of one group of pairs (all, or one hardness level). */
+export interface GroupComparison {
+  paired: number;
+  videos: number;
+  metrics: Record<string, MetricDelta>;
+  mcnemar: { accuracy: McNemar; 'R@0.5': McNemar };
+}
+
+/** What `rarft compare --json` prints. */
+export interface Comparison extends GroupComparison {
+  unpaired: { a: number; b: number };
+  /** Pairs left out because a side could not judge the item (judge error). */
+  excluded: number;
+  flips: FlipMatrix;
+  by_level: Record<string, GroupComparison>;
+  warnings: string[];
+  seed: number;
+  resamples: number;
+}
+
+/** One compared sample, for views that open the samples behind a flip cell. */
+export interface ComparedPair {
+  a: number;
+  b: number;
+  outcomeA: Outcome;
+  outcomeB: Outcome;
+  level?: string;
+}
+
+/** The comparison and its pairs. */
+export interface CompareResult {
+  comparison: Comparison;
+  pairs: ComparedPair[];
+  unpairedA: number[];
+  unpairedB: number[];
+}
+
+/** An empty flip matrix. */
+export function emptyFlips(): FlipMatrix {
+  const m = {} as FlipMatrix;
+  for (const a of OUTCOMES) {
+    m[a] = {} as Record<Outcome, number>;
+    for (const b of OUTCOMES) m[a][b] = 0;
+  }
+  return m;
+}
+
+function mcnemar(pairs: ComparedPair[], right: (o: Outcome) => boolean): McNemar {
+  let aOnly = 0;
+  let bOnly = 0;
+  for (const p of pairs) {
+    const ra = right(p.outcomeA);
+    const rb = right(p.outcomeB);
+    if (ra && !rb) aOnly++;
+    else if (rb && !ra) bOnly++;
+  }
+  return { a_only: aOnly, b_only: bOnly, p: mcnemarExact(aOnly, bOnly) };
+}
+
+/** Per-video sums of every metric's numerator and denominator on both sides. */
+function clusterTable(pairs: ComparedPair[], a: CompareSide, b: CompareSide, metrics: RatioMetric[]): ClusterTable {
+  const ids = new Map<string, number>();
+  for (const p of pairs) {
+    const v = String(a.items[p.a].video ?? '');
+    if (!ids.has(v)) ids.set(v, ids.size);
+  }
+  const M = metrics.length;
+  const data = new Float64Array(ids.size * M * 4);
+  for (const p of pairs) {
+    const base = ids.get(String(a.items[p.a].video ?? ''))! * M * 4;
+    for (let m = 0; m < M; m++) {
+      metrics[m].add(a.judgments[p.a], data, base + m * 4);
+      metrics[m].add(b.judgments[p.b], data, base + m * 4 + 2);
+    }
+  }
+  return { clusters: ids.size, metrics: M, data };
+}
+
+function group(
+  pairs: ComparedPair[],
+  a: CompareSide,
+  b: CompareSide,
+  metrics: RatioMetric[],
+  opts: Required<CompareOptions>,
+): GroupComparison {
+  const table = clusterTable(pairs, a, b, metrics);
+  const cis = bootstrapDeltas(table, opts.resamples, opts.seed);
+  const totals = new Float64Array(metrics.length * 4);
+  for (let i = 0; i < table.data.length; i++) totals[i % totals.length] += table.data[i];
+  const out: Record<string, MetricDelta> = {};
+  metrics.forEach((m, k) => {
+    const va = ratio(totals[k * 4], totals[k * 4 + 1]);
+    const vb = ratio(totals[k * 4 + 2], totals[k * 4 + 3]);
+    const known = (x: number) => (Number.isNaN(x) ? null : x);
+    out[m.name] = {
+      a: known(va),
+      b: known(vb),
+      delta: known(vb - va),
+      ci95: cis[k],
+    };
+  });
+  return {
+    paired: pairs.length,
+    videos: table.clusters,
+    metrics: out,
+    mcnemar: { accuracy: mcnemar(pairs, relevanceCorrect), 'R@0.5': mcnemar(pairs, r05Hit) },
+  };
+}
+
+const sameGt = (x: Record<string, unknown>, y: Record<string, unknown>) => {
+  if (!!x.gt_relevant !== !!y.gt_relevant) return false;
+  const sx = gtSpan(x.gt_timestamp);
+  const sy = gtSpan(y.gt_timestamp);
+  return sx === null ? sy === null : sy !== null && sx[0] === sy[0] && sx[1] === sy[1];
+};
+
+/** Compares two judged runs. Pure: same inputs and seed, same result. */
+export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOptions = {}): CompareResult {
+  const opts = { seed: options.seed ?? 0, resamples: options.resamples ?? 1000 };
+  const pairing = pairItems(a.items, b.items);
+  const pairs: ComparedPair[] = [];
+  const flips = emptyFlips();
+  let excluded = 0;
+  let gtDiffers = 0;
+  for (const [ia, ib] of pairing.pairs) {
+    const ja = a.judgments[ia];
+    const jb = b.judgments[ib];
+    const oa = outcomeOf(ja);
+    const ob = outcomeOf(jb);
+    if (!sameGt(a.items[ia], b.items[ib])) gtDiffers++;
+    if (!oa || !ob) {
+      excluded++;
+      continue;
+    }
+    flips[oa][ob]++;
+    pairs.push({ a: ia, b: ib, outcomeA: oa, outcomeB: ob, level: ja.level ?? jb.level });
+  }
+  const overall = group(pairs, a, b, OVERALL_METRICS, opts);
+  const byLevel: Record<string, GroupComparison> = {};
+  for (const level of HARDNESS_LEVELS) {
+    const sub = pairs.filter((p) => p.level === level);
+    if (sub.length) byLevel[level] = group(sub, a, b, levelMetrics(level), opts);
+  }
+  const warnings = provenanceWarnings(a.provenance, b.provenance);
+  if (gtDiffers)
+    warnings.push(
+      `${gtDiffers} paired samples have a different ground truth (gt_relevant or gt_timestamp): the runs were scored against different annotations`,
+    );
+  if (excluded) warnings.push(`${excluded} pairs left out: a side could not judge the item (judge errors)`);
+  return {
+    comparison: {
+      ...overall,
+      unpaired: { a: pairing.unpairedA.length, b: pairing.unpairedB.length },
+      excluded,
+      flips,
+      by_level: byLevel,
+      warnings,
+      seed: opts.seed,
+      resamples: opts.resamples,
+    },
+    pairs,
+    unpairedA: pairing.unpairedA,
+    unpairedB: pairing.unpairedB,
+  };
+}

@@ -1,0 +1,57 @@
+/** Where a run's judgments came from, and the warnings when two compared runs differ there. */
+
+/** A run's provenance, from its `metrics.json` evaluation block and its items. */
+export interface RunProvenance {
+  /** The file compared (for messages). */
+  path?: string;
+  judge?: string;
+  judgeModel?: string;
+  promptVersion?: string;
+  /** Annotation files the run was joined to or evaluated against, with their hashes when known. */
+  annotationFiles?: { path: string; sha256?: string }[];
+  /** sha256 of the items file. */
+  sha256?: string;
+  items?: number;
+}
+
+const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+
+/** Reads the provenance fields of a `metrics.json` evaluation block (missing ones stay undefined). */
+export function provenanceFromMetrics(metrics: unknown): RunProvenance {
+  const ev = (metrics as { evaluation?: Record<string, unknown> } | null)?.evaluation;
+  if (!ev || typeof ev !== 'object') return {};
+  const files = Array.isArray(ev.annotation_files)
+    ? ev.annotation_files.flatMap((f) => {
+        if (typeof f === 'string') return [{ path: f }];
+        const o = f as Record<string, unknown>;
+        return typeof o?.path === 'string' ? [{ path: o.path, sha256: str(o.sha256) }] : [];
+      })
+    : undefined;
+  return {
+    judge: str(ev.judge),
+    judgeModel: str(ev.judge_model),
+    promptVersion: str(ev.judge_prompt_version),
+    annotationFiles: files,
+  };
+}
+
+/** Warnings for two runs judged or scored differently (a field unknown on a side is not compared). */
+export function provenanceWarnings(a: RunProvenance | undefined, b: RunProvenance | undefined): string[] {
+  if (!a || !b) return [];
+  const out: string[] = [];
+  const check = (what: string, x: string | undefined, y: string | undefined) => {
+    if (x !== undefined && y !== undefined && x !== y) out.push(`different ${what}: A ${x}, B ${y}`);
+  };
+  check('judges', a.judge, b.judge);
+  check('judge models', a.judgeModel, b.judgeModel);
+  check('judge prompt versions', a.promptVersion, b.promptVersion);
+  if (a.annotationFiles && b.annotationFiles) {
+    const key = (fs: { path: string; sha256?: string }[]) =>
+      fs
+        .map((f) => f.sha256 ?? f.path)
+        .sort()
+        .join(', ');
+    check('annotation files', key(a.annotationFiles), key(b.annotationFiles));
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+/** The statistics of a paired comparison: a seeded PRNG, the cluster bootstrap and McNemar's exact test. */
+
+/** A deterministic PRNG (mulberry32), uniform in [0, 1): one seed, one sequence, on every machine. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The p-quantile of sorted values, interpolated linearly between ranks (numpy's default, type 7). */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(n - 1, lo + 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/**
+ * Exact (conditional) McNemar test, two-sided: with b and c the discordant counts,
+ * p = min(1, 2 · P(X ≤ min(b, c))) for X ~ Binomial(b + c, 1/2); 1 when b = c.
+ * Summed in log space, so it holds for any count.
+ */
+export function mcnemarExact(b: number, c: number): number {
+  const n = b + c;
+  const k = Math.min(b, c);
+  if (b === c) return 1;
+  let logTerm = -n * Math.LN2; // log P(X = 0)
+  let maxLog = logTerm;
+  const logs = [logTerm];
+  for (let i = 0; i < k; i++) {
+    logTerm += Math.log((n - i) / (i + 1));
+    logs.push(logTerm);
+    if (logTerm > maxLog) maxLog = logTerm;
+  }
+  let s = 0;
+  for (const l of logs) s += Math.exp(l - maxLog);
+  return Math.min(1, 2 * Math.exp(maxLog + Math.log(s)));
+}
+
+/**
+ * Sufficient statistics of ratio metrics per cluster: for cluster v and metric m,
+ * `data[(v * metrics + m) * 4 + 0..3]` = numerator A, denominator A, numerator B, denominator B.
+ * Every metric of the comparison (accuracy, F1, R@k, means) is Σnum / Σden over items.
+ */
+export interface ClusterTable {
+  clusters: number;
+  metrics: number;
+  data: Float64Array;
+}
+
+/** A ratio that is NaN when its denominator is 0. */
+export const ratio = (num: number, den: number) => (den > 0 ? num / den : Number.NaN);
+
+/**
+ * Paired cluster bootstrap of B − A for every metric of the table: each replicate draws
+ * `clusters` clusters with replacement (seeded), sums their statistics and takes the
+ * difference of the ratios. Returns the 2.5% and 97.5% quantiles per metric (NaN replicates,
+ * where a denominator is 0, are left out; null when none is left).
+ */
+export function bootstrapDeltas(table: ClusterTable, resamples: number, seed: number): ([number, number] | null)[] {
+  const { clusters: V, metrics: M, data } = table;
+  const rand = seededRandom(seed);
+  const counts = new Uint32Array(V);
+  const sums = new Float64Array(M * 4);
+  const deltas: Float64Array[] = Array.from({ length: M }, () => new Float64Array(resamples));
+  const kept = new Uint32Array(M);
+  for (let r = 0; r < resamples; r++) {
+    counts.fill(0);
+    for (let i = 0; i < V; i++) counts[Math.floor(rand() * V)]++;
+    sums.fill(0);
+    for (let v = 0; v < V; v++) {
+      const c = counts[v];
+      if (!c) continue;
+      const base = v * M * 4;
+      for (let x = 0; x < M * 4; x++) sums[x] += c * data[base + x];
+    }
+    for (let m = 0; m < M; m++) {
+      const d = ratio(sums[m * 4 + 2], sums[m * 4 + 3]) - ratio(sums[m * 4], sums[m * 4 + 1]);
+      if (!Number.isNaN(d)) deltas[m][kept[m]++] = d;
+    }
+  }
+  return deltas.map((arr, m) => {
+    if (!kept[m]) return null;
+    const s = arr.subarray(0, kept[m]).sort();
+    return [quantileSorted(s, 0.025), quantileSorted(s, 0.975)];
+  });
+}
