@@ -61,7 +61,7 @@ const BATCH = 32;
 const N = 256;
 const ROUNDS = 5;
 const e = await loadOnnxEmbedder(modelDir, { batchSize: BATCH, cacheDir: null });
-const session = e['session'];
+const session = e.session;
 // Time spent inside session.run during the pipeline: the rest is our tokenise+batch+pool.
 const run = session.run.bind(session);
 let inRun = 0;

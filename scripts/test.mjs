@@ -16,6 +16,7 @@ let ok = true;
 rmSync('test-results', { recursive: true, force: true });
 ok = step('setup (installs what is missing)', process.execPath, ['scripts/setup.mjs']) && ok;
 ok = step('build', process.execPath, ['scripts/build.mjs']) && ok;
+ok = step('lint (format, linter, layer map, unused code)', process.execPath, ['scripts/lint.mjs']) && ok;
 ok = step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.host.json', '--noEmit']) && ok;
 ok = step('typecheck tests', 'npx', ['tsc', '-p', 'tsconfig.test.json', '--noEmit']) && ok;
 ok = step('typecheck webviews', 'npx', ['tsc', '-p', 'tsconfig.webview.json', '--noEmit']) && ok;

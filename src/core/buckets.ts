@@ -50,8 +50,3 @@ export function bucketOf(modelOutput: string, j: Pick<ItemJudgment, 'gtRelevant'
   if (!parsed.wellFormatted) return 'broken-format';
   return 'correct';
 }
-
-/** True for the buckets that count as errors (everything but `correct`). */
-export function isErrorBucket(b: Bucket): boolean {
-  return b !== 'correct';
-}

@@ -1,5 +1,5 @@
 /** One small base for everything that listens or holds a resource. */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 /** Collects disposables and releases them once, newest first. */
 export class DisposableBase implements vscode.Disposable {

@@ -28,16 +28,6 @@ export async function readJudgeSettings(context: vscode.ExtensionContext): Promi
   };
 }
 
-/** `rarft evaluate` arguments for these settings (the key goes in the environment, not here). */
-export function judgeCliArgs(s: JudgeSettings, judge: 'llm' | 'hybrid' = 'llm'): string[] {
-  return ['--judge', judge, '--base-url', s.baseUrl, '--model', s.model, '--concurrency', String(s.concurrency)];
-}
-
-/** Environment for a `rarft` process: OPENAI_API_KEY when a key is stored. */
-export function judgeEnv(s: JudgeSettings): Record<string, string> {
-  return s.apiKey ? { OPENAI_API_KEY: s.apiKey } : {};
-}
-
 /** Registers the command; returns what to dispose. */
 export function registerJudgeKey(
   context: vscode.ExtensionContext,

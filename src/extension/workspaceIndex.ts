@@ -162,7 +162,7 @@ export class WorkspaceIndex extends DisposableBase {
 
   private async textOf(path: string): Promise<string | null> {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
-    if (doc && doc.isDirty) return doc.getText();
+    if (doc?.isDirty) return doc.getText();
     try {
       const st = await stat(path);
       if (!st.isFile() || st.size > MAX_BYTES) return null;

@@ -13,7 +13,7 @@ export function placeProblems(file: string, text: string, pending: PendingProble
   const found = locatePaths(text, wanted);
   const lines = new LineIndex(text);
   return pending.map((p) => {
-    let loc = undefined;
+    let loc;
     for (let k = p.path.length; k >= 0 && !loc; k--) loc = found.get(keyOf(p.path.slice(0, k)));
     const start = loc ? (p.atKey && loc.keyOffset !== undefined ? loc.keyOffset : loc.offset) : 0;
     const end = loc ? loc.offset + Math.min(loc.length, 2000) : 0;

@@ -39,7 +39,7 @@ function labelStats(data: Map<string, LabelData>) {
   const out: Record<string, { simple_mean: number; weighted_mean: number; count: number; total_weight: number }> = {};
   for (const label of CATEGORIES) {
     const d = data.get(label);
-    if (!d || !d.scores.length) {
+    if (!d?.scores.length) {
       out[label] = { simple_mean: 0, weighted_mean: 0, count: 0, total_weight: 0 };
       continue;
     }

@@ -12,7 +12,7 @@ import { answerText, firstTimestamp, parseOutput, type Span } from '../text';
 import type { BrowseIndex, ItemRef } from './runIndex';
 import type { JudgmentView, QueryListItem, SampleRef, SampleView } from './sampleTypes';
 
-export type { JudgmentView, QueryListItem, SampleRef, SampleView };
+export type { SampleRef, SampleView };
 
 /** Finds a file of the index by its path. */
 export function fileByPath(index: BrowseIndex, path: string): IndexedFile | undefined {

@@ -127,7 +127,7 @@ export function explainReward(input: RewardInput, vec: Lookup, notes: string[] =
  */
 export function correctionReward(input: RewardInput, vec: Lookup, notes: string[] = []): number | null {
   const corr = lastCorrection(input.completion);
-  const nil = corr !== null && corr.toUpperCase().includes('NIL');
+  const nil = corr?.toUpperCase().includes('NIL');
   if (input.taskType === 'answerable') return nil ? 1 : 0;
   if (corr === null || nil) return 0;
   if (!input.answerableQuery) return 0;

@@ -3,8 +3,7 @@
  * map recorded folders (`rarft.videoRoots`) when a video is not found.
  */
 import * as vscode from 'vscode';
-import { stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import { playPlan, probeVideo, ToolMissingError, type PlayPlan } from '../../core/video/probe';
 import { findVideo, mappingFor, recordedFolder, resolveFolder, type VideoRoots } from '../../core/video/roots';
 import { cachedTranscode, transcodeCached } from '../../core/video/transcode';
@@ -39,7 +38,7 @@ export class VideoService {
 
   private tool(name: 'ffmpeg' | 'ffprobe'): string {
     const v = vscode.workspace.getConfiguration('rarft').get<string>(`video.${name}Path`);
-    return v && v.trim() ? v.trim() : name;
+    return v?.trim() ? v.trim() : name;
   }
 
   /**
@@ -225,15 +224,3 @@ export async function mapVideoRoot(prefix?: string, recordedFolders: string[] = 
   );
   return true;
 }
-
-/** True when a folder exists. */
-export async function isFolder(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** The folder a file is served from. */
-export const folderOf = dirname;

@@ -66,7 +66,7 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       void this.index.ensureStarted();
-      return this.index.browse.files.filter((f) => f.items && f.items.length).map((file) => ({ kind: 'file', file }));
+      return this.index.browse.files.filter((f) => f.items?.length).map((file) => ({ kind: 'file', file }));
     }
     if (node.kind === 'page') return node.children;
     if (node.kind === 'file') {
