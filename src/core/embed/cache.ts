@@ -1,5 +1,5 @@
 /**
- * Embedding caches: an in-memory LRU and an on-disk store, both keyed by the model's
+ * Embedding caches: an in-memory LRU (lru-cache, in onnxEmbedder.ts) and an on-disk store, both keyed by the model's
  * fingerprint and the text. On disk: `<dir>/<fingerprint>/<xx>.json`, 256 shards by the
  * first byte of the text's sha256, each written atomically.
  */
@@ -7,31 +7,6 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsAtomic';
-
-/** A least-recently-used map with a fixed number of entries. */
-export class Lru<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(readonly capacity: number) {}
-
-  get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
-  }
-
-  set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
-    while (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
-  }
-
-  get size(): number {
-    return this.map.size;
-  }
-}
 
 /** sha256 of a text, hex. */
 export function textKey(text: string): string {

@@ -6,7 +6,8 @@
  */
 import type * as Ort from 'onnxruntime-node';
 import type { Tokenizer as TokenizerT } from '@huggingface/tokenizers';
-import { DiskCache, Lru, textKey } from './cache';
+import { LRUCache } from 'lru-cache';
+import { DiskCache, textKey } from './cache';
 import type { Embedder, Vector } from './embedder';
 import { readModelFolder, type ModelFolder } from './modelFolder';
 
@@ -52,7 +53,7 @@ interface Request {
 export class OnnxEmbedder implements Embedder {
   readonly id: string;
   readonly stats: EmbedStats = { requested: 0, memoryHits: 0, diskHits: 0, computed: 0, batches: 0 };
-  private readonly memory: Lru<string, Float32Array>;
+  private readonly memory: LRUCache<string, Float32Array>;
   private readonly disk: DiskCache | null;
   private readonly batchSize: number;
   private readonly maxLength: number;
@@ -72,7 +73,7 @@ export class OnnxEmbedder implements Embedder {
     this.id = folder.fingerprint;
     this.batchSize = Math.max(1, options.batchSize ?? 32);
     this.maxLength = Math.max(2, options.maxLength ?? folder.maxLength);
-    this.memory = new Lru(options.memoryEntries ?? 20000);
+    this.memory = new LRUCache({ max: Math.max(1, options.memoryEntries ?? 20000) });
     this.disk = options.cacheDir ? new DiskCache(options.cacheDir, folder.fingerprint) : null;
     const padToken =
       typeof folder.tokenizerConfig.pad_token === 'string'

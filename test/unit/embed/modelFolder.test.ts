@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { maxLengthOf } from '../../../src/core/embed/modelFolder';
-import { Lru } from '../../../src/core/embed/cache';
 
 test('input limit: sentence_bert_config first, then tokenizer truncation, model_max_length, position table', () => {
   const bert = { model_type: 'bert', max_position_embeddings: 512 };
@@ -44,16 +43,4 @@ test('input limit: sentence_bert_config first, then tokenizer truncation, model_
     512,
   );
   assert.equal(maxLengthOf({ tokenizerJson: {}, tokenizerConfig: {}, config: { max_position_embeddings: 64 } }), 64);
-});
-
-test('the LRU keeps the most recently used entries', () => {
-  const l = new Lru<string, number>(2);
-  l.set('a', 1);
-  l.set('b', 2);
-  assert.equal(l.get('a'), 1);
-  l.set('c', 3);
-  assert.equal(l.get('b'), undefined);
-  assert.equal(l.get('a'), 1);
-  assert.equal(l.get('c'), 3);
-  assert.equal(l.size, 2);
 });
