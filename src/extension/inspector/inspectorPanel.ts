@@ -24,7 +24,7 @@ import type { WorkspaceIndex } from '../workspaceIndex';
 import { inspectorHtml } from './html';
 import { RewardScorer } from './rewardScorer';
 import { findVideo, recordedFolder } from '../../core/video/roots';
-import { mapVideoRoot, videoFolders, videoRootsConfig, VideoService, type Resolved } from './videoService';
+import { mapVideoRoot, type Resolved, VideoService, videoFolders, videoRootsConfig, videoTool } from './videoService';
 
 export const INSPECTOR_VIEW_TYPE = 'rarft.inspector';
 export const INSPECTOR_TITLE = 'RA-RFT Inspector';
@@ -55,6 +55,11 @@ export class Inspector extends DisposableBase {
     this.own(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration('rarft.videoRoots') && !e.affectsConfiguration('rarft.video')) return;
+        // The e2e tests wait for this line (CONTRACT.md): the change has no other outward sign.
+        if (e.affectsConfiguration('rarft.video'))
+          log.info(
+            `inspector: video settings changed (ffmpeg: ${videoTool('ffmpeg')}, ffprobe: ${videoTool('ffprobe')})`,
+          );
         this.resolved.clear();
         this.updateRoots();
         if (this.current) void this.sendSample(this.current);

@@ -26,6 +26,12 @@ export function videoFolders(): string[] {
   return Object.values(roots).map((v) => resolveFolder(v, base));
 }
 
+/** The ffmpeg and ffprobe executables (`rarft.video.ffmpegPath` / `ffprobePath`; empty: from the PATH). */
+export function videoTool(name: 'ffmpeg' | 'ffprobe'): string {
+  const v = vscode.workspace.getConfiguration('rarft').get<string>(`video.${name}Path`);
+  return v?.trim() ? v.trim() : name;
+}
+
 /** Owns the cache folder and the transcodes in flight. */
 export class VideoService {
   private readonly inflight = new Map<string, Promise<string>>();
@@ -35,11 +41,6 @@ export class VideoService {
     readonly cacheDir: string,
     private readonly log: vscode.LogOutputChannel,
   ) {}
-
-  private tool(name: 'ffmpeg' | 'ffprobe'): string {
-    const v = vscode.workspace.getConfiguration('rarft').get<string>(`video.${name}Path`);
-    return v?.trim() ? v.trim() : name;
-  }
 
   /**
    * Resolves a recorded path to something playable. `onStatus` receives intermediate states
@@ -66,7 +67,7 @@ export class VideoService {
     let plan: PlayPlan;
     let duration: number | null = null;
     try {
-      const info = await probeVideo(this.tool('ffprobe'), file);
+      const info = await probeVideo(videoTool('ffprobe'), file);
       plan = playPlan(info);
       duration = info.duration;
       this.log.info(
@@ -145,7 +146,7 @@ export class VideoService {
             let last = 0;
             try {
               return await transcodeCached(file, {
-                ffmpeg: this.tool('ffmpeg'),
+                ffmpeg: videoTool('ffmpeg'),
                 cacheDir: this.cacheDir,
                 plan,
                 duration,

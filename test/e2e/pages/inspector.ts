@@ -5,7 +5,8 @@
  */
 import type { Frame, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { RESULTS, waitFor } from '../support/session';
+import { RESULTS } from '../support/session';
+import { waitFor } from '../support/wait';
 
 export interface TimelineBox {
   left: number;
@@ -59,7 +60,7 @@ export class Inspector {
    * are compiled by tsx (esbuild keepNames), which wraps named inner functions in `__name(...)`:
    * define it in the frame, as a string so it is not compiled itself.
    */
-  async frame(timeoutMs = 30_000): Promise<Frame> {
+  async frame(timeoutMs = 45_000): Promise<Frame> {
     const frame = await this.findFrame(timeoutMs);
     await frame.evaluate('globalThis.__name ??= (f) => f');
     return frame;
@@ -80,7 +81,7 @@ export class Inspector {
   }
 
   /** Waits until the first sample is rendered (body[data-ready=1]). */
-  async waitReady(timeoutMs = 30_000): Promise<Frame> {
+  async waitReady(timeoutMs = 60_000): Promise<Frame> {
     const deadline = Date.now() + timeoutMs;
     const frame = await this.frame(timeoutMs);
     await frame.waitForFunction(() => document.body.dataset.ready === '1', undefined, {
@@ -90,7 +91,7 @@ export class Inspector {
   }
 
   /** Waits until the inspector shows `query` and returns the frame. */
-  async waitForQuery(query: string, timeoutMs = 20_000): Promise<Frame> {
+  async waitForQuery(query: string, timeoutMs = 45_000): Promise<Frame> {
     await waitFor(
       `the inspector to show "${query}"`,
       async () => (await this.snapshot()).query === query,
@@ -188,6 +189,34 @@ export class Inspector {
     return seen;
   }
 
+  /**
+   * Presses a key in the inspector's page once its document has the keyboard focus (clicking the
+   * query text gives it focus, as a user's click would).
+   */
+  async press(key: string): Promise<void> {
+    const frame = await this.frame();
+    const focused = () => frame.evaluate(() => document.hasFocus());
+    if (!(await focused())) await frame.locator('[data-testid="query-text"]').click();
+    await waitFor('keyboard focus in the inspector page', focused, 30_000);
+    await this.page.keyboard.press(key);
+  }
+
+  /** The video element's play state. */
+  async playState(): Promise<{ paused: boolean; rate: number }> {
+    const frame = await this.frame();
+    return frame.evaluate(() => {
+      const v = document.querySelector('video')!;
+      return { paused: v.paused, rate: v.playbackRate };
+    });
+  }
+
+  /** Pauses the video with the K key (CONTRACT.md) and waits until it is paused. */
+  async pause(): Promise<void> {
+    if ((await this.playState()).paused) return;
+    await this.press('k');
+    await waitFor('the video paused', async () => (await this.playState()).paused, 30_000);
+  }
+
   /** Clicks a control inside the webview by its data-testid. */
   async click(testId: string): Promise<void> {
     const frame = await this.frame();
@@ -198,7 +227,7 @@ export class Inspector {
    * Clicks the query-list entry whose text holds `query` and measures, inside the webview, the time
    * from the click to the first animation frame after the query text shows it (the repaint).
    */
-  async switchTo(query: string, timeoutMs = 10_000): Promise<{ ms: number; renderMs: number }> {
+  async switchTo(query: string, timeoutMs = 30_000): Promise<{ ms: number; renderMs: number }> {
     const frame = await this.frame();
     const ms = await frame.evaluate(
       ({ query, timeoutMs }) =>

@@ -1,5 +1,16 @@
-/** Page object for the VS Code workbench that code-server serves. */
+/**
+ * Page object for the VS Code workbench that code-server serves.
+ *
+ * Rules every method keeps (CONTRACT.md, "Driving the workbench"): a key press is sent only once
+ * the element that must receive it has focus (a key pressed while a webview has focus goes to the
+ * webview's own document, which may drop it), and each step waits for the state the next step
+ * needs, never for a fixed time.
+ */
 import type { Locator, Page } from 'playwright-core';
+import { waitFor } from '../support/wait';
+
+/** How long a step may take on a loaded machine (2 cores shared by many jobs). */
+export const STEP_MS = 30_000;
 
 export class Workbench {
   constructor(readonly page: Page) {}
@@ -7,8 +18,35 @@ export class Workbench {
   /** Opens the workbench at `url` and waits for it to be laid out. */
   async open(url: string): Promise<void> {
     await this.page.goto(url, { waitUntil: 'domcontentloaded' });
-    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await this.page.locator('.activitybar').waitFor({ timeout: 30_000 });
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    await this.page.locator('.activitybar').waitFor({ timeout: 60_000 });
+  }
+
+  /**
+   * Moves the keyboard focus out of any webview (an iframe) into the workbench's own document, so
+   * the next key press reaches VS Code's keybindings; resolves once that is so.
+   */
+  async focusWorkbench(): Promise<void> {
+    await waitFor(
+      'keyboard focus in the workbench document (not in a webview)',
+      () =>
+        this.page.evaluate(() => {
+          const active = document.activeElement as HTMLElement | null;
+          if (active?.tagName === 'IFRAME') active.blur();
+          return document.activeElement?.tagName !== 'IFRAME';
+        }),
+      STEP_MS,
+    );
+  }
+
+  /** Presses `key` once `target` holds the keyboard focus (it or an element inside it). */
+  async pressIn(target: Locator, key: string, what = 'the target'): Promise<void> {
+    await waitFor(
+      `keyboard focus in ${what} before pressing ${key}`,
+      () => target.evaluate((el) => el.matches(':focus-within') || el.classList.contains('focused')),
+      STEP_MS,
+    );
+    await this.page.keyboard.press(key);
   }
 
   /** An activity-bar item whose aria-label starts with `prefix`. */
@@ -16,14 +54,15 @@ export class Workbench {
     return this.page.locator(`.activitybar .action-item [aria-label^="${prefix}"]`).first();
   }
 
-  /** Opens a view container from the activity bar (if it is not open already). */
+  /** Opens a view container from the activity bar (if it is not open already) and waits until it is. */
   async openActivity(prefix: string): Promise<void> {
     const item = this.activityItem(prefix);
-    await item.waitFor({ timeout: 30_000 });
+    await item.waitFor({ timeout: STEP_MS });
     const li = this.page.locator(`.activitybar .action-item:has([aria-label^="${prefix}"])`).first();
-    const checked =
-      (await li.getAttribute('aria-pressed')) === 'true' || (await li.getAttribute('class'))?.includes('checked');
-    if (!checked) await item.click();
+    const open = async () =>
+      (await li.getAttribute('aria-pressed')) === 'true' || !!(await li.getAttribute('class'))?.includes('checked');
+    if (!(await open())) await item.click();
+    await waitFor(`the ${prefix} view container open`, open, STEP_MS);
   }
 
   /** The pane (view) with this title in the side bar. */
@@ -40,32 +79,44 @@ export class Workbench {
       .filter({ has: this.page.locator('.monaco-icon-label .label-name', { hasText: label }) });
   }
 
+  /** The first tree row whose label is exactly `label`. */
+  exactRow(view: Locator, label: string): Locator {
+    return this.treeRow(view, new RegExp(`^${escapeRegExp(label)}$`)).first();
+  }
+
   /**
    * Expands a path of tree rows by their labels and clicks the last one, e.g.
    * ["data/hi_vtg_charades.json", "E6DLK.mp4", "person runs to the window to look out."].
+   * Resolves once that row is selected and the tree has the keyboard focus.
    */
   async clickTreePath(view: Locator, labels: string[]): Promise<void> {
     for (const [i, label] of labels.entries()) {
-      const row = view
-        .locator('.monaco-list-row')
-        .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
-        .first();
-      await row.waitFor({ timeout: 30_000 });
+      const row = this.exactRow(view, label);
+      await row.waitFor({ timeout: STEP_MS });
       await this.scrollIntoList(view, row);
-      if (i === labels.length - 1) {
+      if (i === labels.length - 1) await this.selectRow(view, row, label);
+      else if ((await row.getAttribute('aria-expanded')) !== 'true') {
         await row.click();
-        // A click that lands while the tree re-renders can be lost: the row must end up selected.
-        const selected = () => row.getAttribute('aria-selected').then((v) => v === 'true');
-        for (let t = 0; t < 30 && !(await selected()); t++) await this.page.waitForTimeout(100);
-        if (!(await selected())) await row.click();
-      } else if ((await row.getAttribute('aria-expanded')) !== 'true') {
-        await row.click();
-        await view
-          .locator('.monaco-list-row[aria-expanded="true"]')
-          .filter({ has: this.page.locator('.label-name', { hasText: label }) })
-          .first()
-          .waitFor({ timeout: 10_000 });
+        await waitFor(`"${label}" expanded`, async () => (await row.getAttribute('aria-expanded')) === 'true', STEP_MS);
       }
+    }
+  }
+
+  /** Clicks a row until it is selected and focused (a click that lands while the tree re-renders is lost). */
+  private async selectRow(view: Locator, row: Locator, label: string): Promise<void> {
+    const done = async () =>
+      (await row.getAttribute('aria-selected')) === 'true' &&
+      (await view
+        .locator('.monaco-list')
+        .first()
+        .evaluate((l) => l.matches(':focus-within')));
+    const deadline = Date.now() + STEP_MS * 2;
+    for (;;) {
+      await this.scrollIntoList(view, row);
+      await row.click();
+      const ok = await waitFor(`"${label}" selected`, done, 5_000).catch(() => false);
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error(`the tree row "${label}" never became selected and focused`);
     }
   }
 
@@ -81,7 +132,16 @@ export class Workbench {
       if (r.y >= l.y && r.y + r.height <= l.y + l.height) return;
       await this.page.mouse.move(l.x + l.width / 2, l.y + l.height / 2);
       await this.page.mouse.wheel(0, r.y + r.height > l.y + l.height ? 44 : -44);
-      await this.page.waitForTimeout(50);
+      // The list scrolls on the next frame: wait until the row has moved (or left the DOM).
+      await waitFor(
+        'the list to scroll',
+        async () => {
+          const b = await row.boundingBox();
+          return !b || b.y !== r.y;
+        },
+        5_000,
+        25,
+      ).catch(() => undefined);
     }
   }
 
@@ -91,34 +151,57 @@ export class Workbench {
       .locator('.monaco-list-row[aria-expanded="true"]')
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
       .first();
-    if (await row.count()) await row.click();
+    if (!(await row.count())) return;
+    await row.click();
+    await waitFor(`"${label}" collapsed`, async () => (await row.count()) === 0, STEP_MS);
   }
 
-  /** Runs a command by its palette title (e.g. "RA-RFT: Show Index Summary"). */
-  async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('Control+Shift+P');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(`>${title}`);
-    // The row whose label is exactly the title (fuzzy matching may put another command first).
+  /** The quick-input box (command palette, quick picks). */
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-box input');
+  }
+
+  /** Opens the command palette with F1 from the workbench (never from inside a webview). */
+  async openPalette(): Promise<Locator> {
+    await this.focusWorkbench();
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput;
+    await input.waitFor({ timeout: STEP_MS });
+    await waitFor('the command palette input focused', () => input.evaluate((el) => el === document.activeElement));
+    return input;
+  }
+
+  /** Clicks the quick-pick row whose label is exactly `label` (fuzzy matching may put another first). */
+  private async pickExact(label: string): Promise<void> {
     const row = this.page
       .locator('.quick-input-widget .monaco-list-row')
-      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
       .first();
-    await row.waitFor({ timeout: 10_000 });
+    await row.waitFor({ timeout: STEP_MS });
     await row.click();
+  }
+
+  /** Runs a command by its palette title (e.g. "RA-RFT: Show Index Summary"); resolves once the palette let go of it. */
+  async runCommand(title: string): Promise<void> {
+    const input = await this.openPalette();
+    await input.fill(`>${title}`);
+    await this.pickExact(title);
+    // Accepted: the palette closed, or it now holds the command's own quick pick.
+    await waitFor(
+      `the palette to accept "${title}"`,
+      async () => !(await input.isVisible()) || (await input.inputValue()) !== `>${title}`,
+      STEP_MS,
+    );
   }
 
   /** Picks a colour theme by its label in "Preferences: Color Theme" (e.g. "Dark High Contrast"). */
   async setColorTheme(label: string): Promise<void> {
     await this.runCommand('Preferences: Color Theme');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const input = this.quickInput;
+    await waitFor('the colour theme picker', () => input.isVisible(), STEP_MS);
     await input.fill(label);
-    await this.page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: label })
-      .first()
-      .waitFor({ timeout: 10_000 });
-    await input.press('Enter');
+    await this.pickExact(label);
+    await waitFor('the theme picker to close', async () => !(await input.isVisible()), STEP_MS);
   }
 
   /** Notification toasts' texts. */
@@ -141,8 +224,17 @@ export class Workbench {
   }
 
   /** The editor tab with this title. */
-  editorTab(title: string): Locator {
+  editorTab(title: string | RegExp): Locator {
     return this.page.locator('.tabs-container .tab', { hasText: title }).first();
+  }
+
+  /** Closes the editor tab with this title by its close button; resolves once the tab is gone. */
+  async closeEditor(title: string | RegExp): Promise<void> {
+    const tab = this.editorTab(title);
+    await tab.waitFor({ timeout: STEP_MS });
+    await tab.hover();
+    await tab.locator('.tab-actions .action-label').first().click();
+    await waitFor(`the "${title}" tab closed`, async () => (await tab.count()) === 0, STEP_MS);
   }
 }
 

@@ -3,8 +3,17 @@
  * code-server profile, code-server on a free 127.0.0.1 port, and Debian Chromium driven by
  * playwright-core. Screenshots and code-server's output go to test-results/e2e/.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -18,6 +27,7 @@ import {
 } from '../../../scripts/codeServer.mjs';
 import { makeSampleWorkspace } from '../../../scripts/makeSampleWorkspace.mjs';
 import { Workbench } from '../pages/workbench';
+import { waitFor } from './wait';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const RESULTS = join(root, 'test-results/e2e');
@@ -133,26 +143,36 @@ export async function startSession(name: string): Promise<Session> {
   return { name, workspace, userDataDir, codeServer, browser: browser!, page, workbench, startupMs, screenshot, close };
 }
 
-/** Polls `fn` until it returns a truthy value; throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  timeoutMs = 20_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
+export { waitFor } from './wait';
+
+/** Every line the extension's "RA-RFT" log channel has written so far (all windows, all reloads). */
+export function extensionLog(userDataDir: string): string[] {
+  const lines: string[] = [];
+  const visit = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) visit(p);
+      else if (name === 'RA-RFT.log' && p.includes('rarft.rarft-workbench'))
+        lines.push(...readFileSync(p, 'utf8').split('\n'));
     }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String((last as Error).message ?? last)}` : ''}`,
-      );
-    await new Promise((ok) => setTimeout(ok, everyMs));
-  }
+  };
+  const logs = join(userDataDir, 'logs');
+  if (existsSync(logs)) visit(logs);
+  return lines;
+}
+
+/**
+ * Waits until the extension's log has `count` lines matching `re` (the log is the host's record of
+ * events with no other outward sign, e.g. settings it has re-read); returns the last one.
+ */
+export async function waitForLog(userDataDir: string, re: RegExp, what: string, count = 1): Promise<string> {
+  return waitFor(
+    `the RA-RFT log to say ${what}`,
+    () => {
+      const hits = extensionLog(userDataDir).filter((l) => re.test(l));
+      return hits.length >= count ? hits[hits.length - 1] : undefined;
+    },
+    60_000,
+    100,
+  );
 }
