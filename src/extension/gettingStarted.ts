@@ -3,6 +3,7 @@
  * extension ships) and evaluate a run with the offline judge.
  */
 import * as vscode from 'vscode';
+import { withAbortSignal } from './cancel';
 import { copyFile, cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { itemWithJudgment, judgeItems } from '../core/eval/evaluate';
@@ -86,14 +87,12 @@ async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
   const items = file.items.map((it) => it.raw);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'RA-RFT: evaluating', cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      const sub = token.onCancellationRequested(() => controller.abort());
-      try {
+    (progress, token) =>
+      withAbortSignal(token, async (signal) => {
         let last = 0;
         const judgments = await judgeItems(items, {
           judge: offlineJudge,
-          signal: controller.signal,
+          signal,
           onProgress: (d, t) => {
             const f = d / t;
             if (f - last >= 0.01 || d === t) {
@@ -103,13 +102,10 @@ async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
           },
         });
         return judgments;
-      } catch (e) {
+      }).catch((e) => {
         if ((e as Error)?.name === 'AbortError') return null;
         throw e;
-      } finally {
-        sub.dispose();
-      }
-    },
+      }),
   );
   if (!result) return;
   const metrics = computeMetrics(result, { judge: offlineJudge.name });

@@ -1,5 +1,6 @@
 /** "RA-RFT: Show Index Summary": indexes the workspace folders with core and shows totals. */
 import * as vscode from 'vscode';
+import { withAbortSignal } from './cancel';
 import { indexPaths } from '../core/dataset/indexer';
 
 /** Dependencies shared by features. */
@@ -18,20 +19,15 @@ export function registerIndexSummary(_context: vscode.ExtensionContext, deps: De
     try {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'RA-RFT: indexing', cancellable: true },
-        async (progress, token) => {
-          const controller = new AbortController();
-          const sub = token.onCancellationRequested(() => controller.abort());
-          try {
-            return await indexPaths(folders, {
-              signal: controller.signal,
+        (progress, token) =>
+          withAbortSignal(token, (signal) =>
+            indexPaths(folders, {
+              signal,
               relativeTo: folders[0],
               onProgress: (done, total, file) =>
                 progress.report({ message: `${done}/${total} ${file}`, increment: 100 / total }),
-            });
-          } finally {
-            sub.dispose();
-          }
-        },
+            }),
+          ),
       );
       const t = result.totals;
       const kinds = result.files.map((f) => `${f.path} (${f.kind})`).join(', ');

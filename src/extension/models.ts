@@ -4,6 +4,7 @@
  * `rarft.embeddings.rewardModel` or `rarft.embeddings.evalModel` setting at it.
  */
 import * as vscode from 'vscode';
+import { withAbortSignal } from './cancel';
 import { join } from 'node:path';
 import { DEFAULT_HUB, downloadModel } from '../core/embed/download';
 
@@ -81,16 +82,14 @@ export function registerSentenceModels(context: vscode.ExtensionContext, deps: M
           title: `RA-RFT: downloading ${choice.name}`,
           cancellable: true,
         },
-        async (progress, token) => {
-          const controller = new AbortController();
-          const sub = token.onCancellationRequested(() => controller.abort());
+        (progress, token) => {
           let shown = 0;
-          try {
-            return await downloadModel({
+          return withAbortSignal(token, (signal) =>
+            downloadModel({
               name: choice.name,
               to,
               baseUrl,
-              signal: controller.signal,
+              signal,
               onProgress: (p) => {
                 const pct = p.total ? (100 * p.bytes) / p.total : 0;
                 if (pct - shown < 1 && p.bytes !== p.total) return;
@@ -100,10 +99,8 @@ export function registerSentenceModels(context: vscode.ExtensionContext, deps: M
                 });
                 shown = pct;
               },
-            });
-          } finally {
-            sub.dispose();
-          }
+            }),
+          );
         },
       );
       deps.log.info(

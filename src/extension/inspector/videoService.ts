@@ -8,6 +8,7 @@ import { playPlan, probeVideo, ToolMissingError, type PlayPlan } from '../../cor
 import { findVideo, mappingFor, recordedFolder, resolveFolder, type VideoRoots } from '../../core/video/roots';
 import { cachedTranscode, transcodeCached } from '../../core/video/transcode';
 import type { VideoStatus } from '../../protocol/messages';
+import { withAbortSignal } from '../cancel';
 
 /** A resolved video: a local file to hand to the webview, or why there is none. */
 export type Resolved = { status: VideoStatus; file?: string };
@@ -140,26 +141,22 @@ export class VideoService {
             title: `RA-RFT: converting ${file.split(/[\\/]/).pop()} for playback`,
             cancellable: true,
           },
-          async (progress, token) => {
-            const controller = new AbortController();
-            const sub = token.onCancellationRequested(() => controller.abort());
+          (progress, token) => {
             let last = 0;
-            try {
-              return await transcodeCached(file, {
+            return withAbortSignal(token, (signal) =>
+              transcodeCached(file, {
                 ffmpeg: videoTool('ffmpeg'),
                 cacheDir: this.cacheDir,
                 plan,
                 duration,
-                signal: controller.signal,
+                signal,
                 onProgress: (f) => {
                   progress.report({ increment: Math.max(0, (f - last) * 100), message: `${Math.round(f * 100)}%` });
                   last = f;
                   onFraction(f);
                 },
-              });
-            } finally {
-              sub.dispose();
-            }
+              }),
+            );
           },
         ),
       ).finally(() => this.inflight.delete(key));
