@@ -1,6 +1,9 @@
 /** The `rarft` command line: argument handling over src/core. */
+import { auditCommand } from './commands/audit';
 import { compareCommand } from './commands/compare';
 import { evaluateCommand } from './commands/evaluate';
+import { exportCommand } from './commands/export';
+import { flagCommand } from './commands/flag';
 import { indexCommand } from './commands/index';
 import { mergeCommand } from './commands/merge';
 import { modelsCommand } from './commands/models';
@@ -17,6 +20,9 @@ const COMMANDS: Command[] = [
   mergeCommand,
   rewardsCommand,
   modelsCommand,
+  flagCommand,
+  auditCommand,
+  exportCommand,
 ];
 
 function usage(): string {
