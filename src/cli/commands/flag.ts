@@ -69,7 +69,7 @@ async function add(
   const bad = checkTag(tag);
   if (bad) throw new CliError(`--tag: ${bad}`, 2);
   const flag: Flag = { ...id, tag: tag.trim(), created: new Date().toISOString() };
-  if (note !== undefined && note.trim()) flag.note = note;
+  if (note?.trim()) flag.note = note;
   await updateFlags(root, (flags) => withFlag(flags, flag));
   if (json) process.stdout.write(JSON.stringify(flag, null, 2) + '\n');
   else process.stdout.write(`flagged ${describe(flag)} as ${flag.tag} (${flagsPath(root)})\n`);
