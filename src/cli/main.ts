@@ -6,6 +6,7 @@ import { exportCommand } from './commands/export';
 import { flagCommand } from './commands/flag';
 import { indexCommand } from './commands/index';
 import { mergeCommand } from './commands/merge';
+import { reportCommand } from './commands/report';
 import { modelsCommand } from './commands/models';
 import { rewardsCommand } from './commands/rewards';
 import { CliError, mark, printProfile, type Command } from './io';
@@ -17,6 +18,7 @@ const COMMANDS: Command[] = [
   indexCommand,
   evaluateCommand,
   compareCommand,
+  reportCommand,
   mergeCommand,
   rewardsCommand,
   modelsCommand,

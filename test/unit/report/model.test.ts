@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { buildColumns } from '../../../src/core/report/columns';
+import { ALL, selectRows } from '../../../src/core/report/model';
+import { sliceModel } from '../../../src/core/report/sliceModel';
+import { tableCsv, tableLatex, tableMarkdown } from '../../../src/core/report/tableText';
+import { judgeItems } from '../../../src/core/eval/evaluate';
+import { offlineJudge } from '../../../src/core/eval/judge';
+import { referencePath } from '../../support/fixtures';
+
+const load = (name: string) => JSON.parse(readFileSync(referencePath(name), 'utf8'));
+
+test('the dashboard of the whole run shows the reference metrics.json numbers', async () => {
+  const items = load('charades.items.json');
+  const want = load('charades.metrics.json');
+  const c = buildColumns(items, await judgeItems(items, { judge: offlineJudge }));
+  const m = sliceModel(c, ALL);
+  const close = (a: number | null, b: number, what: string) => assert.ok(Math.abs((a ?? NaN) - b) < 1e-6, what);
+  close(m.metrics.relevance.overall_accuracy, want.relevance.overall_accuracy, 'accuracy');
+  close(m.metrics['RA-IoU']['R@0.5'], want['RA-IoU']['R@0.5'], 'R@0.5');
+  close(m.metrics['RT-IoU'], want['RT-IoU'], 'RT-IoU');
+  close(m.metrics.irrelevant_samples.mean_reasoning_score, want.irrelevant_samples.mean_reasoning_score, 'reasoning');
+  assert.deepEqual(m.confusion, want.relevance.confusion);
+  const strong = want.hardness_level_analysis.metrics_by_hardness_level.strong;
+  close(m.byLevel.series[0].values[3], strong.accuracy, 'strong accuracy');
+  close(m.byLevel.series[1].values[3], strong.f1, 'strong F1');
+  // The IoU histogram holds every judged answerable item; a bar's samples are exactly its count.
+  assert.equal(
+    m.iou.counts.reduce((a, b) => a + b, 0),
+    want.relevance.confusion.TP + want.relevance.confusion.FN,
+  );
+  assert.equal(selectRows(c, ALL, { kind: 'iou', bin: 9 }).length, m.iou.counts[9]);
+  assert.equal(selectRows(c, ALL, { kind: 'level', level: 3 }).length, strong.total);
+  const tp = selectRows(c, ALL, { kind: 'confusion', gt: 1, pred: 1 });
+  assert.equal(tp.length, want.relevance.confusion.TP);
+  // A slice is computed over its rows only.
+  const weak = sliceModel(c, { ...ALL, level: 1 });
+  assert.equal(weak.rows, want.hardness_level_analysis.metrics_by_hardness_level.weak.total);
+  close(
+    weak.metrics.relevance.overall_accuracy,
+    want.hardness_level_analysis.metrics_by_hardness_level.weak.accuracy,
+    'weak slice',
+  );
+});
+
+test('tables as CSV, Markdown and LaTeX, special characters escaped', () => {
+  const t = {
+    id: 't',
+    title: 'T',
+    header: ['name', 'value'],
+    rows: [
+      ['a, "b"', 1.5],
+      ['x|y & 50% _z_', null],
+    ] as (string | number | null)[][],
+  };
+  assert.equal(tableCsv(t), 'name,value\r\n"a, ""b""",1.5\r\nx|y & 50% _z_,\r\n');
+  assert.equal(tableMarkdown(t), '| name | value |\n| --- | ---: |\n| a, "b" | 1.5 |\n| x\\|y & 50% _z_ | n/a |\n');
+  const tex = tableLatex(t);
+  assert.match(tex, /\\begin\{tabular\}\{lr\}/);
+  assert.match(tex, /x\|y \\& 50\\% \\_z\\_ & n\/a \\\\/);
+  assert.match(tex, /\\toprule[\s\S]*\\midrule[\s\S]*\\bottomrule/);
+});
