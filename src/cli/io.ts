@@ -15,6 +15,11 @@ export class CliError extends Error {
   }
 }
 
+/** Reads and parses a JSON file; errors name the file, line and column. */
+export async function readJsonFile(path: string): Promise<unknown> {
+  return (await readJsonText(path)).value;
+}
+
 /** Reads and parses a JSON file, also giving the text (to place later errors at their line and column); errors name the file, line and column. */
 async function readJsonText(path: string): Promise<{ text: string; value: unknown }> {
   let text: string;

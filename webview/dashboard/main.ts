@@ -4,6 +4,7 @@
  * samples itself. Every chart is redrawn for the chosen slice (hardness × category × source).
  */
 import type { DashboardHostMessage, DashboardViewMessage } from '../../src/protocol/dashboard';
+import { assertNever } from '../../src/protocol/messages';
 import type { DashboardData } from '../../src/core/report/data';
 import { ALL, LEVEL_LABELS, selectRows, type Slice, type Table, type Target } from '../../src/core/report/model';
 import { sliceModel } from '../../src/core/report/sliceModel';
@@ -140,10 +141,8 @@ function onMessage(m: DashboardHostMessage): void {
       fill(app, h('p', { class: 'empty' }, m.message));
       document.body.dataset.ready = '1';
       break;
-    default: {
-      const never: never = m;
-      return never;
-    }
+    default:
+      assertNever(m);
   }
 }
 
