@@ -1,6 +1,7 @@
 /** The `rarft` command line: argument handling over src/core. */
 import { auditCommand } from './commands/audit';
 import { compareCommand } from './commands/compare';
+import { curvesCommand } from './commands/curves';
 import { evaluateCommand } from './commands/evaluate';
 import { exportCommand } from './commands/export';
 import { flagCommand } from './commands/flag';
@@ -25,6 +26,7 @@ const COMMANDS: Command[] = [
   flagCommand,
   auditCommand,
   exportCommand,
+  curvesCommand,
 ];
 
 function usage(): string {

@@ -6,6 +6,7 @@
 import type { RelevanceVerdict } from '../eval/judge';
 import type { Span } from '../text';
 import { CATEGORIES, type Category } from '../taxonomy';
+import { LiteralReader } from '../pyLiteral';
 
 /** A reply that could not be read as the step's answer (retried, then an error). */
 export class MalformedReplyError extends Error {
@@ -21,88 +22,6 @@ export interface Parsed<T> {
   clippedFrom?: number;
 }
 
-/** Reads a Python literal or JSON value starting at `i` (no code execution). */
-class LiteralReader {
-  i = 0;
-  constructor(readonly s: string) {}
-
-  private ws() {
-    while (this.i < this.s.length && /\s/.test(this.s[this.i])) this.i++;
-  }
-
-  private fail(): never {
-    throw new SyntaxError(`unexpected ${this.i < this.s.length ? `'${this.s[this.i]}'` : 'end'} at ${this.i}`);
-  }
-
-  value(): unknown {
-    this.ws();
-    const c = this.s[this.i];
-    if (c === '{') return this.dict();
-    if (c === '[' || c === '(') return this.list(c === '[' ? ']' : ')');
-    if (c === '"' || c === "'") return this.str(c);
-    const word = /^(?:None|null|True|true|False|false)\b/.exec(this.s.slice(this.i, this.i + 6));
-    if (word) {
-      this.i += word[0].length;
-      return word[0] === 'None' || word[0] === 'null' ? null : word[0] === 'True' || word[0] === 'true';
-    }
-    const num = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?/.exec(this.s.slice(this.i, this.i + 40));
-    if (num) {
-      this.i += num[0].length;
-      return Number(num[0]);
-    }
-    return this.fail();
-  }
-
-  private dict(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    this.i++;
-    for (;;) {
-      this.ws();
-      if (this.s[this.i] === '}') return (this.i++, out);
-      const k = this.value();
-      this.ws();
-      if (this.s[this.i++] !== ':') this.fail();
-      out[String(k)] = this.value();
-      this.ws();
-      if (this.s[this.i] === ',') this.i++;
-      else if (this.s[this.i] !== '}') this.fail();
-    }
-  }
-
-  private list(close: string): unknown[] {
-    const out: unknown[] = [];
-    this.i++;
-    for (;;) {
-      this.ws();
-      if (this.s[this.i] === close) return (this.i++, out);
-      out.push(this.value());
-      this.ws();
-      if (this.s[this.i] === ',') this.i++;
-      else if (this.s[this.i] !== close) this.fail();
-    }
-  }
-
-  private str(q: string): string {
-    let out = '';
-    this.i++;
-    while (this.i < this.s.length) {
-      const c = this.s[this.i++];
-      if (c === q) return out;
-      if (c !== '\\') {
-        out += c;
-        continue;
-      }
-      const e = this.s[this.i++];
-      const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '/': '/' };
-      if (e === 'u') {
-        out += String.fromCharCode(parseInt(this.s.slice(this.i, this.i + 4), 16));
-        this.i += 4;
-      } else out += simple[e] ?? e;
-    }
-    return this.fail();
-  }
-}
-
 /**
  * The first object in a reply: the whole reply as JSON, else each `{` in turn read as a
  * JSON or Python literal (code fences and prose around it are skipped). Null when none.
@@ -116,8 +35,7 @@ export function extractObject(content: string): Record<string, unknown> | null {
     // not plain JSON; look inside
   }
   for (let start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
-    const r = new LiteralReader(text);
-    r.i = start;
+    const r = new LiteralReader(text, start);
     try {
       const v = r.value();
       if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
