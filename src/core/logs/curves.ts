@@ -72,7 +72,9 @@ export class CurveBuilder {
   private record(r: LogRecord, source?: string): void {
     switch (r.kind) {
       case 'metrics':
-        return r.step === undefined ? this.numbered(r.values) : this.upsert(r.step, r.values);
+        if (r.step === undefined) this.numbered(r.values);
+        else this.upsert(r.step, r.values);
+        return;
       case 'summary':
         this.summary = r.values;
         this.change.summary = true;
@@ -89,7 +91,7 @@ export class CurveBuilder {
         this.change.problems++;
         return;
       default:
-        return this.groupRecord(r);
+        this.groupRecord(r);
     }
   }
 
@@ -136,7 +138,10 @@ export class CurveBuilder {
       this.steps.length = i;
       this.change.stepsFrom = Math.min(this.change.stepsFrom, i);
     }
-    if (i < this.steps.length && this.steps[i].step === step) return this.merge(i, values);
+    if (i < this.steps.length && this.steps[i].step === step) {
+      this.merge(i, values);
+      return;
+    }
     this.steps.splice(i, 0, { step, values: { ...values } });
     this.change.stepsFrom = Math.min(this.change.stepsFrom, i);
     if (typeof values.epoch === 'number' && i === this.steps.length - 1) this.lastEpoch = values.epoch;

@@ -84,8 +84,8 @@ export class TrainerLogParser {
       return;
     }
     let m: RegExpExecArray | null;
-    if ((m = REWARDS.exec(text))) return this.rewards(seg, m[1].slice('reward_'.length), m[2], text.indexOf('['), out);
-    if ((m = QUERY.exec(text))) {
+    if ((m = REWARDS.exec(text))) this.rewards(seg, m[1].slice('reward_'.length), text.indexOf('['), out);
+    else if ((m = QUERY.exec(text))) {
       this.inBlock = this.afterCompletion = false;
       out.push({ kind: 'query', line, text: m[1] });
     } else if ((m = TASK_TYPE.exec(text))) {
@@ -134,10 +134,10 @@ export class TrainerLogParser {
     }
   }
 
-  private rewards(seg: Segment, name: string, list: string, at: number, out: LogRecord[]): void {
+  private rewards(seg: Segment, name: string, at: number, out: LogRecord[]): void {
     this.inBlock = this.afterCompletion = false;
     try {
-      const v = new LiteralReader(list).value() as unknown[];
+      const v = new LiteralReader(seg.text, at).value() as unknown[];
       const values: LogValue[] = [];
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
@@ -148,7 +148,7 @@ export class TrainerLogParser {
       out.push({ kind: 'rewards', line: seg.line, name, values });
     } catch (e) {
       if (!(e instanceof LiteralSyntaxError)) throw e;
-      const col = seg.column + at + e.offset;
+      const col = seg.column + (e.offset || at);
       out.push({ kind: 'problem', line: seg.line, column: col, message: `reward_${name} list: ${e.message}` });
     }
   }
