@@ -60,3 +60,43 @@ export function compareProblems(a: Problem, b: Problem): number {
       ? 1
       : a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity];
 }
+
+/** Severities from the most to the least severe. */
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** Which problems to report: at least this severity, and (when given) only these codes. */
+export interface ProblemFilter {
+  severity?: Severity;
+  codes?: readonly string[];
+}
+
+/** The problems a filter selects, errors first, then warnings, then info (stable within each). */
+export function filterProblems(problems: readonly Problem[], filter: ProblemFilter): Problem[] {
+  const max = filter.severity ? RANK[filter.severity] : RANK.info;
+  const codes = filter.codes ? new Set(filter.codes) : null;
+  const out = problems.filter((p) => RANK[p.severity] <= max && (!codes || codes.has(p.code)));
+  return out
+    .map((p, i) => [p, i] as const)
+    .sort((a, b) => RANK[a[0].severity] - RANK[b[0].severity] || a[1] - b[1])
+    .map(([p]) => p);
+}
+
+/** Counts by severity, and by code (most severe first, then most frequent). */
+export function problemCounts(problems: readonly Problem[]): {
+  bySeverity: Record<Severity, number>;
+  byCode: { code: ProblemCode; severity: Severity; count: number }[];
+} {
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  const byCode = new Map<string, { code: ProblemCode; severity: Severity; count: number }>();
+  for (const p of problems) {
+    bySeverity[p.severity]++;
+    const key = `${p.code}\u0000${p.severity}`;
+    const c = byCode.get(key);
+    if (c) c.count++;
+    else byCode.set(key, { code: p.code, severity: p.severity, count: 1 });
+  }
+  const list = [...byCode.values()].sort(
+    (a, b) => RANK[a.severity] - RANK[b.severity] || b.count - a.count || (a.code < b.code ? -1 : 1),
+  );
+  return { bySeverity, byCode: list };
+}

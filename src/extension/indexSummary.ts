@@ -1,38 +1,46 @@
-/** "RA-RFT: Show Index Summary": indexes the workspace folders with core and shows totals. */
+/**
+ * "RA-RFT: Show Index Summary": re-indexes the workspace with the same core routine the views
+ * use (progress, cancellable) and shows totals; every problem and skipped path goes to the log.
+ */
 import * as vscode from 'vscode';
 import { withAbortSignal } from './cancel';
-import { indexPaths } from '../core/dataset/indexer';
+import type { WorkspaceIndex } from './workspaceIndex';
 
 /** Dependencies shared by features. */
 export interface Deps {
   log: vscode.LogOutputChannel;
+  index: WorkspaceIndex;
 }
 
 /** Registers the command; returns what to dispose. */
 export function registerIndexSummary(_context: vscode.ExtensionContext, deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('rarft.showIndexSummary', async () => {
-    const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-    if (!folders.length) {
+    if (!vscode.workspace.workspaceFolders?.length) {
       void vscode.window.showInformationMessage('RA-RFT: open a folder with HI-VTG annotation files first.');
       return;
     }
     try {
-      const result = await vscode.window.withProgress(
+      await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'RA-RFT: indexing', cancellable: true },
         (progress, token) =>
           withAbortSignal(token, (signal) =>
-            indexPaths(folders, {
+            deps.index.reindexAll({
               signal,
-              relativeTo: folders[0],
               onProgress: (done, total, file) =>
-                progress.report({ message: `${done}/${total} ${file}`, increment: 100 / total }),
+                progress.report({
+                  message: `${done}/${total} ${vscode.workspace.asRelativePath(file)}`,
+                  increment: 100 / total,
+                }),
             }),
           ),
       );
+      if (deps.index.state === 'failed') throw new Error('see the RA-RFT output channel');
+      const result = deps.index.summary();
       const t = result.totals;
-      const kinds = result.files.map((f) => `${f.path} (${f.kind})`).join(', ');
-      deps.log.info(`indexed ${t.files} files: ${kinds}`);
-      for (const p of result.problems) deps.log.warn(`${p.file}:${p.line}:${p.column} [${p.code}] ${p.message}`);
+      const shown = (p: string) => vscode.workspace.asRelativePath(p);
+      deps.log.info(`indexed ${t.files} files: ${result.files.map((f) => `${shown(f.path)} (${f.kind})`).join(', ')}`);
+      for (const p of result.problems) deps.log.warn(`${shown(p.file)}:${p.line}:${p.column} [${p.code}] ${p.message}`);
+      for (const k of result.skipped) deps.log.info(`skipped ${shown(k.path)}: ${k.reason}`);
       void vscode.window.showInformationMessage(
         `RA-RFT: ${t.files} files, ${t.videos} videos, ${t.queries} queries (${t.answerable} answerable, ${t.refusable} refusable), ${result.problems.length} problems.`,
       );

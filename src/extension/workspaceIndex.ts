@@ -1,44 +1,31 @@
 /**
- * The workspace's HI-VTG files, indexed off the UI path with core (async, yielding between
- * files), kept up to date from file and editor changes (debounced), with run items judged
- * and bucketed for the Runs view.
+ * The workspace's HI-VTG files, indexed off the UI path by core's one indexing routine
+ * (dataset/indexFiles: the same kinds, problems and skipped folders as `rarft index`), fed
+ * open editors' unsaved text, kept up to date from file and editor changes (debounced), with
+ * run items judged and bucketed for the Runs view.
  */
 import * as vscode from 'vscode';
-import { readFile, stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { checkJoins, indexText, type IndexedFile } from '../core/dataset/indexer';
-import { placeProblems } from '../core/dataset/place';
+import { summarize, type IndexedFile, type IndexResult } from '../core/dataset/indexer';
+import { indexFoundFiles, indexOnePath, placeJoins, readFromDisk } from '../core/dataset/indexFiles';
+import { findJsonFiles, isJsonName, isSkippedPath, type FoundFile, type SkippedPath } from '../core/dataset/walk';
 import { buildBrowseIndex, judgeRuns, type BrowseIndex } from '../core/inspect/runIndex';
 import type { Problem } from '../core/problems';
 import { DisposableBase } from './disposable';
 
 export type IndexState = 'idle' | 'indexing' | 'ready' | 'failed';
 
-const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.rarft-cache/**,**/.vscode-test/**,**/.e2e/**,**/dist/**}';
-const MAX_BYTES = 512 * 1024 * 1024;
-const NAME_HINT = /(hi_vtg|anno|inference_results|metrics_items)/i;
-
-/** True when a JSON text may be one of ours: an array mentioning our keys, or one of our file names. */
-export function mayBeOurs(path: string, text: string): boolean {
-  const head = text
-    .slice(0, 4096)
-    .replace(/^\uFEFF/, '')
-    .trimStart();
-  if (!head.startsWith('[')) return false;
-  return (
-    NAME_HINT.test(basename(path)) ||
-    /"(GRPO|model_output|query_text)"/.test(head) ||
-    text.includes('"GRPO"') ||
-    text.includes('"model_output"')
-  );
+/** Options of a full re-index (Show Index Summary passes its progress and cancellation). */
+export interface ReindexOptions {
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number, file: string) => void;
 }
-
-const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** The index of the open workspace. */
 export class WorkspaceIndex extends DisposableBase {
   private readonly files = new Map<string, IndexedFile>();
   private joinProblems = new Map<string, Problem[]>();
+  private skips = new Map<string, SkippedPath>();
+  private superseded: AbortController | undefined;
   private browseIndex: BrowseIndex = buildBrowseIndex([]);
   private stateValue: IndexState = 'idle';
   private started: Promise<void> | null = null;
@@ -105,37 +92,83 @@ export class WorkspaceIndex extends DisposableBase {
     return c;
   }
 
-  /** Reindexes every JSON file of the workspace. */
-  async reindexAll(): Promise<void> {
-    const gen = ++this.generation;
+  /** Files and folders left out of the last index, and why. */
+  skipped(): SkippedPath[] {
+    return [...this.skips.values()];
+  }
+
+  /** The index as `rarft index` reports it: files (join problems included), totals, skips. */
+  summary(): IndexResult {
+    const files = [...this.files.values()].map((f) => ({
+      ...f,
+      problems: [...f.problems, ...(this.joinProblems.get(f.path) ?? [])],
+    }));
+    return summarize(files, this.skipped());
+  }
+
+  /** Reindexes every JSON file of the workspace folders with core's routine. */
+  async reindexAll(options: ReindexOptions = {}): Promise<void> {
+    const gen = this.bump();
     this.setState('indexing');
     const t0 = Date.now();
     try {
-      const uris = await vscode.workspace.findFiles('**/*.json', EXCLUDE, 50000);
-      const next = new Map<string, IndexedFile>();
-      let slice = Date.now();
-      for (const u of uris.filter((x) => x.scheme === 'file').sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
-        if (gen !== this.generation || this.isDisposed) return;
-        const f = await this.indexOne(u.fsPath);
-        if (f) next.set(u.fsPath, f);
-        if (Date.now() - slice > 15) {
-          await yieldToLoop();
-          slice = Date.now();
+      const found: FoundFile[] = [];
+      const skips: SkippedPath[] = [];
+      for (const root of this.roots()) {
+        try {
+          const w = await findJsonFiles([root], options.signal);
+          found.push(...w.files);
+          skips.push(...w.skipped);
+        } catch (e) {
+          if ((e as Error)?.name === 'AbortError') throw e;
+          skips.push({ path: root, reason: (e as Error).message });
         }
       }
+      if (gen !== this.generation || this.isDisposed) return;
+      const signal = this.stale(options.signal);
+      const r = await indexFoundFiles(found, { read: this.read, signal, onProgress: options.onProgress });
       if (gen !== this.generation) return;
       this.files.clear();
-      for (const [k, v] of next) this.files.set(k, v);
+      for (const f of r.files) this.files.set(f.path, f);
+      this.skips = new Map([...skips, ...r.skipped].map((k) => [k.path, k]));
       await this.rebuild(gen);
       this.log.info(`indexed ${this.files.size} HI-VTG files in ${Date.now() - t0} ms`);
+      for (const k of this.skips.values()) this.log.info(`skipped ${k.path}: ${k.reason}`);
     } catch (e) {
+      if ((e as Error)?.name === 'AbortError') {
+        if (gen === this.generation) this.setState(this.started ? 'ready' : 'idle');
+        if (options.signal?.aborted) throw e;
+        return;
+      }
       this.log.error(`indexing failed: ${(e as Error)?.stack ?? e}`);
       if (gen === this.generation) this.setState('failed');
     }
   }
 
+  private roots(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  }
+
+  /** An abort signal that fires when the caller cancels or a newer index starts (see `bump`). */
+  private stale(outer?: AbortSignal): AbortSignal {
+    const c = new AbortController();
+    this.superseded = c;
+    if (outer?.aborted) c.abort(outer.reason);
+    else outer?.addEventListener('abort', () => c.abort(outer.reason), { once: true });
+    return c.signal;
+  }
+
+  /** Starts a new generation: whatever index is running stops at its next file. */
+  private bump(): number {
+    this.superseded?.abort();
+    this.superseded = undefined;
+    return ++this.generation;
+  }
+
   private schedule(path: string, delay = 300): void {
-    if (!path.toLowerCase().endsWith('.json')) return;
+    if (!isJsonName(path)) return;
+    const root = this.roots().find((r) => path.startsWith(r));
+    if (isSkippedPath(path, root)) return;
     this.pending.add(path);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.flush(), delay);
@@ -145,13 +178,16 @@ export class WorkspaceIndex extends DisposableBase {
     if (!this.started) return; // nothing indexed yet: the first index will see the change
     const paths = [...this.pending];
     this.pending.clear();
-    const gen = ++this.generation;
+    const gen = this.bump();
     this.setState('indexing');
     try {
       for (const p of paths) {
-        const f = await this.indexOne(p);
-        if (f) this.files.set(p, f);
+        const r = await indexOnePath(p, this.read);
+        this.skips.delete(p);
+        if (r.file) this.files.set(p, r.file);
         else this.files.delete(p);
+        // A deleted file is simply gone; anything else left out is noted as the full index notes it.
+        if (r.skipped && !/no such file/.test(r.skipped.reason)) this.skips.set(p, r.skipped);
       }
       if (gen === this.generation) await this.rebuild(gen);
     } catch (e) {
@@ -160,31 +196,21 @@ export class WorkspaceIndex extends DisposableBase {
     }
   }
 
-  private async textOf(path: string): Promise<string | null> {
+  /** Open editors' unsaved text, else the file on disk. */
+  private readonly read = async (path: string): Promise<string> => {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
     if (doc?.isDirty) return doc.getText();
-    try {
-      const st = await stat(path);
-      if (!st.isFile() || st.size > MAX_BYTES) return null;
-      return await readFile(path, 'utf8');
-    } catch {
-      return null;
-    }
-  }
-
-  private async indexOne(path: string): Promise<IndexedFile | null> {
-    const text = await this.textOf(path);
-    if (text === null || !mayBeOurs(path, text)) return null;
-    const f = indexText(path, text);
-    return f.kind === 'other' || f.kind === 'metrics' ? null : f;
-  }
+    return readFromDisk(path);
+  };
 
   private async rebuild(gen: number): Promise<void> {
     const files = [...this.files.values()];
     const joins = new Map<string, Problem[]>();
-    for (const [file, pending] of checkJoins(files)) {
-      const text = await this.textOf(file.path);
-      if (text !== null) joins.set(file.path, placeProblems(file.path, text, pending));
+    try {
+      for (const [file, problems] of await placeJoins(files, this.read)) joins.set(file.path, problems);
+    } catch (e) {
+      // A file deleted since it was indexed: its watcher event re-indexes it.
+      this.log.warn(`join problems not placed: ${(e as Error).message}`);
     }
     const browse = buildBrowseIndex(files);
     // Judgments of unchanged run files are kept (same IndexedFile object).

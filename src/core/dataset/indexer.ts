@@ -1,6 +1,5 @@
 /** Indexes annotation files and runs: kinds by content, statistics, problems with positions. */
-import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { LineIndex, parseJson } from '../json/positions';
 import { compareProblems, type PendingProblem, type Problem } from '../problems';
 import { looksLikeAnnotations, readAnnotations } from './annotations';
@@ -15,6 +14,7 @@ import {
 } from './model';
 import { placeProblems } from './place';
 import { hasJudgments, looksLikeMetrics, looksLikeRun, readRun } from './runs';
+import type { SkippedPath } from './walk';
 
 /** One indexed file. */
 export interface IndexedFile {
@@ -44,6 +44,8 @@ export interface IndexResult {
   files: IndexedFile[];
   problems: Problem[];
   totals: IndexTotals;
+  /** What was left out, and why (links to files already indexed, pipes, unreadable paths). */
+  skipped: SkippedPath[];
 }
 
 /** Indexes one file's text (pure: no file system). Unknown JSON becomes kind `other`. */
@@ -102,71 +104,8 @@ export function classify(path: string, value: unknown): FileKind {
   return 'other';
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '__pycache__', '.rarft-cache']);
-
-/** Every `.json` file under the given files and folders, sorted, each once. */
-export async function findJsonFiles(paths: string[], signal?: AbortSignal): Promise<string[]> {
-  const out = new Set<string>();
-  const walk = async (p: string): Promise<void> => {
-    signal?.throwIfAborted();
-    const st = await stat(p);
-    if (st.isDirectory()) {
-      const names = (await readdir(p)).sort();
-      for (const n of names) {
-        if (SKIP_DIRS.has(n)) continue;
-        const child = join(p, n);
-        let cst;
-        try {
-          cst = await stat(child);
-        } catch {
-          continue;
-        }
-        if (cst.isDirectory()) await walk(child);
-        else if (n.toLowerCase().endsWith('.json')) out.add(child);
-      }
-    } else out.add(p);
-  };
-  for (const p of paths) await walk(resolve(p));
-  return [...out].sort();
-}
-
-/** Options for indexing files on disk. */
-export interface IndexOptions {
-  signal?: AbortSignal;
-  onProgress?: (done: number, total: number, file: string) => void;
-  /** Show paths relative to this folder. */
-  relativeTo?: string;
-}
-
-/** Reads, classifies and validates every JSON file under `paths`, then checks joins. */
-export async function indexPaths(paths: string[], options: IndexOptions = {}): Promise<IndexResult> {
-  const files = await findJsonFiles(paths, options.signal);
-  const indexed: IndexedFile[] = [];
-  let done = 0;
-  for (const f of files) {
-    options.signal?.throwIfAborted();
-    // One decode of the whole buffer: readFile(f, 'utf8') decodes chunk by chunk, measurably slower.
-    const text = (await readFile(f)).toString('utf8');
-    const shown = options.relativeTo ? relativePath(options.relativeTo, f) : f;
-    const r = indexText(shown, text);
-    if (r.kind !== 'other') indexed.push(r);
-    options.onProgress?.(++done, files.length, f);
-  }
-  const joins = checkJoins(indexed);
-  for (const [file, pending] of joins) {
-    const text = await readFile(resolve(options.relativeTo ?? '.', file.path), 'utf8');
-    file.problems.push(...placeProblems(file.path, text, pending));
-  }
-  return summarize(indexed);
-}
-
-function relativePath(from: string, to: string): string {
-  const base = resolve(from);
-  return to.startsWith(base + '/') ? to.slice(base.length + 1) : to;
-}
-
 /** Builds totals and the sorted problem list. */
-export function summarize(files: IndexedFile[]): IndexResult {
+export function summarize(files: IndexedFile[], skipped: SkippedPath[] = []): IndexResult {
   const videos = new Set<string>();
   const totals: IndexTotals = { files: files.length, videos: 0, queries: 0, answerable: 0, refusable: 0 };
   for (const f of files) {
@@ -178,7 +117,7 @@ export function summarize(files: IndexedFile[]): IndexResult {
     for (const e of f.entries ?? []) if (e.video) videos.add(e.video);
   }
   totals.videos = videos.size;
-  return { files, problems: files.flatMap((f) => f.problems), totals };
+  return { files, problems: files.flatMap((f) => f.problems), totals, skipped };
 }
 
 /** Where an annotation query lives. */
@@ -278,5 +217,6 @@ export function toIndexJson(result: IndexResult): unknown {
       code: p.code,
       message: p.message,
     })),
+    skipped: result.skipped,
   };
 }

@@ -31,7 +31,7 @@ test('index --json over the sample data: totals, files and positioned problems',
   const r = rarft(['index', samplePath('hi_vtg_charades.json'), samplePath('human_anno.json'), '--json']);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(j), ['totals', 'files', 'problems']);
+  assert.deepEqual(Object.keys(j), ['totals', 'files', 'problems', 'skipped']);
   assert.deepEqual(j.totals, { files: 2, videos: 853, queries: 2394, answerable: 1197, refusable: 1197 });
   assert.deepEqual(Object.keys(j.files[0]), [
     'path',

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { classify, indexPaths, toIndexJson } from '../../../src/core/dataset/indexer';
+import { classify, toIndexJson } from '../../../src/core/dataset/indexer';
+import { indexPaths } from '../../../src/core/dataset/indexFiles';
 import { cut, referencePath, samplePath, tempDir, text } from '../../support/fixtures';
 
 function referenceItems(name: string, n: number): any[] {
@@ -81,5 +82,8 @@ test('runs are joined to annotations by (video, query); ambiguous joins are repo
 });
 
 test('a missing path is an error the caller can report', async () => {
-  await assert.rejects(indexPaths(['/no/such/folder']), /ENOENT/);
+  await assert.rejects(indexPaths(['/no/such/folder']), {
+    code: 'ENOENT',
+    message: '/no/such/folder: no such file or folder',
+  });
 });

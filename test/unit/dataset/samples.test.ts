@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { indexPaths } from '../../../src/core/dataset/indexer';
+import { indexPaths } from '../../../src/core/dataset/indexFiles';
 import { ROOT } from '../../support/fixtures';
 
 test('the shipped samples: two annotation files and a run whose every item joins to them', async () => {

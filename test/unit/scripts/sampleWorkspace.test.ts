@@ -16,7 +16,7 @@ import {
   RUN_NAME,
   makeSampleWorkspace,
 } from '../../../scripts/makeSampleWorkspace.mjs';
-import { indexPaths } from '../../../src/core/dataset/indexer';
+import { indexPaths } from '../../../src/core/dataset/indexFiles';
 
 const hasFfmpeg = spawnSync('ffprobe', ['-version']).status === 0 && spawnSync('ffmpeg', ['-version']).status === 0;
 
