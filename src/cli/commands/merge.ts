@@ -25,6 +25,7 @@ export async function runMerge(args: string[], force: boolean): Promise<number> 
     );
     if (r.missing.length)
       process.stderr.write(`warning: shard(s) ${r.missing.map((m) => `gpu${m}`).join(', ')} missing\n`);
+    for (const f of r.forced) process.stderr.write(`warning (merged with --force): ${f}\n`);
     return 0;
   } catch (e) {
     if (e instanceof MergeError) throw new CliError(e.message);

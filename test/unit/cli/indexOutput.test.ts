@@ -53,3 +53,16 @@ test('index names a looping link and a FIFO in its own words, and does not hang'
   assert.match(folder.stderr, /fifo\.json: a named pipe \(FIFO\), not a regular file: skipped/);
   assert.match(folder.stderr, /loop\.json: a symbolic link that loops/);
 });
+
+test('merge says a looping link in its own words, naming the path', () => {
+  const dir = tempDir();
+  symlinkSync('loop', join(dir, 'loop'));
+  const r = rarft(['merge', join(dir, 'loop')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /loop: a symbolic link that loops/);
+  symlinkSync('inference_results_gpu0.json', join(dir, 'inference_results_gpu0.json'));
+  const shard = rarft(['merge', dir]);
+  assert.equal(shard.status, 1);
+  assert.match(shard.stderr, /inference_results_gpu0\.json: a symbolic link that loops/);
+  assert.doesNotMatch(shard.stderr, /ELOOP|\n\s+at /);
+});

@@ -51,3 +51,45 @@ test('missing shards and broken shards are refused with the reason', async () =>
   await assert.rejects(mergeShards(dir), /inference_results_gpu1.json:1:11: not valid JSON/);
   await assert.rejects(mergeShards(tempDir()), /no inference_results_gpu/);
 });
+
+function items(video: string, queries: string[]): unknown[] {
+  return queries.map((query) => ({ video, query, model_output: '<answer>1 to 2</answer>' }));
+}
+
+test('overlapping shards (the same (video, query) in two) are refused, naming the shards and the item', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'inference_results_gpu0.json'), text(items('a.mp4', ['q1', 'q2'])));
+  writeFileSync(join(dir, 'inference_results_gpu1.json'), text(items('a.mp4', ['q3', 'q2'])));
+  await assert.rejects(
+    mergeShards(dir),
+    /inference_results_gpu1\.json overlaps an earlier shard: item 1 \(video a\.mp4, query "q2"\) is also inference_results_gpu0\.json item 1; pass --force/,
+  );
+  assert.throws(() => readFileSync(join(dir, 'inference_results_merged.json')), /ENOENT/);
+  const r = await mergeShards(dir, { force: true });
+  assert.equal(r.items, 4);
+  assert.equal(r.forced.length, 1);
+});
+
+test('gpu1 and gpu01 are one shard twice: refused, naming both files', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'inference_results_gpu0.json'), text(items('a.mp4', ['q1'])));
+  writeFileSync(join(dir, 'inference_results_gpu1.json'), text(items('b.mp4', ['q1'])));
+  writeFileSync(join(dir, 'inference_results_gpu01.json'), text(items('c.mp4', ['q1'])));
+  await assert.rejects(
+    mergeShards(dir),
+    /inference_results_gpu01\.json and inference_results_gpu1\.json are both shard gpu1/,
+  );
+  assert.equal((await mergeShards(dir, { force: true })).items, 3);
+});
+
+test('an annotation file named like a shard is refused', async () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, 'inference_results_gpu0.json'), text(items('a.mp4', ['q1'])));
+  writeFileSync(
+    join(dir, 'inference_results_gpu1.json'),
+    text([
+      { video: 'a.mp4', duration: 10, timestamp: [1, 2], GRPO: [{ q: 'q1', a: '<answer>1 to 2</answer>', r: true }] },
+    ]),
+  );
+  await assert.rejects(mergeShards(dir), /inference_results_gpu1\.json is an annotation file/);
+});
