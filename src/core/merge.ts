@@ -128,7 +128,9 @@ async function sameAsExisting(out: string, merged: unknown[], shards: number, fo
   try {
     existing = await readFile(out, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    if (code === 'EISDIR') throw new MergeError(`${out}: cannot write: it is a folder`);
     throw new MergeError(describeFsError(out, e).message);
   }
   const prev = parseJson(existing);
