@@ -2,7 +2,7 @@
 import { isFiniteNumber, isObject, typeName } from '../json/values';
 import type { PendingProblem } from '../problems';
 import { DIFFICULTIES, isCategory, toHardnessLevel, type Difficulty } from '../taxonomy';
-import { answerTags, firstAnswerBlock, firstTimestamp, type Span } from '../text';
+import { answerTags, findTimestamp, firstAnswerBlock, firstTimestamp, type Span } from '../text';
 import { emptyStats, type FileStats, type QueryRecord, type VideoEntry } from './model';
 
 /** What validating an annotation array yields. */
@@ -114,7 +114,7 @@ export function readAnnotations(value: unknown): AnnotationResult {
       }
       if (q.r === true) checkAnswerTimestamp(q, entry, problems);
     });
-    if (hasAnswerable && !timestamp && Array.isArray(raw.timestamp)) {
+    if (hasAnswerable && !timestamp && Array.isArray(raw.timestamp) && raw.timestamp.length === 0) {
       problems.push({
         severity: 'warning',
         code: 'missing-timestamp',
@@ -201,13 +201,26 @@ function readSpan(
       severity: 'error',
       code: 'wrong-type',
       path,
-      message: `${what}: "timestamp" should be [start, end] in seconds or [], found ${Array.isArray(v) && v.some((x) => typeof x === 'number' && !Number.isFinite(x)) ? 'a number too large to represent' : JSON.stringify(v)?.slice(0, 60)}`,
+      message: `${what}: "timestamp" should be [start, end] in seconds or [], found ${describeSpan(v)}`,
     });
     return null;
   }
   const [s, e] = v as [number, number];
   checkRange(s, e, duration, path, what, problems);
   return [s, e];
+}
+
+/** What a malformed span is, in words (strings of digits are said as such, with the fix). */
+function describeSpan(v: unknown): string {
+  if (Array.isArray(v) && v.some((x) => typeof x === 'number' && !Number.isFinite(x)))
+    return 'a number too large to represent';
+  const shown = JSON.stringify(v)?.slice(0, 60);
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string'))
+    return v.every((x) => x.trim() !== '' && Number.isFinite(Number(x)))
+      ? `strings ${shown}, not numbers: write the seconds without quotes`
+      : `strings ${shown}, not numbers of seconds`;
+  if (Array.isArray(v) && v.length !== 2) return `${v.length} values ${shown}`;
+  return `${typeName(v)} ${shown}`;
 }
 
 function checkRange(
@@ -424,17 +437,32 @@ function checkAnswer(
   }
 }
 
+/** Half a unit of the last digit a number is written with: "56.1" → 0.05, "50" → 0.5. */
+function writtenPrecision(written: string): number {
+  const dot = written.indexOf('.');
+  const decimals = dot < 0 ? 0 : written.length - dot - 1;
+  return 0.5 * 10 ** -decimals;
+}
+
+/**
+ * The answer's `X to Y` against the entry's timestamp, compared at the precision the answer
+ * is written in (half its last digit): `50 to 56.1` agrees with [49.97, 56.15].
+ */
 function checkAnswerTimestamp(q: QueryRecord, entry: VideoEntry, problems: PendingProblem[]): void {
   const block = firstAnswerBlock(q.a);
-  const span = block !== null ? firstTimestamp(block) : null;
-  if (!span || !entry.timestamp) return;
+  const m = block !== null ? findTimestamp(block) : null;
+  if (!m || !entry.timestamp) return;
   const [s, e] = entry.timestamp;
-  if (Math.abs(span[0] - s) > 1e-6 || Math.abs(span[1] - e) > 1e-6) {
+  const [x, y] = m.span;
+  const tx = writtenPrecision(m.startText);
+  const ty = writtenPrecision(m.endText);
+  // 1e-9: a value exactly half a digit away (56.15 written as 56.1) is a rounding, not a mismatch.
+  if (Math.abs(x - s) > tx + 1e-9 || Math.abs(y - e) > ty + 1e-9) {
     problems.push({
       severity: 'warning',
       code: 'answer-timestamp-mismatch',
       path: [entry.index, 'GRPO', q.index, 'a'],
-      message: `entry ${entry.index}, query ${q.index}: the GT answer says ${span[0]} to ${span[1]} but the entry's timestamp is [${s}, ${e}]`,
+      message: `entry ${entry.index}, query ${q.index}: the GT answer says ${m.startText} to ${m.endText} but the entry's timestamp is [${s}, ${e}] (compared at the answer's precision, ±${tx} and ±${ty} s)`,
     });
   }
 }

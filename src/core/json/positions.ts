@@ -103,6 +103,8 @@ function firstSyntaxError(text: string, nativeError: unknown): { offset: number;
     if (errors[0].offset >= lastLine && errors.some((e) => e.offset >= end)) {
       return { offset: end, message: 'unexpected end of file: the JSON is truncated (expected more input)' };
     }
+    const nonFinite = nonFiniteToken(text, errors[0].offset);
+    if (nonFinite) return { offset: errors[0].offset, message: nonFinite };
     return { offset: errors[0].offset, message: describe(errors[0].code, errors[0].offset >= end) };
   }
   // jsonc-parser accepted what JSON.parse refused (rare: e.g. lone surrogates); use V8's word.
@@ -114,6 +116,18 @@ function firstSyntaxError(text: string, nativeError: unknown): { offset: number;
     };
   const at = /position (\d+)/.exec(msg);
   return { offset: at ? Number(at[1]) : 0, message: msg };
+}
+
+const NON_FINITE = /^-?(?:NaN|Infinity)(?![A-Za-z0-9_])/;
+
+/**
+ * The words for a bare NaN / Infinity / -Infinity token at `offset` (what Python's json.dump
+ * writes for float('nan') and float('inf') by default), or null when there is none.
+ */
+function nonFiniteToken(text: string, offset: number): string | null {
+  const m = NON_FINITE.exec(text.slice(offset, offset + 12));
+  if (!m) return null;
+  return `${m[0]} is not a JSON number (Python's json.dump writes it by default for a float that is not finite): write null for a missing value, and dump with allow_nan=False to catch the value at its source`;
 }
 
 function describe(code: ParseErrorCode, atEnd: boolean): string {
