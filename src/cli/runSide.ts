@@ -3,11 +3,10 @@
  * as they are, the rest judged as `evaluate` judges them) and its provenance from `metrics.json`.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { provenanceFromMetrics, type RunProvenance } from '../core/compare/provenance';
-import { looksLikeMetrics } from '../core/dataset/runs';
 import { judgeItems, type ItemJudgment } from '../core/eval/evaluate';
+import { metricsBeside } from '../core/report/runFiles';
 import type { JudgeSetup } from './judgeOptions';
 import { readItemsFile } from './io';
 
@@ -19,27 +18,6 @@ export interface LoadedRun {
   provenance: RunProvenance;
   /** The `metrics.json` found beside the items, if any. */
   metrics?: Record<string, unknown>;
-}
-
-/** The `metrics.json` written with an items file: `X_items.json` → `X.json`, else `metrics.json` beside it. */
-export function metricsBeside(itemsPath: string): Record<string, unknown> | undefined {
-  const dir = dirname(itemsPath);
-  const name = basename(itemsPath);
-  const candidates = [
-    join(dir, name.replace(/_items(\.json)$/i, '$1')),
-    join(dir, name.replace(/\.items\.json$/i, '.metrics.json')),
-    join(dir, 'metrics.json'),
-  ];
-  for (const c of candidates) {
-    if (c === itemsPath || !existsSync(c)) continue;
-    try {
-      const v = JSON.parse(readFileSync(c, 'utf8'));
-      if (looksLikeMetrics(v)) return v as Record<string, unknown>;
-    } catch {
-      // Not a metrics file: the run is compared without its provenance.
-    }
-  }
-  return undefined;
 }
 
 /** Reads and judges one run with `setup`'s judge; `hash` adds the file's sha256 to the provenance. */

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerIndexSummary } from './indexSummary';
 import type { SampleRef } from '../core/inspect/sampleTypes';
+import { registerDashboard } from './dashboard/register';
 import { registerDiagnostics } from './diagnostics';
 import { registerGettingStarted } from './gettingStarted';
 import { registerInspector } from './inspector/inspectorPanel';
@@ -24,6 +25,8 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerDiagnostics(context, deps));
   context.subscriptions.push(registerStatusBar(context, deps));
   context.subscriptions.push(registerInspector(context, deps));
+  const dashboard = registerDashboard(context, deps);
+  context.subscriptions.push(dashboard.disposable);
   context.subscriptions.push(registerGettingStarted(context, deps));
   context.subscriptions.push(registerSentenceModels(context, { log }));
   context.subscriptions.push(registerJudgeKey(context, { log }));

@@ -13,6 +13,15 @@ export interface FilterState {
   difficulty: string | null;
   category: string | null;
   bucket: Bucket | null;
+  /** Only these items of one run file (the samples behind a dashboard bar); Runs view only. */
+  samples: SampleSet | null;
+}
+
+/** A set of items of one run file, with what they are (for the view's message). */
+export interface SampleSet {
+  file: string;
+  positions: ReadonlySet<number>;
+  label: string;
 }
 
 /** What a row offers to the filters. */
@@ -26,7 +35,7 @@ export interface Filterable {
 
 /** Holds the filter state, its commands and its change event. */
 export class Filters extends DisposableBase {
-  private value: FilterState = { text: '', difficulty: null, category: null, bucket: null };
+  private value: FilterState = { text: '', difficulty: null, category: null, bucket: null, samples: null };
   private needle = '';
   private readonly changed = this.own(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
@@ -37,7 +46,7 @@ export class Filters extends DisposableBase {
     this.own(vscode.commands.registerCommand('rarft.filter', () => this.promptFilter()));
     this.own(
       vscode.commands.registerCommand('rarft.clearFilters', () =>
-        this.set({ text: '', difficulty: null, category: null, bucket: null }),
+        this.set({ text: '', difficulty: null, category: null, bucket: null, samples: null }),
       ),
     );
   }
@@ -48,7 +57,7 @@ export class Filters extends DisposableBase {
 
   get active(): boolean {
     const v = this.value;
-    return !!(v.text || v.difficulty || v.category || v.bucket);
+    return !!(v.text || v.difficulty || v.category || v.bucket || v.samples);
   }
 
   /** Replaces the filters (partial) and notifies the views. */
@@ -57,6 +66,12 @@ export class Filters extends DisposableBase {
     this.needle = this.value.text.trim().toLowerCase();
     void vscode.commands.executeCommand('setContext', 'rarft.filtered', this.active);
     this.changed.fire();
+  }
+
+  /** True when item `position` of run file `file` is in the sample set (or no set is active). */
+  inSampleSet(file: string, position: number): boolean {
+    const s = this.value.samples;
+    return !s || (s.file === file && s.positions.has(position));
   }
 
   /** True when a row passes every filter. */
@@ -78,6 +93,7 @@ export class Filters extends DisposableBase {
     if (v.difficulty) parts.push(`difficulty ${v.difficulty}`);
     if (v.category) parts.push(v.category);
     if (v.bucket) parts.push(BUCKET_LABELS[v.bucket]);
+    if (v.samples) parts.push(`${v.samples.positions.size} samples: ${v.samples.label}`);
     return parts.join(' · ');
   }
 

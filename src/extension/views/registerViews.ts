@@ -36,5 +36,14 @@ export function registerViews(_context: vscode.ExtensionContext, deps: FeatureDe
     filters.onDidChange(describe),
     deps.index.onDidChangeState(describe),
     vscode.commands.registerCommand('rarft.refreshIndex', () => deps.index.reindexAll()),
+    // The dashboard's API: show only these items of a run file in the Runs view (Clear Filters undoes it).
+    vscode.commands.registerCommand(
+      'rarft.showRunSamples',
+      async (file: unknown, positions: unknown, label: unknown) => {
+        if (typeof file !== 'string' || !Array.isArray(positions)) return;
+        filters.set({ samples: { file, positions: new Set(positions as number[]), label: String(label ?? '') } });
+        await vscode.commands.executeCommand('rarft.runs.focus');
+      },
+    ),
   );
 }

@@ -37,6 +37,7 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
 
   private passes(file: IndexedFile, pos: number, bucket: Bucket): boolean {
     if (!this.filters.active) return true;
+    if (!this.filters.inSampleSet(file.path, pos)) return false;
     const it = file.items![pos];
     const join = this.index.browse.joins.get(joinKey(it.video, it.query))?.[0];
     const q = join?.entry.queries[join.queryIndex];
@@ -63,10 +64,26 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
     return m;
   }
 
+  /** Rows open by default while a sample set (from the dashboard) is shown, closed otherwise. */
+  private expansion(): vscode.TreeItemCollapsibleState {
+    return this.filters.state.samples
+      ? vscode.TreeItemCollapsibleState.Expanded
+      : vscode.TreeItemCollapsibleState.Collapsed;
+  }
+
+  /** Part of the row ids while a sample set is shown, so each set opens expanded afresh. */
+  private setTag(): string {
+    const s = this.filters.state.samples;
+    return s ? `|s:${s.positions.size}:${s.label}` : '';
+  }
+
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       void this.index.ensureStarted();
-      return this.index.browse.files.filter((f) => f.items?.length).map((file) => ({ kind: 'file', file }));
+      const only = this.filters.state.samples?.file;
+      return this.index.browse.files
+        .filter((f) => f.items?.length && (!only || f.path === only))
+        .map((file) => ({ kind: 'file', file }));
     }
     if (node.kind === 'page') return node.children;
     if (node.kind === 'file') {
@@ -95,11 +112,8 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
       case 'file': {
         const f = node.file;
         const run = this.index.browse.runs.get(f);
-        const item = new vscode.TreeItem(
-          vscode.workspace.asRelativePath(f.path),
-          vscode.TreeItemCollapsibleState.Collapsed,
-        );
-        item.id = `rn:${f.path}`;
+        const item = new vscode.TreeItem(vscode.workspace.asRelativePath(f.path), this.expansion());
+        item.id = `rn:${f.path}${this.setTag()}`;
         item.resourceUri = vscode.Uri.file(f.path);
         const correct = run ? run.buckets.filter((b) => b === 'correct').length : 0;
         const n = f.items!.length;
@@ -110,8 +124,8 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
         return item;
       }
       case 'bucket': {
-        const item = new vscode.TreeItem(BUCKET_LABELS[node.bucket], vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `rn:${node.file.path}|b:${node.bucket}`;
+        const item = new vscode.TreeItem(BUCKET_LABELS[node.bucket], this.expansion());
+        item.id = `rn:${node.file.path}|b:${node.bucket}${this.setTag()}`;
         item.description = String(node.positions.length);
         item.iconPath = new vscode.ThemeIcon(BUCKET_ICONS[node.bucket]);
         item.contextValue = 'rarft.bucket';

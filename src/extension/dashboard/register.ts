@@ -1,0 +1,77 @@
+/** Registers the dashboard: "Open Dashboard" and "Compare Runs…" (palette and the Runs view's context menu). */
+import * as vscode from 'vscode';
+import type { FeatureDeps } from '../deps';
+import { withAbortSignal } from '../cancel';
+import { DashboardPanel } from './dashboardPanel';
+import { loadJudgedRun } from './load';
+
+const RUN_KINDS = new Set(['inference', 'inference-shard', 'evaluation-items']);
+
+/** The run file a command was given (a Runs view row) or one the user picks. */
+async function pickRun(deps: FeatureDeps, arg: unknown, title: string, except?: string): Promise<string | undefined> {
+  const given = (arg as { file?: { path?: unknown } } | undefined)?.file?.path;
+  if (typeof given === 'string' && given !== except) return given;
+  await deps.index.ensureStarted();
+  const runs = deps.index.browse.files.filter((f) => RUN_KINDS.has(f.kind) && f.path !== except);
+  if (!runs.length) {
+    void vscode.window.showInformationMessage('RA-RFT: no runs (inference_results*.json, metrics_items*.json) here.');
+    return undefined;
+  }
+  // Evaluated runs first: they carry the judge's judgments.
+  runs.sort((a, b) => Number(b.kind === 'evaluation-items') - Number(a.kind === 'evaluation-items'));
+  const pick = await vscode.window.showQuickPick(
+    runs.map((f) => ({
+      label: vscode.workspace.asRelativePath(f.path),
+      description: `${f.items?.length ?? 0} items · ${f.kind === 'evaluation-items' ? 'evaluated' : 'offline judge'}`,
+      path: f.path,
+    })),
+    { title, placeHolder: 'Run file' },
+  );
+  return pick?.path;
+}
+
+/** Registers the dashboard commands; returns the panel (the evaluation opens it) and what to dispose. */
+export function registerDashboard(
+  context: vscode.ExtensionContext,
+  deps: FeatureDeps,
+): { panel: DashboardPanel; disposable: vscode.Disposable } {
+  const panel = new DashboardPanel(context, deps);
+  const load = (paths: string[]) =>
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'RA-RFT: reading the run', cancellable: true },
+      (_p, token) => withAbortSignal(token, (signal) => Promise.all(paths.map((p) => loadJudgedRun(p, signal)))),
+    );
+  const guard = (f: (arg: unknown) => Promise<void>) => async (arg: unknown) => {
+    try {
+      await f(arg);
+    } catch (e) {
+      if ((e as Error)?.name === 'AbortError') return;
+      deps.log.error(`dashboard: ${(e as Error)?.stack ?? e}`);
+      void vscode.window.showErrorMessage(`RA-RFT: ${(e as Error).message}`);
+    }
+  };
+  const disposable = vscode.Disposable.from(
+    panel,
+    vscode.commands.registerCommand(
+      'rarft.openDashboard',
+      guard(async (arg) => {
+        const path = await pickRun(deps, arg, 'RA-RFT: Open Dashboard');
+        if (!path) return;
+        const [run] = await load([path]);
+        panel.show(run);
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'rarft.compareRuns',
+      guard(async (arg) => {
+        const a = await pickRun(deps, arg, 'RA-RFT: Compare Runs (A, the baseline)');
+        if (!a) return;
+        const b = await pickRun(deps, undefined, `RA-RFT: Compare ${vscode.workspace.asRelativePath(a)} with (B)`, a);
+        if (!b) return;
+        const [ra, rb] = await load([a, b]);
+        panel.show(ra, rb);
+      }),
+    ),
+  );
+  return { panel, disposable };
+}
