@@ -5,7 +5,7 @@ import type { SampleRef } from '../core/inspect/sampleTypes';
 import { registerDashboard } from './dashboard/register';
 import { registerDiagnostics } from './diagnostics';
 import { registerGettingStarted } from './gettingStarted';
-import { registerInspector } from './inspector/inspectorPanel';
+import { registerInspector } from './inspector/registerInspector';
 import { registerSentenceModels } from './models';
 import { registerJudgeKey } from './judgeKey';
 import { registerStatusBar } from './statusBar';

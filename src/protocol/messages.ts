@@ -1,27 +1,19 @@
 /**
- * Host <-> inspector webview messages: one union per direction, string `type`s, requests with
- * an `id` and replies with `replyTo`. Both sides import this module; the host validates every
- * message from the webview with `parseViewMessage` before acting on it.
+ * Host <-> inspector webview messages: one union per direction, string `type`s. Requests carry an
+ * `id`; the host answers each with one `reply` whose `replyTo` is that id, and the page matches
+ * replies to its pending requests (webview/inspector/requests.ts). Both sides import this module;
+ * the host validates every message from the webview with `parseViewMessage` before acting on it.
+ * Codes (`VideoStatus.code`, reward and judgment note codes) are for code; texts are for people.
  */
 import type { SampleRef, SampleView } from '../core/inspect/sampleTypes';
-import type { Rewards } from '../core/rewards/rewards';
+import type { RewardNote, Rewards } from '../core/rewards/rewards';
+import type { VideoState, VideoStatusInfo } from '../core/video/status';
 
-export type { Rewards, SampleRef, SampleView };
+export type { RewardNote, Rewards, SampleRef, SampleView, VideoState };
 
-/** States of the video element, as the e2e tests read them from `data-state`. */
-export const VIDEO_STATES = ['loading', 'playable', 'transcoding', 'missing', 'error', 'no-ffmpeg'] as const;
-export type VideoState = (typeof VIDEO_STATES)[number];
-
-/** Where the video stands; `src` (a webview URI) once there is something to play. */
-export interface VideoStatus {
-  state: VideoState;
+/** Where the video stands (state and code from core), plus `src` (a webview URI) once there is something to play. */
+export interface VideoStatus extends VideoStatusInfo {
   src?: string;
-  /** Human explanation (missing file, ffmpeg error, transcode progress). */
-  message?: string;
-  /** Transcode progress 0..1. */
-  progress?: number;
-  /** The recorded path could be mapped with `rarft.videoRoots` (offer the button). */
-  canMap?: boolean;
 }
 
 // ---- host → webview
@@ -57,11 +49,12 @@ export interface SampleRewardsMessage {
   /** The sentence model used (its folder name). */
   model: string;
 }
-/** Answer to a request from the webview. */
+/** The answer to the request whose `id` is `replyTo`. */
 export interface ReplyMessage {
   type: 'reply';
   replyTo: number;
   ok: boolean;
+  /** For people, when `ok` is false. */
   error?: string;
 }
 
@@ -79,13 +72,13 @@ export type HostMessage =
 export interface ReadyMessage {
   type: 'ready';
 }
-/** The user clicked another query of the same video (request). */
+/** The user clicked another query of the same video (request: the reply says whether it is shown). */
 export interface SampleSelectMessage {
   type: 'sample/select';
   id: number;
   ref: SampleRef;
 }
-/** Offer to map the recorded video folder to a local one (request). */
+/** Offer to map the recorded video folder to a local one (request: the reply says whether it was mapped). */
 export interface VideoMapRootMessage {
   type: 'video/mapRoot';
   id: number;
@@ -119,6 +112,9 @@ export type ViewMessage =
   | SampleRevealMessage
   | RenderTimingMessage;
 
+/** The webview messages that expect a `reply`. */
+export type ViewRequest = Extract<ViewMessage, { id: number }>;
+
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER;
@@ -126,38 +122,33 @@ const isStr = (v: unknown, max = 4096): v is string => typeof v === 'string' && 
 
 /** Validates a sample reference from untrusted data; null when it is not one. */
 export function parseSampleRef(v: unknown): SampleRef | null {
-  if (!isObj(v) || !isStr(v.file) || v.file === '') return null;
-  if (v.kind === 'query' && isInt(v.entry) && isInt(v.query))
-    return { kind: 'query', file: v.file, entry: v.entry, query: v.query };
-  if (v.kind === 'item' && isInt(v.item)) return { kind: 'item', file: v.file, item: v.item };
-  return null;
+  if (!isObj(v) || (v.kind !== 'query' && v.kind !== 'item')) return null;
+  if (!isStr(v.file) || v.file === '' || !isStr(v.video) || !isStr(v.query, 100_000) || !isInt(v.nth)) return null;
+  return { kind: v.kind, file: v.file, video: v.video, query: v.query, nth: v.nth };
 }
+
+type Parsers = { [K in ViewMessage['type']]: (v: Record<string, unknown>) => Extract<ViewMessage, { type: K }> | null };
+
+/** One parser per webview message type: a new message type does not compile until it has one. */
+const PARSERS: Parsers = {
+  ready: () => ({ type: 'ready' }),
+  'video/retry': () => ({ type: 'video/retry' }),
+  'sample/reveal': () => ({ type: 'sample/reveal' }),
+  'sample/select': (v) => {
+    const ref = parseSampleRef(v.ref);
+    return isInt(v.id) && ref ? { type: 'sample/select', id: v.id, ref } : null;
+  },
+  'video/mapRoot': (v) => (isInt(v.id) ? { type: 'video/mapRoot', id: v.id } : null),
+  'video/failed': (v) =>
+    isInt(v.code) && isStr(v.message, 1000) ? { type: 'video/failed', code: v.code, message: v.message } : null,
+  'render/timing': (v) =>
+    typeof v.ms === 'number' && Number.isFinite(v.ms) && v.ms >= 0 ? { type: 'render/timing', ms: v.ms } : null,
+};
 
 /** Validates a message from the webview; null for anything malformed or unknown. */
 export function parseViewMessage(v: unknown): ViewMessage | null {
-  if (!isObj(v) || typeof v.type !== 'string') return null;
-  switch (v.type) {
-    case 'ready':
-    case 'video/retry':
-    case 'sample/reveal':
-      return { type: v.type };
-    case 'sample/select': {
-      const ref = parseSampleRef(v.ref);
-      return isInt(v.id) && ref ? { type: 'sample/select', id: v.id, ref } : null;
-    }
-    case 'video/mapRoot':
-      return isInt(v.id) ? { type: 'video/mapRoot', id: v.id } : null;
-    case 'video/failed':
-      return isInt(v.code) && isStr(v.message, 1000)
-        ? { type: 'video/failed', code: v.code, message: v.message }
-        : null;
-    case 'render/timing':
-      return typeof v.ms === 'number' && Number.isFinite(v.ms) && v.ms >= 0
-        ? { type: 'render/timing', ms: v.ms }
-        : null;
-    default:
-      return null;
-  }
+  if (!isObj(v) || typeof v.type !== 'string' || !Object.hasOwn(PARSERS, v.type)) return null;
+  return PARSERS[v.type as ViewMessage['type']](v);
 }
 
 /** UI state the webview keeps with `setState` (never data: the host re-sends that). */

@@ -267,6 +267,41 @@ describe('sample inspector', { skip, timeout: 15 * 60_000 }, () => {
     await inspectFromMenu(E6DLK_QUERY);
   });
 
+  test('an entry inserted above the shown query in its file leaves the inspector on that query', async () => {
+    await inspector.waitForQuery(E6DLK_QUERY);
+    const file = join(s.workspace, 'data/hi_vtg_charades.json');
+    const original = readFileSync(file, 'utf8');
+    const entries = JSON.parse(original) as { video: string; GRPO: { q: string }[] }[];
+    const at = entries.findIndex((e) => e.GRPO.some((g) => g.q === E6DLK_QUERY));
+    assert.ok(at >= 0);
+    // A new video's entry at the top: every entry, the shown one included, moves down by one.
+    const inserted = {
+      ...entries[at],
+      video: entries[at].video.replace(/[^/]+$/, 'INSERTED.mp4'),
+      GRPO: entries[at].GRPO.map((g, k) => ({ ...g, q: `inserted query ${k}.` })),
+    };
+    const rerendered = async (what: string) => {
+      const before = (await inspector.snapshot()).renders;
+      return () => waitFor(what, async () => (await inspector.snapshot()).renders > before, 60_000);
+    };
+    let wait = await rerendered('the inspector to re-render after the file changed');
+    writeFileSync(file, JSON.stringify([inserted, ...entries], null, 2));
+    try {
+      await wait();
+      const snap = await inspector.snapshot();
+      assert.equal(snap.query, E6DLK_QUERY, 'the same query, not the one now at its old position');
+      assert.ok(
+        snap.queryItems.every((t) => !t.includes('inserted query')),
+        'the same video',
+      );
+    } finally {
+      wait = await rerendered('the inspector to re-render after the file was restored');
+      writeFileSync(file, original);
+      await wait();
+    }
+    await inspector.waitForQuery(E6DLK_QUERY);
+  });
+
   test('switching samples from the query list repaints (figure printed)', async () => {
     await inspector.waitForQuery(E6DLK_QUERY);
     const want = expectedSample(s.workspace, 'hi_vtg_charades.json', 'E6DLK.mp4', E6DLK_QUERY);

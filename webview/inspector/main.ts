@@ -10,9 +10,11 @@ import type {
   VideoStatus,
   ViewMessage,
 } from '../../src/protocol/messages';
-import { renderSample, rewardsBody } from './render';
+import { sameSample } from '../../src/core/inspect/sampleKey';
 import { fill, h } from './dom';
 import { Player } from './player';
+import { renderSample, rewardsBody } from './render';
+import { Requests } from './requests';
 
 interface VsCodeApi {
   postMessage(msg: ViewMessage): void;
@@ -23,15 +25,18 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const ui: InspectorUiState = { ref: null, loop: false, ...(vscode.getState() ?? {}) };
-let nextId = 1;
 let shownVideo = '';
 
 const post = (m: ViewMessage) => vscode.postMessage(m);
+const requests = new Requests(post);
 const saveState = () => vscode.setState(ui);
+const warnIfRefused = (what: string) => (reply: { ok: boolean; error?: string }) => {
+  if (!reply.ok) console.warn(`${what}: ${reply.error ?? 'refused'}`);
+};
 
 const player = new Player(
   {
-    mapRoot: () => post({ type: 'video/mapRoot', id: nextId++ }),
+    mapRoot: () => void requests.send({ type: 'video/mapRoot' }).then(warnIfRefused('map video folder')),
     retry: () => post({ type: 'video/retry' }),
     failed: (code, message) => post({ type: 'video/failed', code, message }),
     loopChanged: (loop) => {
@@ -47,7 +52,7 @@ const details = h('div', { class: 'details' });
 const layout = h('div', { class: 'layout' }, h('div', { class: 'main' }, player.root, details));
 
 function select(ref: SampleRef): void {
-  post({ type: 'sample/select', id: nextId++, ref });
+  void requests.send({ type: 'sample/select', ref }).then(warnIfRefused('show sample'));
 }
 
 function show(sample: SampleView, video: VideoStatus): void {
@@ -59,6 +64,7 @@ function show(sample: SampleView, video: VideoStatus): void {
   player.setSample(sample, video);
   fill(details, renderSample(sample, { select, reveal: () => post({ type: 'sample/reveal' }) }));
   document.body.dataset.ready = '1';
+  document.body.dataset.renders = String(Number(document.body.dataset.renders ?? 0) + 1);
   requestAnimationFrame(() => {
     const ms = performance.now() - t0;
     document.body.dataset.renderMs = ms.toFixed(1);
@@ -81,15 +87,14 @@ function handle(msg: HostMessage): void {
       return;
     case 'sample/rewards': {
       const box = details.querySelector('[data-testid=rewards]');
-      if (box && ui.ref && JSON.stringify(ui.ref) === JSON.stringify(msg.ref))
-        fill(box, ...rewardsBody(msg.rewards, msg.model));
+      if (box && sameSample(ui.ref, msg.ref)) fill(box, ...rewardsBody(msg.rewards, msg.model));
       return;
     }
     case 'timeline/seek':
       player.seekFromHost(msg.time);
       return;
     case 'reply':
-      if (!msg.ok && msg.error) console.warn(`request ${msg.replyTo}: ${msg.error}`);
+      if (!requests.settle(msg)) console.warn(`a reply to no pending request (${msg.replyTo})`);
       return;
     default: {
       const never: never = msg;

@@ -2,8 +2,11 @@
  * The video and the timeline under it: GT span, predicted span, think timesteps (captions on
  * hover), playhead; click or drag to scrub; play GT / prediction / loop; keyboard shortcuts.
  */
+import { videoStatus } from '../../src/core/video/status';
 import type { SampleView, VideoStatus } from '../../src/protocol/messages';
 import { fill, h, secs } from './dom';
+import { onPlayerKey } from './keys';
+import { StateBox } from './stateBox';
 
 type Span = [number, number];
 
@@ -11,10 +14,8 @@ type Span = [number, number];
 export class Player {
   readonly root: HTMLElement;
   readonly video: HTMLVideoElement;
-  private readonly stateEl: HTMLElement;
-  private readonly stateText: HTMLElement;
-  private readonly stateActions: HTMLElement;
-  private readonly timeline: HTMLElement;
+  private readonly stateBox: StateBox;
+  readonly timeline: HTMLElement;
   private readonly track: HTMLElement;
   private readonly playhead: HTMLElement;
   private readonly clock: HTMLElement;
@@ -22,7 +23,8 @@ export class Player {
   private readonly jumpGt: HTMLElement & { disabled?: boolean };
   private readonly playGt: HTMLElement & { disabled?: boolean };
   private readonly playPred: HTMLElement & { disabled?: boolean };
-  private sample: SampleView | null = null;
+  /** The sample shown (read by the keys). */
+  sample: SampleView | null = null;
   private src = '';
   private segment: Span | null = null;
   private scrubbing = false;
@@ -38,14 +40,7 @@ export class Player {
   ) {
     this.video = h('video', { 'data-testid': 'video', preload: 'auto', playsinline: '', muted: '' });
     this.video.muted = true;
-    this.stateText = h('span', { class: 'state-text' });
-    this.stateActions = h('span', { class: 'state-actions' });
-    this.stateEl = h(
-      'div',
-      { class: 'video-state', 'data-testid': 'video-state', 'data-state': 'loading', role: 'status' },
-      this.stateText,
-      this.stateActions,
-    );
+    this.stateBox = new StateBox(hooks);
     this.playhead = h('div', { class: 'playhead', 'data-testid': 'playhead', 'data-time': '0' });
     this.track = h('div', { class: 'track' });
     this.timeline = h(
@@ -91,7 +86,7 @@ export class Player {
     this.root = h(
       'section',
       { class: 'player' },
-      h('div', { class: 'video-box' }, this.video, this.stateEl),
+      h('div', { class: 'video-box' }, this.video, this.stateBox.el),
       this.timeline,
       h('div', { class: 'controls' }, this.playGt, this.playPred, this.jumpGt, this.loopBox, this.clock),
       legend,
@@ -119,17 +114,14 @@ export class Player {
       this.layout();
     });
     const playable = () => {
-      if (v.src && this.stateEl.dataset.state === 'loading') this.showState({ state: 'playable' });
+      if (v.src && this.stateBox.state === 'loading') this.showState(videoStatus('playable'));
     };
     v.addEventListener('loadeddata', playable);
     v.addEventListener('canplay', playable);
     v.addEventListener('error', () => {
       if (!v.getAttribute('src')) return;
       const err = v.error;
-      this.showState({
-        state: 'error',
-        message: `The video cannot be played here (${err?.message || `MediaError ${err?.code ?? '?'}`}).`,
-      });
+      this.showState(videoStatus('cannot-play', { error: err?.message || `MediaError ${err?.code ?? '?'}` }));
       this.hooks.failed(err?.code ?? 0, err?.message ?? '');
     });
     this.playGt.addEventListener('click', () => this.playSpan(this.sample?.gtSpan ?? null));
@@ -154,62 +146,15 @@ export class Player {
     const end = () => (this.scrubbing = false);
     this.timeline.addEventListener('pointerup', end);
     this.timeline.addEventListener('pointercancel', end);
-    document.addEventListener('keydown', (e) => this.onKey(e));
+    document.addEventListener('keydown', (e) => onPlayerKey(e, this));
   }
 
   get loop(): boolean {
     return !!this.loopBox.checked;
   }
 
-  private onKey(e: KeyboardEvent): void {
-    const t = e.target as HTMLElement | null;
-    if (e.ctrlKey || e.metaKey || e.altKey || (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
-    const v = this.video;
-    const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-    switch (k) {
-      case ' ':
-        if (t && /^(BUTTON|VSCODE-BUTTON|LI|A)$/.test(t.tagName)) return;
-        if (v.paused) void v.play().catch(() => undefined);
-        else v.pause();
-        break;
-      case 'j':
-        this.seek(v.currentTime - 5);
-        break;
-      case 'k':
-        v.pause();
-        v.playbackRate = 1;
-        break;
-      case 'l':
-        if (!v.paused) v.playbackRate = Math.min(4, v.playbackRate * 2);
-        else void v.play().catch(() => undefined);
-        break;
-      case '[':
-        this.edge(-1);
-        break;
-      case ']':
-        this.edge(1);
-        break;
-      case 'g':
-        // Here rather than as a workbench keybinding, which would take every g typed anywhere
-        // while the inspector is the active editor (tree type-ahead, the Problems filter…).
-        if (this.sample?.gtSpan) this.seek(this.sample.gtSpan[0]);
-        break;
-      case 'ArrowLeft':
-        if (t !== this.timeline) return;
-        this.seek(v.currentTime - 1);
-        break;
-      case 'ArrowRight':
-        if (t !== this.timeline) return;
-        this.seek(v.currentTime + 1);
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
-  }
-
   /** Jumps to the previous (-1) or next (+1) edge of the GT or predicted span. */
-  private edge(dir: -1 | 1): void {
+  edge(dir: -1 | 1): void {
     const s = this.sample;
     if (!s) return;
     const edges = [...(s.gtSpan ?? []), ...(s.predSpan ?? [])].sort((a, b) => a - b);
@@ -284,38 +229,12 @@ export class Player {
       this.video.src = status.src;
       this.video.load();
     }
-    if (status.src && status.state === 'loading' && this.video.readyState >= 2)
-      this.showState({ ...status, state: 'playable' });
+    if (status.src && status.state === 'loading' && this.video.readyState >= 2) this.showState(videoStatus('playable'));
     else this.showState(status);
   }
 
   private showState(status: VideoStatus): void {
-    this.stateEl.dataset.state = status.state;
-    const text =
-      status.message ??
-      {
-        loading: 'Loading the video…',
-        playable: '',
-        transcoding: 'Converting the video…',
-        missing: 'Video not found.',
-        error: 'The video cannot be played.',
-        'no-ffmpeg': 'ffmpeg is not installed.',
-      }[status.state];
-    this.stateText.textContent = status.state === 'transcoding' && status.progress !== undefined ? `${text} ` : text;
-    const actions: Node[] = [];
-    if (status.state === 'transcoding' && status.progress !== undefined)
-      actions.push(h('progress', { max: '1', value: String(status.progress) }));
-    if (status.canMap) {
-      const b = h('vscode-button', { 'data-testid': 'map-root' }, 'Map video folder…');
-      b.addEventListener('click', () => this.hooks.mapRoot());
-      actions.push(b);
-    }
-    if (status.state === 'error' || status.state === 'no-ffmpeg' || status.state === 'missing') {
-      const b = h('vscode-button', { secondary: '', 'data-testid': 'retry-video' }, 'Retry');
-      b.addEventListener('click', () => this.hooks.retry());
-      actions.push(b);
-    }
-    fill(this.stateActions, ...actions);
+    this.stateBox.show(status);
     this.root.classList.toggle('has-video', status.state === 'playable' || status.state === 'loading');
   }
 

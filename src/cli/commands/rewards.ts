@@ -118,7 +118,7 @@ export async function runRewards(
       };
     }
     const r = scored[k++];
-    const notes = [...j.notes, ...r.notes];
+    const notes = [...j.notes, ...r.notes.map((n) => n.text)];
     const row: RewardRow = {
       video: j.video,
       query: j.query,

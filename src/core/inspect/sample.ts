@@ -9,33 +9,30 @@ import { ruleRelevance } from '../eval/judge';
 import { rewardInputFor } from '../rewards/fromRun';
 import { scoreCompletion, type RewardInput, type Rewards } from '../rewards/rewards';
 import { answerText, firstTimestamp, parseOutput, type Span } from '../text';
+import { fileByPath, itemRef, queryRef, resolveItem, resolveQuery } from './identity';
 import type { BrowseIndex, ItemRef } from './runIndex';
 import type { JudgmentView, QueryListItem, SampleRef, SampleView } from './sampleTypes';
 
-export type { SampleRef, SampleView };
-
-/** Finds a file of the index by its path. */
-export function fileByPath(index: BrowseIndex, path: string): IndexedFile | undefined {
-  return index.files.find((f) => f.path === path);
-}
-
-/** Builds the view of a sample; null when the reference no longer points at anything. */
+/** Builds the view of a sample; null when the reference no longer names anything in the index. */
 export function buildSampleView(index: BrowseIndex, ref: SampleRef): SampleView | null {
   const file = fileByPath(index, ref.file);
   if (!file) return null;
   if (ref.kind === 'query') {
-    const entry = file.entries?.[ref.entry];
-    const q = entry?.queries[ref.query];
-    if (!entry || !q) return null;
-    const item = index.itemsByKey.get(joinKey(entry.video, q.q))?.[0] ?? null;
-    return compose(index, ref, file, entry, q, item);
+    const hit = resolveQuery(index, ref);
+    if (!hit) return null;
+    const item = index.itemsByKey.get(joinKey(hit.entry.video, hit.q.q))?.[0] ?? null;
+    return compose(index, ref, file, hit.entry, hit.q, item);
   }
-  const item = file.items?.[ref.item];
-  if (!item) return null;
-  const join = index.joins.get(joinKey(item.video, item.query))?.[0];
-  const entry = join?.entry ?? null;
-  const q = join ? join.entry.queries[join.queryIndex] : null;
-  return compose(index, ref, file, entry, q, { file, position: ref.item, item });
+  const itemHit = resolveItem(index, ref);
+  if (!itemHit) return null;
+  const join = joinOf(index, itemHit);
+  return compose(index, ref, file, join?.entry ?? null, join?.q ?? null, itemHit);
+}
+
+/** The annotation query a run item is joined to (the first of several). */
+function joinOf(index: BrowseIndex, ref: ItemRef): { entry: VideoEntry; q: QueryRecord } | null {
+  const join = index.joins.get(joinKey(ref.item.video, ref.item.query))?.[0];
+  return join ? { entry: join.entry, q: join.entry.queries[join.queryIndex] } : null;
 }
 
 function compose(
@@ -44,18 +41,18 @@ function compose(
   file: IndexedFile,
   entry: VideoEntry | null,
   q: QueryRecord | null,
-  itemRef: ItemRef | null,
+  shownItem: ItemRef | null,
 ): SampleView {
-  const item = itemRef?.item ?? null;
+  const item = shownItem?.item ?? null;
   const answerable = item ? item.gtRelevant : (q?.r ?? null);
   const gtAnswer = q?.a ?? item?.gtOutput ?? '';
   const gtSpan: Span | null = answerable
     ? (item?.gtTimestamp ?? entry?.timestamp ?? firstTimestamp(answerText(gtAnswer)))
     : null;
-  const run = itemRef ? index.runs.get(itemRef.file) : undefined;
-  const j = itemRef && run ? run.judgments[itemRef.position] : undefined;
+  const run = shownItem ? index.runs.get(shownItem.file) : undefined;
+  const j = shownItem && run ? run.judgments[shownItem.position] : undefined;
   const output = item
-    ? { text: item.modelOutput, file: itemRef!.file.path, parsed: parseOutput(item.modelOutput) }
+    ? { text: item.modelOutput, file: shownItem!.file.path, parsed: parseOutput(item.modelOutput) }
     : null;
   const predSpan =
     item && (j?.predRelevant ?? true) ? (j?.predSpan ?? ruleRelevance(answerText(item.modelOutput)).span) : null;
@@ -73,10 +70,13 @@ function compose(
     gtSpan,
     output,
     predSpan,
-    judgment: j && itemRef ? judgmentView(j, itemRef) : null,
-    bucket: run && itemRef ? run.buckets[itemRef.position] : null,
+    judgment: j && shownItem ? judgmentView(j, shownItem) : null,
+    bucket: run && shownItem ? run.buckets[shownItem.position] : null,
     rewards: item ? rewardsOf(item.modelOutput, answerable, gtSpan, entry, q, gtAnswer) : null,
-    queries: ref.kind === 'query' ? annotationSiblings(index, file, video, ref) : runSiblings(index, file, video, ref),
+    queries:
+      ref.kind === 'query'
+        ? annotationSiblings(index, file, video, entry, q)
+        : runSiblings(index, file, video, shownItem),
   };
 }
 
@@ -91,7 +91,10 @@ function judgmentView(j: ItemJudgment, ref: ItemRef): JudgmentView {
     jaccard: j.jaccard,
     reasoningScore: j.reasoningScore,
     sbert: j.sbert,
-    notes: [...j.notComputed, ...j.errors.map((e) => `${e.step}: ${e.error}`)],
+    notes: [
+      ...j.notComputed.map((text) => ({ code: 'not-computed' as const, text })),
+      ...j.errors.map((e) => ({ code: 'judge-error' as const, text: `${e.step}: ${e.error}` })),
+    ],
   };
 }
 
@@ -135,19 +138,21 @@ function rewardInputOf(
 export function sampleRewardInput(index: BrowseIndex, ref: SampleRef): RewardInput | null {
   const view = buildSampleView(index, ref);
   if (!view?.output) return null;
-  const file = fileByPath(index, ref.file);
-  let entry: VideoEntry | null = null;
-  let q: QueryRecord | null = null;
-  if (ref.kind === 'query') {
-    entry = file?.entries?.[ref.entry] ?? null;
-    q = entry?.queries[ref.query] ?? null;
-  } else {
-    const item = file?.items?.[ref.item];
-    const join = item ? index.joins.get(joinKey(item.video, item.query))?.[0] : undefined;
-    entry = join?.entry ?? null;
-    q = join ? join.entry.queries[join.queryIndex] : null;
-  }
-  return rewardInputOf(view.output.text, view.answerable, view.gtSpan, entry, q, view.gtAnswer);
+  const joined =
+    ref.kind === 'query'
+      ? resolveQuery(index, ref)
+      : (() => {
+          const hit = resolveItem(index, ref);
+          return hit ? joinOf(index, hit) : null;
+        })();
+  return rewardInputOf(
+    view.output.text,
+    view.answerable,
+    view.gtSpan,
+    joined?.entry ?? null,
+    joined?.q ?? null,
+    view.gtAnswer,
+  );
 }
 
 const MAX_SIBLINGS = 200;
@@ -156,43 +161,39 @@ function annotationSiblings(
   index: BrowseIndex,
   file: IndexedFile,
   video: string,
-  ref: SampleRef & { kind: 'query' },
+  shown: VideoEntry | null,
+  shownQuery: QueryRecord | null,
 ): QueryListItem[] {
   const out: QueryListItem[] = [];
-  (file.entries ?? []).forEach((e, position) => {
-    if (e.video !== video) return;
+  for (const e of file.entries ?? []) {
+    if (e.video !== video) continue;
     e.queries.forEach((q, k) => {
       if (out.length >= MAX_SIBLINGS) return;
       const item = index.itemsByKey.get(joinKey(video, q.q))?.[0];
       const bucket = item ? (index.runs.get(item.file)?.buckets[item.position] ?? null) : null;
       out.push({
-        ref: { kind: 'query', file: file.path, entry: position, query: k },
+        ref: queryRef(index, file, e, k),
         query: q.q,
         answerable: q.r,
         bucket,
-        current: position === ref.entry && k === ref.query,
+        current: e === shown && q === shownQuery,
       });
     });
-  });
+  }
   return out;
 }
 
-function runSiblings(
-  index: BrowseIndex,
-  file: IndexedFile,
-  video: string,
-  ref: SampleRef & { kind: 'item' },
-): QueryListItem[] {
+function runSiblings(index: BrowseIndex, file: IndexedFile, video: string, shown: ItemRef | null): QueryListItem[] {
   const out: QueryListItem[] = [];
   const run = index.runs.get(file);
   (file.items ?? []).forEach((it, pos) => {
     if (it.video !== video || out.length >= MAX_SIBLINGS) return;
     out.push({
-      ref: { kind: 'item', file: file.path, item: pos },
+      ref: itemRef(index, file, pos),
       query: it.query,
       answerable: it.gtRelevant,
       bucket: run?.buckets[pos] ?? null,
-      current: pos === ref.item,
+      current: shown?.file === file && pos === shown.position,
     });
   });
   return out;

@@ -3,10 +3,23 @@ import type { Bucket } from '../buckets';
 import type { Rewards } from '../rewards/rewards';
 import type { ParsedOutput, Span } from '../text';
 
-/** Which sample: an annotation query (entry position, query position) or a run item (position). */
-export type SampleRef =
-  | { kind: 'query'; file: string; entry: number; query: number }
-  | { kind: 'item'; file: string; item: number };
+/**
+ * Which sample, by identity (identity.ts): an annotation query or a run item of `file`, named by its
+ * video and query text; `nth` tells apart repeats of the same (video, query) in the file (0: the first).
+ */
+export interface SampleRef {
+  kind: 'query' | 'item';
+  file: string;
+  video: string;
+  query: string;
+  nth: number;
+}
+
+/** A note for people (`text`) with a stable `code` for code to act on. */
+export interface JudgmentNote {
+  code: 'not-computed' | 'judge-error';
+  text: string;
+}
 
 /** One row of the "queries of this video" list. */
 export interface QueryListItem {
@@ -28,7 +41,7 @@ export interface JudgmentView {
   jaccard: number | null;
   reasoningScore: number | null;
   sbert: number | null;
-  notes: string[];
+  notes: JudgmentNote[];
 }
 
 /** Everything the inspector shows for one sample. */

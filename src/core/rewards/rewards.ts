@@ -25,6 +25,28 @@ export interface RewardInput {
   answerableQuery: string | null;
 }
 
+/** Why a reward is null: stable codes (the note's text is for people). */
+export type RewardNoteCode =
+  | 'no-gt-span'
+  | 'no-duration'
+  | 'no-gt-answer'
+  | 'gt-answer-untagged'
+  | 'no-contrast-query'
+  | 'contrast-answer-untagged'
+  | 'needs-sentence-model';
+
+/** Why one reward is not computable: which reward, a stable code, and the text for people. */
+export interface RewardNote {
+  reward: 'refuse_iou' | 'explain' | 'correction';
+  code: RewardNoteCode;
+  /** e.g. "explain: not computable, no GT answer" (what the CLI writes in `notes`). */
+  text: string;
+}
+
+function note(reward: RewardNote['reward'], code: RewardNoteCode, why: string): RewardNote {
+  return { reward, code, text: `${reward}: ${why}` };
+}
+
 /** The rewards of one completion; null = not computable (see `notes`). */
 export interface Rewards {
   format: number;
@@ -34,7 +56,7 @@ export interface Rewards {
   explain_correction: number | null;
   /** format + refuse_iou + explain_correction; null when any of them is null. */
   total: number | null;
-  notes: string[];
+  notes: RewardNote[];
 }
 
 /** format: 1 when the trimmed completion is exactly think, answer, correction blocks. */
@@ -49,7 +71,7 @@ export function formatReward(completion: string): number {
  */
 export function refuseIouReward(
   input: Pick<RewardInput, 'completion' | 'taskType' | 'solution' | 'duration'>,
-  notes: string[] = [],
+  notes: RewardNote[] = [],
 ): number | null {
   const answer = lastAnswer(input.completion);
   if (answer === null) return 0;
@@ -57,12 +79,12 @@ export function refuseIouReward(
   if (input.taskType === 'refusable') return ts ? 0 : 1;
   if (!ts) return 0;
   if (!input.solution) {
-    notes.push('refuse_iou: not computable, the answerable query has no GT span');
+    notes.push(note('refuse_iou', 'no-gt-span', 'not computable, the answerable query has no GT span'));
     return null;
   }
   const d = input.duration;
   if (typeof d !== 'number' || !Number.isFinite(d) || d <= 0) {
-    notes.push('refuse_iou: not computable, the video duration is unknown');
+    notes.push(note('refuse_iou', 'no-duration', 'not computable, the video duration is unknown'));
     return null;
   }
   const [gs, ge] = input.solution;
@@ -91,7 +113,7 @@ export function textsToEmbed(input: RewardInput): string[] {
 type Lookup = ((text: string) => Vector) | null;
 
 /** explain: (cos(pred, gt)+1)/2 − (cos(pred, contrast)+1)/2 over last-answer contents. */
-export function explainReward(input: RewardInput, vec: Lookup, notes: string[] = []): number | null {
+export function explainReward(input: RewardInput, vec: Lookup, notes: RewardNote[] = []): number | null {
   // GT and contrast first: the reference fails on them even when the completion has no answer.
   const pred = lastAnswer(input.completion);
   const gt = lastAnswer(input.gtAnswer);
@@ -99,22 +121,22 @@ export function explainReward(input: RewardInput, vec: Lookup, notes: string[] =
   if (gt === null) {
     notes.push(
       input.gtAnswer
-        ? 'explain: not computable, the GT answer has no <answer> tags'
-        : 'explain: not computable, no GT answer',
+        ? note('explain', 'gt-answer-untagged', 'not computable, the GT answer has no <answer> tags')
+        : note('explain', 'no-gt-answer', 'not computable, no GT answer'),
     );
     return null;
   }
   if (contrast === null) {
     notes.push(
       input.contrastAnswer
-        ? 'explain: not computable, the contrast answer has no <answer> tags'
-        : 'explain: not computable, no query of the opposite kind for this video',
+        ? note('explain', 'contrast-answer-untagged', 'not computable, the contrast answer has no <answer> tags')
+        : note('explain', 'no-contrast-query', 'not computable, no query of the opposite kind for this video'),
     );
     return null;
   }
   if (pred === null) return 0;
   if (!vec) {
-    notes.push(`explain: ${NO_MODEL_HINT}`);
+    notes.push(note('explain', 'needs-sentence-model', NO_MODEL_HINT));
     return null;
   }
   const p = vec(pred);
@@ -125,14 +147,14 @@ export function explainReward(input: RewardInput, vec: Lookup, notes: string[] =
  * correction: answerable → 1 when the last correction contains NIL (any case), else 0;
  * refusable → 0 when missing or NIL, else (cos(correction, answerable query)+1)/2.
  */
-export function correctionReward(input: RewardInput, vec: Lookup, notes: string[] = []): number | null {
+export function correctionReward(input: RewardInput, vec: Lookup, notes: RewardNote[] = []): number | null {
   const corr = lastCorrection(input.completion);
   const nil = corr?.toUpperCase().includes('NIL');
   if (input.taskType === 'answerable') return nil ? 1 : 0;
   if (corr === null || nil) return 0;
   if (!input.answerableQuery) return 0;
   if (!vec) {
-    notes.push(`correction: ${NO_MODEL_HINT}`);
+    notes.push(note('correction', 'needs-sentence-model', NO_MODEL_HINT));
     return null;
   }
   return sim01(vec(corr), vec(input.answerableQuery));
@@ -140,7 +162,7 @@ export function correctionReward(input: RewardInput, vec: Lookup, notes: string[
 
 /** All rewards of one completion, with the vectors already computed (`vec` null: no model). */
 export function scoreCompletion(input: RewardInput, vec: Lookup): Rewards {
-  const notes: string[] = [];
+  const notes: RewardNote[] = [];
   const format = formatReward(input.completion);
   const refuse_iou = refuseIouReward(input, notes);
   const explain = explainReward(input, vec, notes);

@@ -3,6 +3,7 @@
  * Clicks filter the Runs view to the samples behind a bar and open the first in the inspector.
  */
 import * as vscode from 'vscode';
+import { itemRef } from '../../core/inspect/identity';
 import { writeFileAtomic } from '../../core/fsAtomic';
 import { dirname, join } from 'node:path';
 import { dashboardData, type JudgedRun } from '../../core/report/build';
@@ -118,7 +119,10 @@ export class DashboardPanel extends DisposableBase {
     }
     await this.deps.index.ensureStarted();
     await this.whenIndexed(file);
-    await vscode.commands.executeCommand('rarft.inspectSample', { kind: 'item', file, item: valid[0] });
+    // The inspector takes a sample by identity (core/inspect/identity), made from the row's position here.
+    const indexed = this.deps.index.browse.files.find((f) => f.path === file);
+    if (indexed?.items?.[valid[0]])
+      await vscode.commands.executeCommand('rarft.inspectSample', itemRef(this.deps.index.browse, indexed, valid[0]));
   }
 
   /** Waits (up to 30 s) until the workspace index holds `file` (a file just written is indexed after a debounce). */

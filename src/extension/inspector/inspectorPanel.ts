@@ -1,33 +1,31 @@
 /**
  * The sample inspector: one webview panel that follows the selection (as Markdown preview
- * does), restored after reload by a serializer. Data always comes from the host's index.
+ * does), restored after reload by a serializer. Data always comes from the host's index; the
+ * sample is followed by its identity, so edits elsewhere in its file do not change what is shown.
  */
 import * as vscode from 'vscode';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
-import { keyOf, locatePaths } from '../../core/json/positions';
+import { sameSample } from '../../core/inspect/identity';
 import { buildSampleView, sampleRewardInput } from '../../core/inspect/sample';
 import type { SampleRef } from '../../core/inspect/sampleTypes';
+import { cannotPlay, videoStatus } from '../../core/video/status';
 import {
   assertNever,
+  type HostMessage,
   parseSampleRef,
   parseViewMessage,
-  type HostMessage,
-  type VideoStatus,
   type ViewMessage,
+  type ViewRequest,
 } from '../../protocol/messages';
 import { DisposableBase } from '../disposable';
-import { refId } from '../views/nodes';
-import type { FeatureDeps } from '../deps';
 import type { WorkspaceIndex } from '../workspaceIndex';
 import { inspectorHtml } from './html';
+import { PanelVideo } from './panelVideo';
+import { revealSample } from './reveal';
 import { RewardScorer } from './rewardScorer';
-import { findVideo, recordedFolder } from '../../core/video/roots';
-import { mapVideoRoot, type Resolved, VideoService, videoFolders, videoRootsConfig, videoTool } from './videoService';
+import { videoTool } from './videoService';
 
 export const INSPECTOR_VIEW_TYPE = 'rarft.inspector';
-export const INSPECTOR_TITLE = 'RA-RFT Inspector';
+const INSPECTOR_TITLE = 'RA-RFT Inspector';
 
 /** Owns the (single) inspector panel. */
 export class Inspector extends DisposableBase {
@@ -35,11 +33,7 @@ export class Inspector extends DisposableBase {
   private panelSubs: vscode.Disposable[] = [];
   private current: SampleRef | null = null;
   private currentVideo = '';
-  private roots: string[] = [];
-  private readonly extraRoots = new Set<string>();
-  private readonly resolved = new Map<string, Resolved>();
-  private readonly resolving = new Map<string, Promise<Resolved>>();
-  private readonly video: VideoService;
+  private readonly video: PanelVideo;
   private readonly scorer: RewardScorer;
   private showSeq = 0;
 
@@ -49,23 +43,24 @@ export class Inspector extends DisposableBase {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.video = new VideoService(vscode.Uri.joinPath(context.globalStorageUri, 'video').fsPath, log);
-    this.scorer = this.own(new RewardScorer(vscode.Uri.joinPath(context.globalStorageUri, 'embeddings').fsPath));
+    const storage = (name: string) => vscode.Uri.joinPath(context.globalStorageUri, name).fsPath;
+    this.video = new PanelVideo(context.extensionUri.fsPath, storage('video'), log);
+    this.scorer = this.own(new RewardScorer(storage('embeddings')));
     this.own(index.onDidChange(() => this.current && void this.sendSample(this.current)));
-    this.own(
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!e.affectsConfiguration('rarft.videoRoots') && !e.affectsConfiguration('rarft.video')) return;
-        // The e2e tests wait for this line (CONTRACT.md): the change has no other outward sign.
-        if (e.affectsConfiguration('rarft.video'))
-          log.info(
-            `inspector: video settings changed (ffmpeg: ${videoTool('ffmpeg')}, ffprobe: ${videoTool('ffprobe')})`,
-          );
-        this.resolved.clear();
-        this.updateRoots();
-        if (this.current) void this.sendSample(this.current);
-      }),
-    );
+    this.own(vscode.workspace.onDidChangeConfiguration((e) => this.onSettings(e)));
     this.own({ dispose: () => this.panel?.dispose() });
+  }
+
+  private onSettings(e: vscode.ConfigurationChangeEvent): void {
+    if (!e.affectsConfiguration('rarft.videoRoots') && !e.affectsConfiguration('rarft.video')) return;
+    // The e2e tests wait for this line (CONTRACT.md): the change has no other outward sign.
+    if (e.affectsConfiguration('rarft.video'))
+      this.log.info(
+        `inspector: video settings changed (ffmpeg: ${videoTool('ffmpeg')}, ffprobe: ${videoTool('ffprobe')})`,
+      );
+    this.video.forget();
+    if (this.panel) this.video.updateRoots(this.panel);
+    if (this.current) void this.sendSample(this.current);
   }
 
   /** Opens (or reveals) the panel on a sample. */
@@ -98,14 +93,14 @@ export class Inspector extends DisposableBase {
     this.panel = panel;
     panel.title = INSPECTOR_TITLE;
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'rarft.svg');
-    this.roots = [];
-    this.updateRoots();
+    this.video.reset();
+    this.video.updateRoots(panel);
     panel.webview.html = inspectorHtml(panel.webview, this.context.extensionUri);
     this.panelSubs = [
-      panel.webview.onDidReceiveMessage((raw) => {
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
         const msg = parseViewMessage(raw);
         if (!msg) return this.log.warn(`inspector: ignored a malformed message ${JSON.stringify(raw)?.slice(0, 200)}`);
-        void this.handle(msg);
+        void this.handle(msg).catch((e: unknown) => this.log.error(`inspector: ${msg.type} failed: ${String(e)}`));
       }),
       panel.onDidDispose(() => {
         if (this.panel !== panel) return;
@@ -116,32 +111,13 @@ export class Inspector extends DisposableBase {
     ];
   }
 
-  /** Narrow resource roots: the bundle, media, the cache, mapped video folders and video files in use outside them. */
-  private updateRoots(extra?: string): boolean {
-    if (!this.panel) return false;
-    const ext = this.context.extensionUri.fsPath;
-    if (extra) this.extraRoots.add(extra);
-    const wanted = new Set([
-      `${ext}${sep}dist${sep}webview`,
-      `${ext}${sep}media`,
-      this.video.cacheDir,
-      ...videoFolders(),
-      ...this.extraRoots,
-    ]);
-    const next = [...wanted];
-    if (next.length === this.roots.length && next.every((r, i) => r === this.roots[i])) return false;
-    this.roots = next;
-    // Changing the options reloads the page; it says "ready" again and gets a fresh snapshot.
-    this.panel.webview.options = { enableScripts: true, localResourceRoots: next.map((r) => vscode.Uri.file(r)) };
-    return true;
-  }
-
-  private covered(file: string): boolean {
-    return this.roots.some((r) => file === r || file.startsWith(r.endsWith(sep) ? r : r + sep));
-  }
-
   private post(msg: HostMessage): void {
     void this.panel?.webview.postMessage(msg);
+  }
+
+  /** Answers a request: every request gets exactly one reply, matched by its id. */
+  private reply(req: ViewRequest, ok: boolean, error?: string): void {
+    this.post({ type: 'reply', replyTo: req.id, ok, ...(ok || !error ? {} : { error }) });
   }
 
   private async handle(msg: ViewMessage): Promise<void> {
@@ -152,39 +128,24 @@ export class Inspector extends DisposableBase {
         return;
       case 'sample/select': {
         const ok = await this.show(msg.ref);
-        this.post({
-          type: 'reply',
-          replyTo: msg.id,
-          ok,
-          error: ok ? undefined : 'that sample is no longer in the index',
-        });
+        this.reply(msg, ok, 'that sample is no longer in the index');
         return;
       }
       case 'video/mapRoot': {
         const ok = await vscode.commands.executeCommand<boolean>('rarft.mapVideoRoot', undefined, this.currentVideo);
-        this.post({ type: 'reply', replyTo: msg.id, ok: !!ok });
+        this.reply(msg, !!ok, 'no folder was mapped');
         return;
       }
       case 'video/retry':
-        this.resolved.delete(this.currentVideo);
+        this.video.forget(this.currentVideo);
         if (this.current) await this.sendSample(this.current);
         return;
       case 'video/failed': {
         this.log.warn(
           `inspector: the webview could not play ${this.currentVideo} (MediaError ${msg.code}: ${msg.message})`,
         );
-        const r = this.resolved.get(this.currentVideo);
-        const noProbe = r?.status.message?.startsWith('ffprobe not found');
-        const status: VideoStatus = noProbe
-          ? {
-              state: 'no-ffmpeg',
-              message:
-                'The webview cannot play this video and ffmpeg was not found to convert it. Install ffmpeg (or set rarft.video.ffmpegPath).',
-            }
-          : {
-              state: 'error',
-              message: `The webview cannot play this video (${msg.message || `MediaError ${msg.code}`}).`,
-            };
+        const previous = this.video.known(this.currentVideo)?.status.code;
+        const status = cannotPlay(previous, msg.message || `MediaError ${msg.code}`);
         this.post({ type: 'video/status', video: this.currentVideo, status });
         return;
       }
@@ -201,9 +162,7 @@ export class Inspector extends DisposableBase {
 
   /** Shows a sample; false when the reference does not resolve. */
   async show(ref: SampleRef): Promise<boolean> {
-    if (this.current && refId(this.current) === refId(ref) && this.panel) {
-      return true;
-    }
+    if (this.panel && sameSample(this.current, ref)) return true;
     this.current = ref;
     return this.sendSample(ref);
   }
@@ -211,7 +170,7 @@ export class Inspector extends DisposableBase {
   private async sendSample(ref: SampleRef): Promise<boolean> {
     const seq = ++this.showSeq;
     if (this.index.state !== 'ready') await this.index.ensureStarted();
-    if (seq !== this.showSeq) return true;
+    if (seq !== this.showSeq || !this.panel) return true;
     const view = buildSampleView(this.index.browse, ref);
     if (!view) {
       this.post({
@@ -224,16 +183,27 @@ export class Inspector extends DisposableBase {
     view.file = vscode.workspace.asRelativePath(view.file);
     if (view.output) view.output.file = vscode.workspace.asRelativePath(view.output.file);
     this.currentVideo = view.video;
-    const known = this.resolved.get(view.video);
+    const known = this.video.known(view.video);
     this.post({
       type: 'sample/show',
       sample: view,
-      video: known ? this.withSrc(known) : { state: 'loading', message: 'Looking for the video…' },
+      video: known ? this.video.withSrc(this.panel, known) : videoStatus('looking'),
     });
     if (!known) void this.resolveVideo(view.video);
-    if (view.rewards?.notes.some((n) => n.includes('sentence model')) && RewardScorer.configured())
+    if (view.rewards?.notes.some((n) => n.code === 'needs-sentence-model') && RewardScorer.configured())
       void this.scoreRewards(ref, seq);
     return true;
+  }
+
+  private async resolveVideo(recorded: string): Promise<void> {
+    await this.video.resolve(recorded, (status, final) => {
+      if (this.currentVideo !== recorded || !this.panel) return;
+      this.post({
+        type: 'video/status',
+        video: recorded,
+        status: final ? this.video.withSrc(this.panel, final) : status,
+      });
+    });
   }
 
   /** Recomputes the rewards with the sentence model and sends them if the sample is still shown. */
@@ -245,36 +215,6 @@ export class Inspector extends DisposableBase {
       if (scored && seq === this.showSeq) this.post({ type: 'sample/rewards', ref, ...scored });
     } catch (e) {
       this.log.warn(`inspector: rewards with the sentence model failed: ${(e as Error).message}`);
-    }
-  }
-
-  private withSrc(r: Resolved): VideoStatus {
-    if (!r.file || !this.panel) return r.status;
-    let file = r.file;
-    if (!this.covered(file)) {
-      // A path recorded in the data may sit anywhere (even `/x.mp4`): the page gets a link to that
-      // one file inside the cache folder rather than the whole folder (the folder only when no link can be made).
-      const link = linkIntoCache(file, this.video.cacheDir);
-      if (link && this.covered(link)) file = link;
-      else if (this.updateRoots(dirname(file))) return { state: 'loading', message: 'Opening the video folder…' };
-    }
-    return { ...r.status, src: this.panel.webview.asWebviewUri(vscode.Uri.file(file)).toString() };
-  }
-
-  private async resolveVideo(recorded: string): Promise<void> {
-    let p = this.resolving.get(recorded);
-    if (!p) {
-      p = this.video.resolve(recorded, (status) => {
-        if (this.currentVideo === recorded) this.post({ type: 'video/status', video: recorded, status });
-      });
-      this.resolving.set(recorded, p);
-    }
-    try {
-      const r = await p;
-      this.resolved.set(recorded, r);
-      if (this.currentVideo === recorded) this.post({ type: 'video/status', video: recorded, status: this.withSrc(r) });
-    } finally {
-      this.resolving.delete(recorded);
     }
   }
 
@@ -293,102 +233,4 @@ export class Inspector extends DisposableBase {
   get column(): vscode.ViewColumn | undefined {
     return this.panel?.viewColumn;
   }
-}
-
-/** A symbolic link to `file` under `<cacheDir>/links/`, made once; null when links cannot be made here. */
-function linkIntoCache(file: string, cacheDir: string): string | null {
-  const dir = join(cacheDir, 'links', createHash('sha256').update(file).digest('hex').slice(0, 16));
-  const link = join(dir, basename(file));
-  try {
-    mkdirSync(dir, { recursive: true });
-    let target: string | null = null;
-    try {
-      target = readlinkSync(link);
-    } catch {
-      // no link yet
-    }
-    if (target !== file) {
-      if (target !== null) unlinkSync(link);
-      symlinkSync(file, link);
-    }
-    return link;
-  } catch {
-    return null;
-  }
-}
-
-/** Opens the JSON file at the sample's query or item, in the first column, or the second when the inspector is in the first. */
-export async function revealSample(
-  index: WorkspaceIndex,
-  ref: SampleRef,
-  inspectorColumn?: vscode.ViewColumn,
-): Promise<void> {
-  const file = index.browse.files.find((f) => f.path === ref.file);
-  if (!file) return;
-  const path =
-    ref.kind === 'query'
-      ? [
-          file.entries?.[ref.entry]?.index ?? ref.entry,
-          'GRPO',
-          file.entries?.[ref.entry]?.queries[ref.query]?.index ?? ref.query,
-        ]
-      : [file.items?.[ref.item]?.index ?? ref.item];
-  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(ref.file));
-  const found = locatePaths(doc.getText(), [path]).get(keyOf(path));
-  const start = doc.positionAt(found?.offset ?? 0);
-  const end = doc.positionAt((found?.offset ?? 0) + Math.min(found?.length ?? 0, 200000));
-  const viewColumn = inspectorColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
-  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, end), preview: true, viewColumn });
-}
-
-/** Recorded video folders of the index whose first video is not found locally (most videos first). */
-function unmappedFolders(index: WorkspaceIndex): string[] {
-  const count = new Map<string, { n: number; video: string }>();
-  for (const f of index.browse.files)
-    for (const e of f.entries ?? []) {
-      if (!e.video) continue;
-      const k = recordedFolder(e.video);
-      const c = count.get(k);
-      if (c) c.n++;
-      else count.set(k, { n: 1, video: e.video });
-    }
-  const { roots, base } = videoRootsConfig();
-  return [...count.entries()]
-    .filter(([, c]) => !findVideo(c.video, roots, base))
-    .sort((a, b) => b[1].n - a[1].n)
-    .map(([k]) => k);
-}
-
-/** Registers the inspector, its commands and its serializer. */
-export function registerInspector(context: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
-  const inspector = new Inspector(context, deps.index, deps.log);
-  return vscode.Disposable.from(
-    inspector,
-    deps.selection.event((ref) => inspector.follow(ref)),
-    vscode.commands.registerCommand('rarft.inspectSample', (arg: unknown) => {
-      // A reference (a row's click command) or a tree node carrying one (the row's context menu).
-      const ref = parseSampleRef(arg) ?? parseSampleRef((arg as { ref?: unknown } | undefined)?.ref);
-      return ref ? inspector.open(ref) : inspector.open(null, false);
-    }),
-    vscode.commands.registerCommand('rarft.openInspector', () => inspector.open(inspector.shown, false)),
-    vscode.commands.registerCommand('rarft.revealSample', (node: unknown) => {
-      const ref = parseSampleRef((node as { ref?: unknown } | undefined)?.ref) ?? inspector.shown;
-      if (ref) return revealSample(deps.index, ref, inspector.column);
-    }),
-    vscode.commands.registerCommand('rarft.seekGtStart', () => inspector.seekGtStart()),
-    vscode.commands.registerCommand('rarft.mapVideoRoot', (prefix?: unknown, recorded?: unknown) => {
-      const p =
-        typeof prefix === 'string'
-          ? prefix
-          : typeof recorded === 'string' && recorded
-            ? recordedFolder(recorded)
-            : undefined;
-      return mapVideoRoot(p, p ? [] : unmappedFolders(deps.index));
-    }),
-    vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, {
-      async deserializeWebviewPanel(panel, state) {
-        inspector.restore(panel, state);
-      },
-    }),
-  );
 }

@@ -7,6 +7,7 @@ import { isAbsolute, relative } from 'node:path';
 import { playPlan, probeVideo, ToolMissingError, type PlayPlan } from '../../core/video/probe';
 import { findVideo, mappingFor, recordedFolder, resolveFolder, type VideoRoots } from '../../core/video/roots';
 import { cachedTranscode, transcodeCached } from '../../core/video/transcode';
+import { videoStatus } from '../../core/video/status';
 import type { VideoStatus } from '../../protocol/messages';
 import { withAbortSignal } from '../cancel';
 
@@ -48,7 +49,7 @@ export class VideoService {
    * (transcoding progress); the returned status is final (loading with a file, or a failure).
    */
   async resolve(recorded: string, onStatus: (s: VideoStatus) => void): Promise<Resolved> {
-    if (!recorded) return { status: { state: 'missing', message: 'This sample names no video.' } };
+    if (!recorded) return { status: videoStatus('no-video-named') };
     const { roots, base } = videoRootsConfig();
     const file = findVideo(recorded, roots, base);
     if (!file) {
@@ -56,13 +57,9 @@ export class VideoService {
       const mapped = mappingFor(recorded, roots, base);
       if (!mapped) this.offerMapping(recorded);
       return {
-        status: {
-          state: 'missing',
-          canMap: true,
-          message: mapped
-            ? `Video not found: ${recorded} is not in ${mapped.folder}, the local folder ${mapped.prefix} is mapped to (setting rarft.videoRoots).`
-            : `Video not found: ${recorded}. Map its folder ${recordedFolder(recorded)} to a local folder (setting rarft.videoRoots).`,
-        },
+        status: mapped
+          ? videoStatus('not-in-mapped-folder', { recorded, mapped })
+          : videoStatus('not-found', { recorded, folder: recordedFolder(recorded) }),
       };
     }
     let plan: PlayPlan;
@@ -75,53 +72,24 @@ export class VideoService {
         `video ${file}: ${info.format} ${info.videoCodec ?? 'no video'}/${info.audioCodec ?? 'no audio'} → ${plan}`,
       );
     } catch (e) {
-      if (e instanceof ToolMissingError) {
-        // Without ffprobe the file is offered as it is; the webview reports if it cannot play it.
-        return {
-          file,
-          status: {
-            state: 'loading',
-            message: 'ffprobe not found: playing the file as it is (install ffmpeg to transcode what cannot play).',
-          },
-        };
-      }
-      return { status: { state: 'error', message: `Could not read the video: ${(e as Error).message}` } };
+      // Without ffprobe the file is offered as it is; the webview reports if it cannot play it.
+      if (e instanceof ToolMissingError) return { file, status: videoStatus('unprobed') };
+      return { status: videoStatus('probe-failed', { error: (e as Error).message }) };
     }
-    if (plan === 'direct') return { file, status: { state: 'loading' } };
+    if (plan === 'direct') return { file, status: videoStatus('direct') };
     const cached = await cachedTranscode(file, this.cacheDir, plan);
-    if (cached)
-      return {
-        file: cached,
-        status: {
-          state: 'loading',
-          message: `Playing a cached ${plan === 'remux' ? 'remux' : 'H.264 transcode'} of ${file}.`,
-        },
-      };
-    onStatus({ state: 'transcoding', progress: 0, message: `Converting ${file} to H.264 MP4 (once; cached)…` });
+    if (cached) return { file: cached, status: videoStatus('cached-conversion', { file, plan }) };
+    onStatus(videoStatus('converting', { file }));
     try {
-      const out = await this.transcode(file, plan, duration, (f) =>
-        onStatus({ state: 'transcoding', progress: f, message: `Converting to H.264 MP4: ${Math.round(f * 100)}%` }),
+      const out = await this.transcode(file, plan, duration, (progress) =>
+        onStatus(videoStatus('converting', { file, progress })),
       );
-      return {
-        file: out,
-        status: {
-          state: 'loading',
-          message: `Playing a ${plan === 'remux' ? 'remux' : 'H.264 transcode'} of ${file}.`,
-        },
-      };
+      return { file: out, status: videoStatus('converted', { file, plan }) };
     } catch (e) {
-      if (e instanceof ToolMissingError)
-        return {
-          status: {
-            state: 'no-ffmpeg',
-            message:
-              'This video needs converting and ffmpeg was not found. Install ffmpeg (or set rarft.video.ffmpegPath); the rest of the inspector works without it.',
-          },
-        };
-      if ((e as Error)?.name === 'AbortError')
-        return { status: { state: 'error', message: 'Conversion cancelled. Use Retry to start it again.' } };
+      if (e instanceof ToolMissingError) return { status: videoStatus('needs-ffmpeg') };
+      if ((e as Error)?.name === 'AbortError') return { status: videoStatus('conversion-cancelled') };
       this.log.error(`transcoding ${file} failed: ${(e as Error).message}`);
-      return { status: { state: 'error', message: `Conversion failed: ${(e as Error).message}` } };
+      return { status: videoStatus('conversion-failed', { error: (e as Error).message }) };
     }
   }
 

@@ -7,11 +7,21 @@ import { BUCKET_LABELS } from '../../core/buckets';
 import type { WorkspaceIndex } from '../workspaceIndex';
 import { DisposableBase } from '../disposable';
 import type { Filters } from './filters';
-import { clip, paged, refId, type TreeNode } from './nodes';
+import { resolveQuery, queryRef } from '../../core/inspect/identity';
+import {
+  clip,
+  type DatasetNode,
+  type FileNode,
+  paged,
+  type SampleNode,
+  sampleNode,
+  unknownNode,
+  type VideoNode,
+} from './nodes';
 
 /** Provides the Datasets tree. */
-export class DatasetsProvider extends DisposableBase implements vscode.TreeDataProvider<TreeNode> {
-  private readonly changed = this.own(new vscode.EventEmitter<TreeNode | undefined>());
+export class DatasetsProvider extends DisposableBase implements vscode.TreeDataProvider<DatasetNode> {
+  private readonly changed = this.own(new vscode.EventEmitter<DatasetNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   private videosCache = new WeakMap<IndexedFile, Map<string, number[]>>();
 
@@ -68,14 +78,14 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
     return n;
   }
 
-  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+  async getChildren(node?: DatasetNode): Promise<DatasetNode[]> {
     if (!node) {
       void this.index.ensureStarted();
       return this.index.browse.files.filter((f) => f.kind === 'annotations').map((file) => ({ kind: 'file', file }));
     }
     if (node.kind === 'page') return node.children;
     if (node.kind === 'file') {
-      const out: TreeNode[] = [];
+      const out: VideoNode[] = [];
       for (const [video, entries] of this.videosOf(node.file)) {
         if (this.filters.active && this.countQueries(node.file, entries) === 0) continue;
         out.push({ kind: 'video', file: node.file, video, entries });
@@ -83,13 +93,11 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
       return paged(node, out);
     }
     if (node.kind === 'video') {
-      const out: TreeNode[] = [];
+      const out: SampleNode[] = [];
       for (const pos of node.entries) {
         const e = node.file.entries![pos];
         e.queries.forEach((q, k) => {
-          if (!this.passes(e, q)) return;
-          const ref = { kind: 'query' as const, file: node.file.path, entry: pos, query: k };
-          out.push({ kind: 'sample', ref, label: q.q || '(empty query)', id: refId(ref) });
+          if (this.passes(e, q)) out.push(sampleNode(queryRef(this.index.browse, node.file, e, k), q.q));
         });
       }
       return paged(node, out);
@@ -97,7 +105,7 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
     return [];
   }
 
-  getTreeItem(node: TreeNode): vscode.TreeItem {
+  getTreeItem(node: DatasetNode): vscode.TreeItem {
     switch (node.kind) {
       case 'file': {
         const f = node.file;
@@ -150,23 +158,21 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
       case 'sample':
         return this.sampleItem(node);
       default:
-        return new vscode.TreeItem('');
+        return unknownNode(node);
     }
   }
 
-  private pageParentId(n: TreeNode): string {
-    return n.kind === 'file' ? `ds:${n.file.path}` : n.kind === 'video' ? `ds:${n.file.path}|v:${n.video}` : 'ds:?';
+  private pageParentId(n: FileNode | VideoNode): string {
+    return n.kind === 'file' ? `ds:${n.file.path}` : `ds:${n.file.path}|v:${n.video}`;
   }
 
-  private sampleItem(node: TreeNode & { kind: 'sample' }): vscode.TreeItem {
+  private sampleItem(node: SampleNode): vscode.TreeItem {
     const ref = node.ref;
     const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
     item.id = `ds:${node.id}`;
-    if (ref.kind !== 'query') return item;
-    const file = this.index.browse.files.find((f) => f.path === ref.file);
-    const e = file?.entries?.[ref.entry];
-    const q = e?.queries[ref.query];
-    if (!e || !q) return item;
+    const hit = resolveQuery(this.index.browse, ref);
+    if (!hit) return item;
+    const { entry: e, q } = hit;
     const bucket = this.bucketOfQuery(e.video, q);
     item.description = [
       q.r === true ? 'answerable' : q.r === false ? 'refusable' : 'r?',

@@ -8,7 +8,8 @@ import { toDifficulty } from '../../core/taxonomy';
 import { DisposableBase } from '../disposable';
 import type { WorkspaceIndex } from '../workspaceIndex';
 import type { Filters } from './filters';
-import { clip, paged, refId, type TreeNode } from './nodes';
+import { itemRef, resolveItem } from '../../core/inspect/identity';
+import { type BucketNode, clip, paged, type RunNode, type SampleNode, sampleNode, unknownNode } from './nodes';
 
 const BUCKET_ICONS: Record<Bucket, string> = {
   truncated: 'scissors',
@@ -22,8 +23,8 @@ const BUCKET_ICONS: Record<Bucket, string> = {
 };
 
 /** Provides the Runs tree. */
-export class RunsProvider extends DisposableBase implements vscode.TreeDataProvider<TreeNode> {
-  private readonly changed = this.own(new vscode.EventEmitter<TreeNode | undefined>());
+export class RunsProvider extends DisposableBase implements vscode.TreeDataProvider<RunNode> {
+  private readonly changed = this.own(new vscode.EventEmitter<RunNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
@@ -77,7 +78,7 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
     return s ? `|s:${s.positions.size}:${s.label}` : '';
   }
 
-  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+  async getChildren(node?: RunNode): Promise<RunNode[]> {
     if (!node) {
       void this.index.ensureStarted();
       const only = this.filters.state.samples?.file;
@@ -88,7 +89,7 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
     if (node.kind === 'page') return node.children;
     if (node.kind === 'file') {
       const g = this.grouped(node.file);
-      return BUCKETS.filter((b) => g.has(b)).map((bucket) => ({
+      return BUCKETS.filter((b) => g.has(b)).map<BucketNode>((bucket) => ({
         kind: 'bucket',
         file: node.file,
         bucket,
@@ -98,16 +99,15 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
     if (node.kind === 'bucket') {
       return paged(
         node,
-        node.positions.map((pos) => {
-          const ref = { kind: 'item' as const, file: node.file.path, item: pos };
-          return { kind: 'sample', ref, label: node.file.items![pos].query || '(empty query)', id: refId(ref) };
-        }),
+        node.positions.map((pos) =>
+          sampleNode(itemRef(this.index.browse, node.file, pos), node.file.items![pos].query),
+        ),
       );
     }
     return [];
   }
 
-  getTreeItem(node: TreeNode): vscode.TreeItem {
+  getTreeItem(node: RunNode): vscode.TreeItem {
     switch (node.kind) {
       case 'file': {
         const f = node.file;
@@ -134,38 +134,40 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
       case 'page': {
         const item = new vscode.TreeItem(`${node.from + 1}–${node.to}`, vscode.TreeItemCollapsibleState.Collapsed);
         const p = node.parent;
-        item.id = `rn:${p.kind === 'bucket' ? `${p.file.path}|b:${p.bucket}` : '?'}|p:${node.from}`;
+        item.id = `rn:${p.file.path}|b:${p.bucket}|p:${node.from}`;
         item.iconPath = new vscode.ThemeIcon('list-unordered');
         return item;
       }
-      case 'sample': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.id = `rn:${node.id}`;
-        const ref = node.ref;
-        if (ref.kind !== 'item') return item;
-        const file = this.index.browse.files.find((f) => f.path === ref.file);
-        const it = file?.items?.[ref.item];
-        const j = file ? this.index.browse.runs.get(file)?.judgments[ref.item] : undefined;
-        if (!it) return item;
-        item.description = [
-          basename(it.video),
-          it.gtRelevant ? 'answerable' : 'refusable',
-          j?.iou !== null && j?.iou !== undefined ? `IoU ${j.iou.toFixed(2)}` : '',
-        ]
-          .filter(Boolean)
-          .join(' · ');
-        const md = new vscode.MarkdownString();
-        md.appendText(it.query);
-        md.appendMarkdown('\n\n');
-        md.appendText(`Output: ${clip(it.modelOutput, 300)}`);
-        item.tooltip = md;
-        item.iconPath = new vscode.ThemeIcon(it.gtRelevant ? 'pass' : 'circle-slash');
-        item.contextValue = 'rarft.sample';
-        item.command = { command: 'rarft.inspectSample', title: 'Inspect Sample', arguments: [ref] };
-        return item;
-      }
+      case 'sample':
+        return this.sampleItem(node);
       default:
-        return new vscode.TreeItem('');
+        return unknownNode(node);
     }
+  }
+
+  private sampleItem(node: SampleNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `rn:${node.id}`;
+    const ref = node.ref;
+    const hit = resolveItem(this.index.browse, ref);
+    if (!hit) return item;
+    const it = hit.item;
+    const j = this.index.browse.runs.get(hit.file)?.judgments[hit.position];
+    item.description = [
+      basename(it.video),
+      it.gtRelevant ? 'answerable' : 'refusable',
+      j?.iou !== null && j?.iou !== undefined ? `IoU ${j.iou.toFixed(2)}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const md = new vscode.MarkdownString();
+    md.appendText(it.query);
+    md.appendMarkdown('\n\n');
+    md.appendText(`Output: ${clip(it.modelOutput, 300)}`);
+    item.tooltip = md;
+    item.iconPath = new vscode.ThemeIcon(it.gtRelevant ? 'pass' : 'circle-slash');
+    item.contextValue = 'rarft.sample';
+    item.command = { command: 'rarft.inspectSample', title: 'Inspect Sample', arguments: [ref] };
+    return item;
   }
 }

@@ -15,6 +15,8 @@ export interface TimelineBox {
 
 export interface InspectorSnapshot {
   ready: boolean;
+  /** How many samples the page has rendered (body[data-renders]). */
+  renders: number;
   query: string;
   gtAnswer: string;
   modelOutput: string;
@@ -126,6 +128,7 @@ export class Inspector {
       const t = playhead?.dataset.time;
       return {
         ready: document.body.dataset.ready === '1',
+        renders: Number(document.body.dataset.renders ?? 0),
         query: text('query-text'),
         gtAnswer: text('gt-answer'),
         modelOutput: text('model-output'),

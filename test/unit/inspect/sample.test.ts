@@ -5,6 +5,7 @@ import { indexText } from '../../../src/core/dataset/indexer';
 import { temporalIou } from '../../../src/core/eval/measures';
 import { buildBrowseIndex, judgeRuns } from '../../../src/core/inspect/runIndex';
 import { buildSampleView, sampleRewardInput } from '../../../src/core/inspect/sample';
+import { itemRef, queryRef } from '../../../src/core/inspect/identity';
 import { TableEmbedder } from '../../../src/core/embed/embedder';
 import { computeRewards, textsToEmbed } from '../../../src/core/rewards/rewards';
 
@@ -42,7 +43,7 @@ test("a query view joins its run output, spans, IoU and the video's other querie
   const { annotations, index } = await setup();
   const e = annotations.entries![0];
   const k = e.queries.findIndex((q) => q.r === true);
-  const view = buildSampleView(index, { kind: 'query', file: ANNO, entry: 0, query: k })!;
+  const view = buildSampleView(index, queryRef(index, annotations, e, k))!;
   assert.equal(view.query, e.queries[k].q);
   assert.equal(view.video, e.video);
   assert.deepEqual(view.gtSpan, e.timestamp);
@@ -69,7 +70,7 @@ test('an item view of a refusable query: no GT span, and explain/correction need
     (it) => it.gt_relevant === false && (it.model_output as string).includes('does not match'),
   );
   assert.ok(pos >= 0);
-  const view = buildSampleView(index, { kind: 'item', file: run.path, item: pos })!;
+  const view = buildSampleView(index, itemRef(index, run, pos))!;
   assert.equal(view.answerable, false);
   assert.equal(view.gtSpan, null);
   assert.equal(view.predSpan, null);
@@ -77,7 +78,7 @@ test('an item view of a refusable query: no GT span, and explain/correction need
   assert.equal(view.judgment?.iou, 1);
   assert.equal(view.rewards?.refuse_iou, 1);
   assert.equal(view.rewards?.correction, null);
-  assert.ok(view.rewards?.notes.some((n) => /sentence model/.test(n)));
+  assert.ok(view.rewards?.notes.some((n) => n.code === 'needs-sentence-model' && /sentence model/.test(n.text)));
   assert.ok(view.categories.length > 0, 'categories come from the joined annotation');
   assert.ok(view.queries.some((q) => q.current && q.ref.kind === 'item'));
 });
@@ -85,15 +86,16 @@ test('an item view of a refusable query: no GT span, and explain/correction need
 test('a span given for a refusable query lands in its bucket; stale references give null', async () => {
   const { run, index, items } = await setup();
   const pos = items.findIndex((it) => it.gt_relevant === false && (it.model_output as string).includes('1.0 to 2.0'));
-  const view = buildSampleView(index, { kind: 'item', file: run.path, item: pos })!;
+  const view = buildSampleView(index, itemRef(index, run, pos))!;
   assert.equal(view.bucket, 'span-on-irrelevant');
   assert.deepEqual(view.predSpan, [1, 2]);
   assert.equal(view.judgment?.iou, 0);
-  assert.equal(buildSampleView(index, { kind: 'item', file: run.path, item: 99999 }), null);
-  assert.equal(buildSampleView(index, { kind: 'query', file: 'nope.json', entry: 0, query: 0 }), null);
+  const gone = { ...itemRef(index, run, pos), query: 'a query that is not in the run' };
+  assert.equal(buildSampleView(index, gone), null);
+  assert.equal(buildSampleView(index, { ...itemRef(index, run, pos), file: 'nope.json' }), null);
 });
 
-test('20,000 queries: index, judge and show a sample quickly', async () => {
+test('20,000 queries: index, judge and show the right sample', async () => {
   const entries = [];
   const items = [];
   for (let v = 0; v < 2000; v++) {
@@ -118,19 +120,15 @@ test('20,000 queries: index, judge and show a sample quickly', async () => {
         gt_categories: g.c,
       });
   }
-  const t0 = performance.now();
   const files = [indexText('big.json', JSON.stringify(entries)), indexText('run.json', JSON.stringify(items))];
   const index = buildBrowseIndex(files);
   await judgeRuns(index);
-  const t1 = performance.now();
-  const view = buildSampleView(index, { kind: 'item', file: 'run.json', item: 15000 })!;
-  const t2 = performance.now();
+  // Times are bench/browse.mjs's business; here: the view of one item among 20,000 is the right one.
+  const view = buildSampleView(index, itemRef(index, files[1], 15000))!;
   assert.equal(files[0].stats.queries, 20000);
+  assert.equal(view.query, 'video 1500 query 0');
   assert.equal(view.queries.length, 10);
   assert.equal(index.runs.get(files[1])!.buckets.filter((b) => b === 'iou-below-0.5' || b === 'correct').length, 20000);
-  // Generous bounds (shared CI cores): the point is "no freeze", not a benchmark.
-  assert.ok(t1 - t0 < 10000, `index + judge took ${t1 - t0} ms`);
-  assert.ok(t2 - t1 < 200, `one sample view took ${t2 - t1} ms`);
 });
 
 test("with a sentence model the inspector's reward input gives explain and correction numbers", async () => {
@@ -138,7 +136,7 @@ test("with a sentence model the inspector's reward input gives explain and corre
   const pos = items.findIndex(
     (it) => it.gt_relevant === false && (it.model_output as string).includes('does not match'),
   );
-  const input = sampleRewardInput(index, { kind: 'item', file: run.path, item: pos })!;
+  const input = sampleRewardInput(index, itemRef(index, run, pos))!;
   assert.equal(input.taskType, 'refusable');
   assert.ok(
     input.contrastAnswer && input.answerableQuery,
@@ -153,7 +151,7 @@ test("with a sentence model the inspector's reward input gives explain and corre
   assert.notEqual(r.explain, null);
   assert.notEqual(r.correction, null);
   assert.ok(r.correction! >= 0 && r.correction! <= 1);
-  const noModel = buildSampleView(index, { kind: 'item', file: run.path, item: pos })!.rewards!;
+  const noModel = buildSampleView(index, itemRef(index, run, pos))!.rewards!;
   assert.equal(noModel.correction, null);
   assert.equal(r.refuse_iou, noModel.refuse_iou);
 });

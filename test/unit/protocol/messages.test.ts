@@ -2,25 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSampleRef, parseViewMessage } from '../../../src/protocol/messages';
 
+const REF = { kind: 'query', file: '/w/a.json', video: '/data/v/E6DLK.mp4', query: 'a person sits.', nth: 0 } as const;
+
 test('valid webview messages pass and keep only known fields', () => {
   assert.deepEqual(parseViewMessage({ type: 'ready', extra: 1 }), { type: 'ready' });
-  assert.deepEqual(
-    parseViewMessage({
-      type: 'sample/select',
-      id: 3,
-      ref: { kind: 'query', file: '/w/a.json', entry: 2, query: 1, evil: '<img>' },
-    }),
-    {
-      type: 'sample/select',
-      id: 3,
-      ref: { kind: 'query', file: '/w/a.json', entry: 2, query: 1 },
-    },
-  );
+  assert.deepEqual(parseViewMessage({ type: 'sample/select', id: 3, ref: { ...REF, evil: '<img>' } }), {
+    type: 'sample/select',
+    id: 3,
+    ref: REF,
+  });
+  assert.deepEqual(parseViewMessage({ type: 'video/mapRoot', id: 0 }), { type: 'video/mapRoot', id: 0 });
   assert.deepEqual(parseViewMessage({ type: 'video/failed', code: 4, message: 'MEDIA_ERR_SRC_NOT_SUPPORTED' }), {
     type: 'video/failed',
     code: 4,
     message: 'MEDIA_ERR_SRC_NOT_SUPPORTED',
   });
+  assert.deepEqual(parseSampleRef({ ...REF, kind: 'item', nth: 2 }), { ...REF, kind: 'item', nth: 2 });
 });
 
 test('malformed or unknown webview messages are rejected', () => {
@@ -29,15 +26,21 @@ test('malformed or unknown webview messages are rejected', () => {
     'ready',
     [],
     { type: 'nope' },
+    { type: 'toString' },
+    { type: '__proto__' },
     { type: 'sample/select', id: 1 },
-    { type: 'sample/select', id: -1, ref: { kind: 'item', file: 'a', item: 0 } },
-    { type: 'sample/select', id: 1, ref: { kind: 'item', file: 'a', item: 1.5 } },
-    { type: 'sample/select', id: 1, ref: { kind: 'query', file: '', entry: 0, query: 0 } },
+    { type: 'sample/select', id: -1, ref: REF },
+    { type: 'sample/select', id: 1, ref: { ...REF, nth: 1.5 } },
+    { type: 'sample/select', id: 1, ref: { ...REF, file: '' } },
+    { type: 'sample/select', id: 1, ref: { ...REF, kind: 'video' } },
+    { type: 'sample/select', id: 1, ref: { ...REF, query: 7 } },
+    // The old positional shape is not a reference any more.
+    { type: 'sample/select', id: 1, ref: { kind: 'query', file: '/w/a.json', entry: 2, query: 1 } },
     { type: 'video/mapRoot' },
     { type: 'video/failed', code: 'x', message: '' },
     { type: 'render/timing', ms: Number.NaN },
   ]) {
     assert.equal(parseViewMessage(bad), null, JSON.stringify(bad));
   }
-  assert.equal(parseSampleRef({ kind: 'item', file: 'x'.repeat(5000), item: 0 }), null);
+  assert.equal(parseSampleRef({ ...REF, file: 'x'.repeat(5000) }), null);
 });

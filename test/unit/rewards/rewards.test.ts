@@ -7,6 +7,7 @@ import {
   refuseIouReward,
   scoreCompletion,
   type RewardInput,
+  type RewardNote,
   type TaskType,
 } from '../../../src/core/rewards/rewards';
 
@@ -80,11 +81,11 @@ test('reproduces every reference reward with the injected embedding table (1e-9)
       assert.equal(g.explain_correction, null, `${where}: expected null`);
       assert.equal(g.total, null);
       assert.ok(
-        g.notes.some((n) => /^explain: not computable/.test(n)),
-        `${where}: ${g.notes}`,
+        g.notes.some((n) => n.reward === 'explain' && /^explain: not computable/.test(n.text)),
+        `${where}: ${JSON.stringify(g.notes)}`,
       );
     } else {
-      assert.ok(g.explain_correction !== null, `${where}: got null (${g.notes})`);
+      assert.ok(g.explain_correction !== null, `${where}: got null (${JSON.stringify(g.notes)})`);
       assert.ok(
         Math.abs(g.explain_correction - c.expected.explain_correction) <= 1e-9,
         `${where}: ${g.explain_correction} vs ${c.expected.explain_correction}`,
@@ -122,19 +123,25 @@ test('without a model, embedding rewards are null with a hint, never 0', async (
   assert.equal(r.explain, null);
   assert.equal(r.explain_correction, null);
   assert.equal(r.total, null);
-  assert.ok(r.notes.some((n) => n.includes('rarft models download all-MiniLM-L6-v2')));
+  assert.ok(r.notes.some((n) => n.text.includes('rarft models download all-MiniLM-L6-v2')));
+  // Code decides by the stable code, people read the text.
+  assert.deepEqual(
+    r.notes.filter((n) => n.code === 'needs-sentence-model').map((n) => n.reward),
+    ['explain'],
+  );
   assert.equal(r.correction, /NIL/i.test(c.completion.split('<correction>').pop() ?? '') ? 1 : 0);
 });
 
 test('refuse_iou: unknown duration is not computable (the reference silently gives 0)', () => {
-  const notes: string[] = [];
+  const notes: RewardNote[] = [];
   const base = {
     completion: '<answer>2 to 4</answer>',
     taskType: 'answerable' as const,
     solution: [2, 6] as [number, number],
   };
   assert.equal(refuseIouReward({ ...base, duration: null }, notes), null);
-  assert.match(notes[0], /duration is unknown/);
+  assert.match(notes[0].text, /^refuse_iou: not computable, the video duration is unknown$/);
+  assert.equal(notes[0].code, 'no-duration');
   // IoU 0.5, Δstart 0, Δend 2 of 10 s.
   assert.equal(refuseIouReward({ ...base, duration: 10 }), 0.5 * 1 * 0.8);
   // No timestamp or no answer: 0 whatever the duration.
