@@ -30,6 +30,7 @@ export class WorkspaceIndex extends DisposableBase {
   private stateValue: IndexState = 'idle';
   private started: Promise<void> | null = null;
   private pending = new Set<string>();
+  private flushing = false;
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
   private readonly changed = this.own(new vscode.EventEmitter<void>());
@@ -174,8 +175,22 @@ export class WorkspaceIndex extends DisposableBase {
     this.timer = setTimeout(() => void this.flush(), delay);
   }
 
+  /**
+   * Re-indexes the changed paths, one pass at a time: a change that arrives during a pass waits for
+   * it and is read after it, so an older read can never be stored over a newer one.
+   */
   private async flush(): Promise<void> {
     if (!this.started) return; // nothing indexed yet: the first index will see the change
+    if (this.flushing) return; // the running pass takes what is pending when it ends
+    this.flushing = true;
+    try {
+      while (this.pending.size) await this.flushPass();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async flushPass(): Promise<void> {
     const paths = [...this.pending];
     this.pending.clear();
     const gen = this.bump();
