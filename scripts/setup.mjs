@@ -34,6 +34,13 @@ const debian = [
   ['/usr/include/krb5.h', 'libkrb5-dev'], // code-server's kerberos module builds against it
   ['g++', 'g++'], // native modules of code-server
   ['make', 'make'],
+  ['/usr/sbin/sshd', 'openssh-server'], // a real sshd on 127.0.0.1 for the remote-job tests
+  ['ssh', 'openssh-client'], // the system ssh every remote command runs through
+  ['rsync', 'rsync'], // push/pull of remote files
+  ['/usr/sbin/slurmctld', 'slurmctld'], // a one-node Slurm cluster for the Slurm tests
+  ['/usr/sbin/slurmd', 'slurmd'],
+  ['sbatch', 'slurm-client'],
+  ['/usr/sbin/munged', 'munge'], // Slurm's authentication
 ];
 const missing = [...new Set(debian.filter(([check]) => !present(check)).map(([, pkg]) => pkg))];
 if (missing.length) {

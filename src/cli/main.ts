@@ -9,6 +9,7 @@ import { indexCommand } from './commands/index';
 import { mergeCommand } from './commands/merge';
 import { reportCommand } from './commands/report';
 import { modelsCommand } from './commands/models';
+import { remoteCommand } from './commands/remote';
 import { rewardsCommand } from './commands/rewards';
 import { CliError, mark, printProfile, type Command } from './io';
 
@@ -27,6 +28,7 @@ const COMMANDS: Command[] = [
   auditCommand,
   exportCommand,
   curvesCommand,
+  remoteCommand,
 ];
 
 function usage(): string {

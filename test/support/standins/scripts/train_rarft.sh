@@ -1,0 +1,2 @@
+#!/bin/bash
+# stand-in for RA-RFT scripts/train_rarft.sh
