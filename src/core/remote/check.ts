@@ -43,7 +43,7 @@ export function checkScript(checkout: string): string {
     '  echo "nvidia-smi\\tyes"',
     'else echo "nvidia-smi\\tno"; fi',
     'p=$(command -v python3 || command -v python) && echo "python\\t$p $($p --version 2>&1)"',
-    'k=$(command -v conda) && echo "conda\\t$k\\t${CONDA_DEFAULT_ENV:-}"',
+    'k=$(command -v conda) && echo "conda\\t$k\\t$CONDA_DEFAULT_ENV"',
     'command -v sbatch >/dev/null 2>&1 && echo "slurm\\tyes"',
     'command -v rsync >/dev/null 2>&1 && echo "rsync\\tyes"',
     `for f in ${CHECKOUT_FILES.map(shQuote).join(' ')}; do [ -f ${c}/"$f" ] && echo "file\\t$f"; done`,

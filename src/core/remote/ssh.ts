@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { hostKeyFingerprints } from './hostKeys';
 import { runLocal, type SshResult } from './local';
 
-export { resolveHost, runLocal, type SshResult } from './local';
+export { resolveHost, type SshResult } from './local';
 
 /** How to reach hosts: an ssh config file (`-F`) and where our ControlMaster sockets live. */
 export interface SshOptions {
@@ -109,9 +109,4 @@ export async function runRemote(
   const r = await runLocal('ssh', sshArgv(host, opts), { input: script, ...o });
   if (r.code === SSH_FAILED && !o.signal?.aborted) throw await sshFailure(host, r, opts);
   return r;
-}
-
-/** Closes our ControlMaster for `host`, if one is up. */
-export async function closeMaster(host: string, opts: SshOptions): Promise<void> {
-  await runLocal('ssh', [...sshOptionArgs(opts), '-O', 'exit', '--', host]);
 }
