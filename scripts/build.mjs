@@ -50,7 +50,7 @@ const configs = [
   },
 ];
 // Webview apps (browser bundles), added as their entry files appear.
-for (const name of ['inspector', 'dashboard']) {
+for (const name of ['inspector', 'dashboard', 'curves']) {
   const entry = `webview/${name}/main.ts`;
   if (existsSync(entry)) {
     configs.push({

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerIndexSummary } from './indexSummary';
 import type { SampleRef } from '../core/inspect/sampleTypes';
 import { registerDashboard } from './dashboard/register';
+import { registerCurves } from './curves/curvesFeature';
 import { registerDiagnostics } from './diagnostics';
 import { registerGettingStarted } from './gettingStarted';
 import { registerInspector } from './inspector/registerInspector';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const dashboard = registerDashboard(context, deps);
   context.subscriptions.push(dashboard.disposable);
   context.subscriptions.push(registerGettingStarted(context, deps));
+  context.subscriptions.push(registerCurves(context, deps));
   context.subscriptions.push(registerSentenceModels(context, { log }));
   context.subscriptions.push(registerJudgeKey(context, { log }));
   // Index after activation returns: activate() only wires.

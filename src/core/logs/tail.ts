@@ -25,6 +25,7 @@ export class LogTail {
   private offset = 0;
   /** The file is a trainer_state.json (null until its start was seen). */
   private state: boolean | null = null;
+  private ino: number | null = null;
   private stateText = '';
 
   constructor(readonly path: string) {}
@@ -38,10 +39,14 @@ export class LogTail {
   async read(final = false): Promise<TailRead> {
     const fh = await open(this.path, 'r');
     try {
-      const { size } = await fh.stat();
-      if (this.state) return await this.readState(fh, size, final);
+      const { size, ino } = await fh.stat();
+      // Another file under the same name (replaced, or rotated and recreated) is read from its start.
+      const replaced = this.ino !== null && ino !== this.ino;
+      this.ino = ino;
+      if (this.state && !replaced) return await this.readState(fh, size, final);
       let reset = false;
-      if (size < this.offset) {
+      if (size < this.offset || replaced) {
+        this.state = null;
         this.parser = new TrainerLogParser();
         this.offset = 0;
         reset = true;
