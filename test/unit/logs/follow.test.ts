@@ -9,7 +9,7 @@ import { joinQueryText, queryTextIndex } from '../../../src/core/logs/groundTrut
 import { indexText } from '../../../src/core/dataset/indexer';
 
 /** Resolves when `cond` holds after an update (deadline generous: this is about events, not speed). */
-function until(updates: FollowUpdate[], cond: () => boolean, what: string): Promise<void> {
+function until(cond: () => boolean, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const deadline = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 20000);
     const check = () => {
@@ -61,9 +61,9 @@ test('follower: appended lines arrive as updates with the steps that changed; a 
     await follower.start();
     assert.equal(errors.length, 1, 'a missing file is reported once');
     writeFileSync(f, "{'loss': 1.0, 'epoch': 0.1}\n");
-    await until(updates, () => follower.builder.steps.length === 1, 'the first step');
+    await until(() => follower.builder.steps.length === 1, 'the first step');
     appendFileSync(f, "{'loss': 0.9, 'epoch': 0.2}\n{'loss': 0.8, 'epoch': 0.3}\n");
-    await until(updates, () => follower.builder.steps.length === 3, 'two more steps');
+    await until(() => follower.builder.steps.length === 3, 'two more steps');
     const last = updates[updates.length - 1];
     assert.ok(last.change.stepsFrom >= 1 && last.change.stepsFrom <= 2);
     assert.deepEqual(
