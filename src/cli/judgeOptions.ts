@@ -2,14 +2,16 @@
  * Judge options of `rarft evaluate` and the factory that builds the judge from them.
  * (Owned by the judge feature: new judges add their options and cases here.)
  */
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ItemJudgment } from '../core/eval/evaluate';
 import type { Judge, RelevanceVerdict } from '../core/eval/judge';
 import { offlineJudge } from '../core/eval/judge';
+import { defaultJudgeCacheDir } from '../core/judge/cache';
 import { HybridJudge } from '../core/judge/hybrid';
 import { LlmJudge } from '../core/judge/llmJudge';
 import { PROMPT_VERSION, type JudgeStep } from '../core/judge/prompts';
 import type { Price } from '../core/judge/usage';
+import { statusText, type JudgeStatus } from '../core/judge/watch';
 import { CliError, MAX_TIMEOUT_S, numberOption, table } from './io';
 
 /** parseArgs options the judge understands. */
@@ -22,12 +24,13 @@ export const judgeOptionSpec = {
   'no-cache': { type: 'boolean' },
   'max-retries': { type: 'string' },
   timeout: { type: 'string' },
+  'give-up': { type: 'string' },
   price: { type: 'string' },
 } as const;
 
 /** Usage text for the judge options. */
 export const judgeUsage =
-  '[--judge offline|llm|hybrid] [--base-url URL] [--model NAME] [--concurrency N] [--cache-dir DIR | --no-cache] [--max-retries N] [--timeout SECONDS] [--price IN,OUT]';
+  '[--judge offline|llm|hybrid] [--base-url URL] [--model NAME] [--concurrency N] [--cache-dir DIR | --no-cache] [--max-retries N] [--timeout SECONDS] [--give-up SECONDS] [--price IN,OUT]';
 
 /** A judge built for one run, with an optional report printed after the summary. */
 export interface JudgeSetup {
@@ -96,15 +99,13 @@ export async function createJudge(
     throw new CliError(`--concurrency: expected a whole number, got '${values.concurrency}'`, 2);
   const maxRetries = numberOption('max-retries', values['max-retries'], 0, 100) ?? 5;
   const timeoutS = numberOption('timeout', values.timeout, 0.001, MAX_TIMEOUT_S) ?? 60;
+  const giveUpS = numberOption('give-up', values['give-up'], 0.001, MAX_TIMEOUT_S);
   const price = parsePrice(values.price);
-  const out = typeof values.out === 'string' ? values.out : 'metrics.json';
+  if (values['no-cache'] && values['cache-dir'] !== undefined)
+    throw new CliError('--cache-dir and --no-cache: give one of them', 2);
   const cacheDir = values['no-cache']
     ? undefined
-    : resolve(
-        typeof values['cache-dir'] === 'string'
-          ? values['cache-dir']
-          : join(dirname(resolve(out)), '.rarft-cache', 'judge'),
-      );
+    : resolve(typeof values['cache-dir'] === 'string' ? values['cache-dir'] : defaultJudgeCacheDir(env));
 
   const llm = new LlmJudge({
     baseUrl,
@@ -115,7 +116,9 @@ export async function createJudge(
     maxRetries: Math.floor(maxRetries),
     timeoutMs: timeoutS * 1000,
     price,
+    ...(giveUpS !== undefined ? { giveUp: { stallMs: giveUpS * 1000 } } : {}),
     onEvent: (m) => process.stderr.write(`rarft: ${m}\n`),
+    onStatus: printStatus,
   });
   const judge = name === 'hybrid' ? new HybridJudge(llm) : llm;
   return {
@@ -125,6 +128,28 @@ export async function createJudge(
     metricsInfo: () => judge.info(),
     report: () => judgeReport(llm, judge instanceof HybridJudge ? judge : undefined),
   };
+}
+
+/**
+ * Status lines on stderr (every 15 s at least) while the run is held up: no good reply for 10 s,
+ * failures, a rate limit or retries. A run that flows says nothing beyond its progress line.
+ */
+function printStatus(st: JudgeStatus): void {
+  const held = st.state === 'rate-limited' || st.state === 'backoff' || st.consecutiveFailures > 0;
+  const quiet = Math.min(10_000, (st.sinceReplyMs + (st.giveUpInMs ?? 0)) / 2);
+  if (st.state === 'idle' || st.state === 'stopped' || (!held && st.sinceReplyMs < quiet)) return;
+  process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}rarft: ${statusText(st)}\n`);
+}
+
+/** The cost line: this run's, and what the cached replies cost when they were first asked. */
+function costLine(llm: LlmJudge): string | undefined {
+  const u = llm.usage;
+  const cost = u.cost();
+  if (cost === undefined) return undefined;
+  const hits = u.total('cache_hits');
+  if (!hits) return `cost: $${cost.toFixed(4)}`;
+  const original = (u.savedCost() ?? 0).toFixed(4);
+  return `cost: $${original} spent originally on ${hits} cached replies, $${cost.toFixed(4)} now`;
 }
 
 /** The lines printed after the summary: usage per step, peak in flight, cost, cache. */
@@ -154,8 +179,8 @@ export function judgeReport(llm: LlmJudge, hybrid?: HybridJudge): string {
   const clipped = u.steps.reasoning.scores_clipped ?? 0;
   if (dropped || clipped)
     lines.push(`labels outside the taxonomy dropped: ${dropped}; scores clipped to 0–5: ${clipped}`);
-  const cost = u.cost();
-  if (cost !== undefined) lines.push(`cost: $${cost.toFixed(4)} (the cache saved $${(u.savedCost() ?? 0).toFixed(4)})`);
+  const cost = costLine(llm);
+  if (cost) lines.push(cost);
   if (hybrid) {
     const h = hybrid.saved();
     lines.push(

@@ -3,10 +3,11 @@
  * benchmarks of the LLM judge. By default it answers each judge step deterministically and
  * step 1 by the rule of FORMATS.md §3 (its own copy of the rule, so it is an independent
  * oracle); `script` can answer any request differently: latency, errors with headers,
- * malformed content, a request that never gets an answer.
+ * malformed content, a request that never gets an answer, a page that is not the API.
+ * `startSilentServer` accepts connections and never says a byte.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 
 /** The judge step a request asks, from its response_format name or its system prompt. */
 export type Step = 'relevance' | 'categories' | 'reasoning' | 'unknown';
@@ -28,6 +29,8 @@ export interface SeenRequest {
 export type Reply =
   | { content: string; delayMs?: number }
   | { status: number; headers?: Record<string, string>; body?: unknown; delayMs?: number }
+  /** A body sent as it is (an HTML page, a 501 from a plain web server). */
+  | { status: number; raw: string; contentType: string; delayMs?: number }
   | { hang: true };
 
 /** Server behaviour. */
@@ -195,6 +198,10 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Fa
             choices: [{ index: 0, message: { role: 'assistant', content: r.content }, finish_reason: 'stop' }],
             usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
           });
+        } else if ('raw' in r) {
+          if (res.destroyed) return;
+          res.writeHead(r.status, { 'content-type': r.contentType });
+          res.end(r.raw);
         } else
           send(res, r.status, r.body ?? { error: { message: `status ${r.status}`, type: 'server_error' } }, r.headers);
       }, delay);
@@ -212,3 +219,29 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Fa
     });
   return state;
 }
+
+/** A TCP server that accepts every connection and never answers; `connections` counts them. */
+export async function startSilentServer(): Promise<{ baseUrl: string; connections: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const state = { baseUrl: '', connections: 0, close: async () => {} };
+  const server = createTcpServer((sock) => {
+    state.connections++;
+    sockets.add(sock);
+    sock.on('close', () => sockets.delete(sock));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  state.close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  return state;
+}
+
+/** What `python3 -m http.server` sends for a POST (HTTP 501), as a reply. */
+export const PLAIN_WEB_SERVER_501: Reply = {
+  status: 501,
+  contentType: 'text/html;charset=utf-8',
+  raw: '<!DOCTYPE HTML><html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method (&#x27;POST&#x27;).</p></body></html>',
+};

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cacheRoot } from '../embed/paths';
 import { writeFileAtomic } from '../fsAtomic';
 import type { JudgeStep } from './prompts';
 
@@ -27,6 +28,15 @@ export interface CacheEntry {
   promptVersion: string;
   /** ISO time the reply arrived. */
   at: string;
+}
+
+/**
+ * The default cache folder: `<cache root>/judge`, i.e. `$XDG_CACHE_HOME/rarft/judge`, else
+ * `~/.cache/rarft/judge` (`$RARFT_CACHE_DIR/judge` when that is set). One per user, shared by
+ * every run and output folder: entries are content-addressed, so sharing is safe.
+ */
+export function defaultJudgeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheRoot(env), 'judge');
 }
 
 /** A base URL in one spelling: no trailing slashes. */

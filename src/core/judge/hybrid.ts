@@ -12,6 +12,8 @@ import {
 } from '../eval/judge';
 import { isOnlyTimestamp } from '../text';
 import type { LlmJudge } from './llmJudge';
+import type { StatusSource } from './supervisor';
+import type { JudgeStatus } from './watch';
 
 /** True when the (trimmed) answer text is exactly one `X to Y` timestamp. */
 export function isCanonicalAnswer(answerText: string): boolean {
@@ -19,7 +21,7 @@ export function isCanonicalAnswer(answerText: string): boolean {
 }
 
 /** Hybrid judge over an LLM judge; `saved()` counts step-1 calls the rule answered. */
-export class HybridJudge implements Judge {
+export class HybridJudge implements Judge, StatusSource {
   readonly name: string;
   private ruleCalls = 0;
   private readonly ruleTexts = new Set<string>();
@@ -51,6 +53,14 @@ export class HybridJudge implements Judge {
    */
   saved(): { rule_decided: number; requests_saved: number } {
     return { rule_decided: this.ruleCalls, requests_saved: this.ruleTexts.size };
+  }
+
+  status(): JudgeStatus {
+    return this.llm.status();
+  }
+
+  onStatus(fn: (s: JudgeStatus) => void): () => void {
+    return this.llm.onStatus(fn);
   }
 
   /** Run facts for metrics.evaluation. */

@@ -1,81 +1,65 @@
-/** The bound on judge requests in flight, shared by all steps. */
-import { abortError } from './retry';
+/** The bound on judge requests in flight, shared by all steps: p-limit plus a whole-pool pause. */
+import pLimit, { type LimitFunction } from 'p-limit';
+import { abortError, sleep } from './retry';
 
 /**
- * At most `size` tasks run at once; the rest wait in order. `pauseUntil` holds back new
- * starts (a server's Retry-After applies to everyone). Records the peak in flight.
+ * At most `size` tasks run at once; the rest wait in order (p-limit). `pauseUntil` holds back
+ * new starts (a server's Retry-After applies to everyone): a task that gets its slot during a
+ * pause waits in it before starting. Records the peak in flight.
  */
 export class RequestPool {
-  private active = 0;
-  private readonly waiting: { start: () => void; fail: (e: Error) => void }[] = [];
+  private readonly limit: LimitFunction;
+  private running = 0;
   private resumeAt = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
   /** Largest number of tasks seen running at once. */
   peak = 0;
 
   constructor(readonly size: number) {
     if (!(size >= 1)) throw new RangeError(`pool size must be ≥ 1, got ${size}`);
+    this.limit = pLimit(size);
   }
 
-  /** Tasks running now. */
+  /** Tasks running now (past the pause). */
   get inFlight(): number {
-    return this.active;
+    return this.running;
+  }
+
+  /** Tasks waiting for a slot or for a pause to end. */
+  get waiting(): number {
+    return this.limit.pendingCount + this.limit.activeCount - this.running;
+  }
+
+  /** When a pause ends (ms since epoch), or undefined when there is none. */
+  get pausedUntil(): number | undefined {
+    return this.resumeAt > Date.now() ? this.resumeAt : undefined;
   }
 
   /** Runs `task` once a slot is free; waiting ends with an AbortError when `signal` fires. */
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    await this.acquire(signal);
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.pump();
-    }
+  run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const queued = this.limit(async () => {
+      for (let wait = this.resumeAt - Date.now(); wait > 0; wait = this.resumeAt - Date.now())
+        await sleep(wait, signal);
+      if (signal?.aborted) throw abortError(signal);
+      this.peak = Math.max(this.peak, ++this.running);
+      try {
+        return await task();
+      } finally {
+        this.running--;
+      }
+    });
+    if (!signal) return queued;
+    // A task still queued when the run is aborted leaves at once (its slot, when it comes, is
+    // given back without running it).
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(abortError(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+      queued.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /** No new task starts before `time` (ms since epoch). */
   pauseUntil(time: number): void {
-    if (time <= this.resumeAt) return;
-    this.resumeAt = time;
-    this.pump();
-  }
-
-  private acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(abortError(signal));
-    return new Promise((resolve, reject) => {
-      const entry = {
-        start: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        fail: reject,
-      };
-      const onAbort = () => {
-        const i = this.waiting.indexOf(entry);
-        if (i >= 0) this.waiting.splice(i, 1);
-        reject(abortError(signal));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.push(entry);
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    const wait = this.resumeAt - Date.now();
-    if (wait > 0) {
-      if (!this.timer && this.waiting.length) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          this.pump();
-        }, wait);
-      }
-      return;
-    }
-    while (this.active < this.size && this.waiting.length) {
-      this.active++;
-      this.peak = Math.max(this.peak, this.active);
-      this.waiting.shift()!.start();
-    }
+    if (time > this.resumeAt) this.resumeAt = time;
   }
 }

@@ -65,22 +65,23 @@ test('withRetries: retries what the classifier allows, up to maxRetries, then th
   );
 });
 
-test('an abort ends a backoff wait at once with an AbortError', async () => {
+test('an abort ends a backoff wait at once with an AbortError (mock clock: no time passes)', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const c = new AbortController();
-  const t0 = Date.now();
-  setTimeout(() => c.abort(), 30);
-  await assert.rejects(
-    withRetries(
-      async () => {
-        throw new Error('x');
-      },
-      () => ({ retry: true, delayMs: 10_000, reason: 'x' }),
-      { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 20_000 },
-      c.signal,
-    ),
-    (e: Error) => e.name === 'AbortError',
+  let attempts = 0;
+  const run = withRetries(
+    async () => {
+      attempts++;
+      throw new Error('x');
+    },
+    () => ({ retry: true, delayMs: 10_000, reason: 'x' }),
+    { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 20_000 },
+    c.signal,
+    () => c.abort(),
   );
-  assert.ok(Date.now() - t0 < 1000);
+  await assert.rejects(run, (e: Error) => e.name === 'AbortError');
+  assert.equal(attempts, 1, 'the 10 s wait was never waited out');
+  t.mock.timers.reset();
 });
 
 test('pool: never more than its size at once, all tasks run, peak recorded', async () => {
@@ -106,17 +107,61 @@ test('pool: never more than its size at once, all tasks run, peak recorded', asy
   assert.equal(pool.inFlight, 0);
 });
 
-test('pool: pauseUntil holds back new starts; an abort while waiting leaves the queue', async () => {
-  const pool = new RequestPool(1);
-  const t0 = Date.now();
-  pool.pauseUntil(t0 + 80);
-  const started: number[] = [];
-  const a = pool.run(async () => started.push(Date.now() - t0));
-  const c = new AbortController();
-  const blocked = pool.run(async () => started.push(-1), c.signal);
-  c.abort();
-  await assert.rejects(blocked, (e: Error) => e.name === 'AbortError');
-  await a;
-  assert.equal(started.length, 1);
-  assert.ok(started[0] >= 75, `started after ${started[0]} ms`);
+const turns = async (n = 10) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
+
+test('pool: pauseUntil holds back new starts until the time (mock clock); an abort while waiting leaves the queue', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+  try {
+    const pool = new RequestPool(1);
+    const t0 = Date.now();
+    pool.pauseUntil(t0 + 80);
+    assert.equal(pool.pausedUntil, t0 + 80);
+    const started: number[] = [];
+    const a = pool.run(async () => started.push(Date.now() - t0));
+    const c = new AbortController();
+    const blocked = pool.run(async () => started.push(-1), c.signal);
+    c.abort();
+    await assert.rejects(blocked, (e: Error) => e.name === 'AbortError');
+    await turns();
+    t.mock.timers.tick(79);
+    await turns();
+    assert.deepEqual(started, [], 'nothing started during the pause');
+    pool.pauseUntil(t0 + 50); // an earlier time does not shorten the pause
+    t.mock.timers.tick(1);
+    await a;
+    assert.deepEqual(started, [80]);
+    await turns(); // the aborted task's slot comes and is given back without running it
+    assert.deepEqual(started, [80]);
+    assert.equal(pool.pausedUntil, undefined);
+    assert.equal(pool.inFlight, 0);
+    assert.equal(pool.waiting, 0);
+  } finally {
+    t.mock.timers.reset();
+  }
+});
+
+test('pool: a pause extended while tasks wait holds them to the new time (mock clock)', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+  try {
+    const pool = new RequestPool(2);
+    const t0 = Date.now();
+    pool.pauseUntil(t0 + 100);
+    const started: number[] = [];
+    const runs = [1, 2, 3].map(() => pool.run(async () => started.push(Date.now() - t0)));
+    await turns();
+    assert.equal(pool.waiting, 3);
+    t.mock.timers.tick(50);
+    pool.pauseUntil(t0 + 300);
+    t.mock.timers.tick(60);
+    await turns();
+    assert.deepEqual(started, []);
+    t.mock.timers.tick(190);
+    await Promise.all(runs);
+    assert.deepEqual(started, [300, 300, 300]);
+    assert.equal(pool.peak, 2);
+  } finally {
+    t.mock.timers.reset();
+  }
 });

@@ -68,7 +68,6 @@ test('rarft evaluate against a closed port: exits 1 saying no item could be judg
   const dir = tempDir();
   const items = JSON.parse(readFileSync(referencePath('charades.offline.items.json'), 'utf8')).slice(0, 12);
   writeFileSync(join(dir, 'items.json'), text(items));
-  const t0 = Date.now();
   const r = rarft([
     'evaluate',
     join(dir, 'items.json'),
@@ -88,7 +87,6 @@ test('rarft evaluate against a closed port: exits 1 saying no item could be judg
   assert.equal(r.status, 1, r.stdout + r.stderr);
   assert.match(r.stderr, /no item could be judged/);
   assert.doesNotMatch(r.stderr, /\n\s+at /);
-  assert.ok(Date.now() - t0 < 15_000);
   const out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
   assert.ok(out.every((it: any) => it.judge_errors?.length && it.classification_correct === undefined));
 });
@@ -107,7 +105,6 @@ test('a server that accepts connections but never answers also stops further req
       timeoutMs: 200,
       backoff: { baseDelayMs: 5, maxDelayMs: 20 },
     });
-    const t0 = Date.now();
     const out = [];
     for (let i = 0; i < 40; i += 4)
       out.push(
@@ -118,7 +115,6 @@ test('a server that accepts connections but never answers also stops further req
     assert.ok(out.every((v) => v.status === 'error'));
     assert.ok(j.usage.steps.relevance.requests <= 4 * 2, `requests sent: ${j.usage.steps.relevance.requests}`);
     assert.match(String(j.info().judge_fatal_error), /no reply from .* within 200 ms/);
-    assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
   } finally {
     for (const s of sockets) s.destroy();
     await new Promise((r) => silent.close(r));
