@@ -13,13 +13,6 @@ export interface StatusSource {
   onStatus(fn: (s: JudgeStatus) => void): () => void;
 }
 
-/** True when `judge` reports a status (for drivers that accept any judge). */
-export function isStatusSource(judge: unknown): judge is StatusSource {
-  return (
-    typeof (judge as StatusSource)?.status === 'function' && typeof (judge as StatusSource)?.onStatus === 'function'
-  );
-}
-
 /** Bookkeeping of one judge's requests. */
 export class Supervisor {
   readonly watch: FailureWatch;
@@ -96,7 +89,10 @@ export class Supervisor {
 
   private tick(): void {
     const why = this.watch.stalled(Date.now());
-    if (why) return this.stop(why);
+    if (why) {
+      this.stop(why);
+      return;
+    }
     const st = this.status();
     for (const fn of this.listeners) fn(st);
   }
