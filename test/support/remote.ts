@@ -73,7 +73,7 @@ export function waitState(s: Sshd, ws: string, job: string, states: string[], ms
 
 /** Launches and returns the job id (asserting success). */
 export function launch(s: Sshd, ws: string, args: string[]): string {
-  const i = args.indexOf('--');
+  const i = args.indexOf('--') < 0 ? args.length : args.indexOf('--');
   const r = remote(s, ws, ['launch', s.host, ...args.slice(0, i), '--json', ...args.slice(i)]);
   if (r.status !== 0) throw new Error(`launch failed (${r.status}): ${r.stderr}`);
   return (JSON.parse(r.stdout) as { job: string }).job;

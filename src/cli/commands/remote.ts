@@ -21,7 +21,7 @@ export const remoteUsage = [
   '  rarft remote logs JOB [--follow] [--stderr]',
   '  rarft remote cancel JOB [--json]',
   '  rarft remote fetch JOB [--to DIR] [--json]',
-  '  rarft remote push HOST LOCAL_DIR REMOTE_DIR [--exclude PATTERN]... [--json]',
+  '  rarft remote push HOST LOCAL_DIR REMOTE_DIR [--exclude PATTERN]... [--tar] [--json]',
   `  (${COMMON})`,
 ].join('\n');
 
@@ -189,13 +189,26 @@ async function fetch(args: string[]): Promise<number> {
 }
 
 async function pushCmd(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { ...common, exclude: { type: 'string', multiple: true } });
+  const { values, positionals } = parse(args, {
+    ...common,
+    exclude: { type: 'string', multiple: true },
+    tar: { type: 'boolean' },
+  });
   if (positionals.length !== 3)
     throw new CliError('usage: rarft remote push HOST LOCAL_DIR REMOTE_DIR [--exclude P]...', 2);
   const { ssh } = context(values);
   const [host, local, remote] = positionals;
   const how = await guard(
-    push({ host, local: resolve(local), remote, excludes: values.exclude as string[] | undefined }, ssh),
+    push(
+      {
+        host,
+        local: resolve(local),
+        remote,
+        excludes: values.exclude as string[] | undefined,
+        method: values.tar ? 'tar' : 'auto',
+      },
+      ssh,
+    ),
   );
   out(
     !!values.json,

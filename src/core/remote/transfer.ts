@@ -14,6 +14,8 @@ export interface TransferSpec {
   local: string;
   /** rsync/tar exclude patterns (e.g. `*.mp4`, `checkpoint-*`). */
   excludes?: string[];
+  /** `tar` skips rsync (default: rsync when both ends have it). */
+  method?: 'auto' | 'tar';
 }
 
 /** One argument of rsync's `-e` string (rsync splits it on spaces and honours quotes, not backslashes). */
@@ -74,7 +76,11 @@ const tarExcludes = (ex: string[] = []) => ex.map((e) => `--exclude=${e}`);
 export async function pull(t: TransferSpec, opts: SshOptions): Promise<'rsync' | 'tar'> {
   await mkdir(t.local, { recursive: true });
   const ex = (t.excludes ?? []).flatMap((e) => ['--exclude', e]);
-  if (await rsync([...ex, '--', `${t.host}:${t.remote.replace(/\/?$/, '/')}`, `${t.local}/`], opts)) return 'rsync';
+  if (
+    t.method !== 'tar' &&
+    (await rsync([...ex, '--', `${t.host}:${t.remote.replace(/\/?$/, '/')}`, `${t.local}/`], opts))
+  )
+    return 'rsync';
   const script = `cd ${shQuote(t.remote)} && exec tar -cf - ${tarExcludes(t.excludes).map(shQuote).join(' ')} .`;
   await pipe(sshCommand(t.host, opts, script), ['tar', ['-xf', '-', '-C', t.local]]);
   return 'tar';
@@ -84,7 +90,10 @@ export async function pull(t: TransferSpec, opts: SshOptions): Promise<'rsync' |
 export async function push(t: TransferSpec, opts: SshOptions): Promise<'rsync' | 'tar'> {
   const ex = (t.excludes ?? []).flatMap((e) => ['--exclude', e]);
   const mk = ['--rsync-path', `mkdir -p ${shQuote(t.remote)} && rsync`];
-  if (await rsync([...ex, ...mk, '--', `${t.local}/`, `${t.host}:${t.remote.replace(/\/?$/, '/')}`], opts))
+  if (
+    t.method !== 'tar' &&
+    (await rsync([...ex, ...mk, '--', `${t.local}/`, `${t.host}:${t.remote.replace(/\/?$/, '/')}`], opts))
+  )
     return 'rsync';
   const script = `mkdir -p ${shQuote(t.remote)} && cd ${shQuote(t.remote)} && exec tar -xf -`;
   await pipe(['tar', ['-cf', '-', ...tarExcludes(t.excludes), '-C', t.local, '.']], sshCommand(t.host, opts, script));

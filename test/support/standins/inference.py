@@ -46,4 +46,4 @@ with open(path + ".tmp", "w") as f:
     json.dump(out, f, indent=2)
 os.replace(path + ".tmp", path)
 print(file=sys.stderr)
-print(f"shard {a.curr_idx}/{a.total_idx}: {len(out)} results saved to {path}", flush=True)
+print(f"shard {a.curr_idx}/{a.total_idx} on CUDA_VISIBLE_DEVICES={os.environ.get('CUDA_VISIBLE_DEVICES')}: {len(out)} results saved to {path}", flush=True)

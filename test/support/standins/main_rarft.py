@@ -19,13 +19,15 @@ p.add_argument("--per_device_train_batch_size", type=int, default=1)
 p.add_argument("--gradient_accumulation_steps", type=int, default=1)
 p.add_argument("--learning_rate", default="1e-6")
 p.add_argument("--resume_from_checkpoint")
+p.add_argument("--max_steps", type=int, default=int(os.environ.get("STANDIN_STEPS", "6")))
+p.add_argument("--standin_fail_at", type=int, default=int(os.environ.get("STANDIN_FAIL_AT", "0")))
 a, unknown = p.parse_known_args()
 
 rank = int(os.environ.get("RANK", os.environ.get("SLURM_PROCID", "0")))
 world = int(os.environ.get("WORLD_SIZE", os.environ.get("SLURM_NTASKS", "1")))
-steps = int(os.environ.get("STANDIN_STEPS", "6"))
+steps = a.max_steps
 pause = float(os.environ.get("STANDIN_STEP_SECONDS", "0.05"))
-fail_at = int(os.environ.get("STANDIN_FAIL_AT", "0"))
+fail_at = a.standin_fail_at
 print(f"rank {rank} of {world} (model {a.model_name_or_path}, data {a.train_data_path})", flush=True)
 if unknown:
     print(f"extra arguments: {unknown}", flush=True)
