@@ -104,6 +104,32 @@ function replaceNode(node: Node, newText: string): TextEdit {
   return { offset: node.offset, length: node.length, newText };
 }
 
+/**
+ * Every fix for the problems of one code in a file, against one parse of the text: what
+ * "fix all of this kind" offers. A fix whose edits overlap an earlier one's is left out (it
+ * would be computed on text the earlier fix changes); running it again picks it up.
+ */
+export function fixesOfKind(
+  text: string,
+  problems: readonly Pick<Problem, 'code' | 'data' | 'path'>[],
+  code: Problem['code'],
+): Fix[] {
+  const wanted = problems.filter((p) => p.code === code && hasFix(p));
+  if (!wanted.length) return [];
+  const tree = parseTree(text);
+  const taken: [number, number][] = [];
+  const out: Fix[] = [];
+  for (const p of wanted) {
+    const fix = fixFor(text, p, tree);
+    if (!fix) continue;
+    const ranges = fix.edits.map((e): [number, number] => [e.offset, e.offset + e.length]);
+    if (ranges.some(([a, b]) => taken.some(([c, d]) => a < d && c < b) || taken.some(([c]) => c === a))) continue;
+    taken.push(...ranges);
+    out.push(fix);
+  }
+  return out;
+}
+
 /** Applies edits to a text (for tests and the CLI); edits must not overlap. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   let out = text;

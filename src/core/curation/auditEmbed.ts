@@ -63,7 +63,7 @@ export function nearDuplicateFindings(
     (i, j) => norm[i] === norm[j],
     () => signal?.throwIfAborted(),
   );
-  return pairs.map(({ i, j, cos }) => {
+  const out = pairs.map(({ i, j, cos }) => {
     const a = byText[i];
     const b = byText[j];
     const va = new Set(a.map((q) => q.video));
@@ -80,6 +80,10 @@ export function nearDuplicateFindings(
       cos,
     );
   });
+  const first = out[0];
+  if (pairs.more && first)
+    first.message += ` (and ${pairs.more} more near-duplicate pairs not listed: only the first ${pairs.length} are; raise --duplicate-threshold)`;
+  return out;
 }
 
 /**

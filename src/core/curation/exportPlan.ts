@@ -3,7 +3,7 @@
  * the documents as they are; `exportWrite.ts` writes the result.
  */
 import type { Embedder } from '../embed/embedder';
-import { normaliseQuery, videoKey, type AnnoDoc } from './annoDoc';
+import { CurationError, normaliseQuery, videoKey, type AnnoDoc } from './annoDoc';
 import { embedQueries } from './auditEmbed';
 import type { QueryAt } from './auditSpans';
 import { flagsOf, type Flag } from './flags';
@@ -141,8 +141,12 @@ async function duplicatePairs(flat: QueryAt[], o: ExportOptions): Promise<[numbe
   const norm = emb.texts.map(normaliseQuery);
   const byText = emb.texts.map((): number[] => []);
   flat.forEach((q, k) => byText[emb.textOf.get(q.q) as number].push(k));
-  for (const p of nearPairs(emb.vectors, o.threshold ?? 0.9, (i, j) => norm[i] === norm[j]))
-    out.push([byText[p.i][0], byText[p.j][0], 'embedding']);
+  const near = nearPairs(emb.vectors, o.threshold ?? 0.9, (i, j) => norm[i] === norm[j]);
+  if (near.more)
+    throw new CurationError(
+      `more than ${near.length} near-duplicate pairs at cosine ≥ ${o.threshold ?? 0.9}: raise --threshold (is the model right?)`,
+    );
+  for (const p of near) out.push([byText[p.i][0], byText[p.j][0], 'embedding']);
   return out;
 }
 

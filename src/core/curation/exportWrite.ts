@@ -48,11 +48,14 @@ export function entryText(k: KeptEntry): string {
   return whole.slice(0, start) + open + body + close + whole.slice(start + list.length);
 }
 
-/** The text of one output file: the kept entries in input order, each with its original indentation. */
-export function splitText(entries: readonly KeptEntry[], eol: string): string {
-  if (!entries.length) return `[]${eol}`;
+/**
+ * The text of one output file: the kept entries in input order, each with its original
+ * indentation; the file ends with a line break only when the (first) input does.
+ */
+export function splitText(entries: readonly KeptEntry[], eol: string, finalEol = eol): string {
+  if (!entries.length) return `[]${finalEol}`;
   const parts = entries.map((k) => indentOf(k.doc.text, at(k.doc, [k.entry]).offset) + entryText(k));
-  return `[${eol}${parts.join(`,${eol}`)}${eol}]${eol}`;
+  return `[${eol}${parts.join(`,${eol}`)}${eol}]${finalEol}`;
 }
 
 function sha256(text: string): string {
@@ -66,11 +69,12 @@ export function renderExport(
   meta: Pick<Manifest, 'filter' | 'split' | 'seed' | 'groupDuplicates'>,
 ): { files: Map<string, string>; manifest: Manifest } {
   const eol = docs[0]?.text.includes('\r\n') ? '\r\n' : '\n';
+  const finalEol = docs[0] && !/\n\s*$/.test(docs[0].text) ? '' : eol;
   const files = new Map<string, string>();
   const counts: Manifest['counts'] = {};
   plan.splitNames.forEach((name, s) => {
     const entries = plan.kept.filter((k) => k.split === s);
-    files.set(`${name}.json`, splitText(entries, eol));
+    files.set(`${name}.json`, splitText(entries, eol, finalEol));
     const byDifficulty: Record<string, number> = {};
     const videos = new Set<string>();
     let queries = 0;

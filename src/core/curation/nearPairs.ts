@@ -80,22 +80,27 @@ export interface NearPair {
   cos: number;
 }
 
+/** Pairs kept at most: a low threshold (or a model that embeds everything alike) must not exhaust memory. */
+export const MAX_PAIRS = 20000;
+
 /**
- * Every pair with cosine ≥ `threshold` among unit vectors (found as described above); `skip`
- * leaves pairs out before their cosine is computed. `onRow` is called now and then with the
- * row reached, and may throw to stop.
+ * Every pair with cosine ≥ `threshold` among unit vectors (found as described above), the first
+ * `max` of them in row order (`more` counts the rest); `skip` leaves pairs out before their
+ * cosine is computed. `onRow` is called now and then with the row reached, and may throw to stop.
  */
 export function nearPairs(
   vectors: readonly Float32Array[],
   threshold: number,
   skip?: (i: number, j: number) => boolean,
   onRow?: (i: number) => void,
-): NearPair[] {
+  max = MAX_PAIRS,
+): NearPair[] & { more?: number } {
   const n = vectors.length;
-  if (n < 2) return [];
+  const out: NearPair[] & { more?: number } = [];
+  if (n < 2) return out;
   const sig = signatures(vectors, vectors[0].length);
   const bound = hammingBound(threshold);
-  const out: NearPair[] = [];
+  let more = 0;
   for (let i = 0; i < n; i++) {
     if ((i & 255) === 0) onRow?.(i);
     const a0 = sig[i * 4];
@@ -108,8 +113,11 @@ export function nearPairs(
         popcount(a0 ^ sig[o]) + popcount(a1 ^ sig[o + 1]) + popcount(a2 ^ sig[o + 2]) + popcount(a3 ^ sig[o + 3]);
       if (h > bound || skip?.(i, j)) continue;
       const c = dot(vectors[i], vectors[j]);
-      if (c >= threshold) out.push({ i, j, cos: c });
+      if (c < threshold) continue;
+      if (out.length < max) out.push({ i, j, cos: c });
+      else more++;
     }
   }
+  if (more) out.more = more;
   return out;
 }

@@ -151,6 +151,11 @@ test('nearPairs finds exactly the pairs a full comparison finds on clustered ran
     assert.deepEqual(found, full);
   }
   assert.ok(hammingBound(0.9) < hammingBound(0.5));
+  // A model that embeds everything alike must not exhaust memory: pairs past the cap are counted.
+  const same = Array.from({ length: 20 }, () => Float32Array.of(1, 0));
+  const capped = nearPairs(same, 0.9, undefined, undefined, 5);
+  assert.equal(capped.length, 5);
+  assert.equal(capped.more, (20 * 19) / 2 - 5);
 });
 
 test('the sample data audits without a model, every finding placed on a line of its file', async () => {
