@@ -110,12 +110,12 @@ function entryTree(text: string, entry: number, hint?: number): { base: number; 
   const loc = locatePaths(text, [[entry]]).get(keyOf([entry]));
   if (!loc) throw new CurationError(`entry ${entry} is not in the file any more`);
   const tree = parseTree(text.slice(loc.offset, loc.offset + loc.length));
-  if (!tree || tree.type !== 'object') throw new CurationError(`entry ${entry} is not an object`);
+  if (tree?.type !== 'object') throw new CurationError(`entry ${entry} is not an object`);
   return { base: loc.offset, tree, hinted: false };
 }
 
 /** Answerable GT answers of the entry that spell the old span, rewritten to the new one. */
-function followingAnswers(text: string, base: number, tree: Node, old: Span, next: Span): TextEdit[] {
+function followingAnswers(base: number, tree: Node, old: Span, next: Span): TextEdit[] {
   const out: TextEdit[] = [];
   const grpo = findNodeAtLocation(tree, ['GRPO']);
   for (const q of grpo?.type === 'array' ? (grpo.children ?? []) : []) {
@@ -142,7 +142,7 @@ function spanEdits(text: string, base: number, tree: Node, span: Span): TextEdit
   const edits: TextEdit[] = [];
   if (old[0] !== span[0]) edits.push(replace(base, kids[0], secondsText(span[0])));
   if (old[1] !== span[1]) edits.push(replace(base, kids[1], secondsText(span[1])));
-  return edits.length ? [...edits, ...followingAnswers(text, base, tree, old, span)] : [];
+  return edits.length ? [...edits, ...followingAnswers(base, tree, old, span)] : [];
 }
 
 /** Whether an entry (and query) is the expected sample. */
@@ -173,7 +173,7 @@ export function sampleEdits(
   if (change.field === 'duration') return setProperty(text, base, tree, 'duration', change.value);
   if (place.query === undefined) throw new CurationError(`${change.field} is a query's field: say which query`);
   const q = findNodeAtLocation(tree, ['GRPO', place.query]);
-  if (!q || q.type !== 'object') throw new CurationError(`entry ${place.entry} has no query ${place.query}`);
+  if (q?.type !== 'object') throw new CurationError(`entry ${place.entry} has no query ${place.query}`);
   if (expect?.query !== undefined && findNodeAtLocation(q, ['q'])?.value !== expect.query)
     throw new CurationError(`query ${place.query} of entry ${place.entry} changed: reindex and retry`);
   const now = findNodeAtLocation(q, [change.field]);
