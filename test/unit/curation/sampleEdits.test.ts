@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseAnnoDoc } from '../../../src/core/curation/annoDoc';
 import { planExport } from '../../../src/core/curation/exportPlan';
 import { renderExport } from '../../../src/core/curation/exportWrite';
-import { entryOffset, sampleEdits } from '../../../src/core/curation/sampleEdits';
+import { entryOffset, sampleEdits, type SampleChange } from '../../../src/core/curation/sampleEdits';
 import { applyEdits, fixesOfKind } from '../../../src/core/fixes';
 import { indexText } from '../../../src/core/dataset/indexer';
 import { ROOT, cut, text } from '../../support/fixtures';
@@ -66,7 +66,7 @@ test('query fields: text, answerable, difficulty, categories (a list over lines 
     { field: 'difficulty', value: 'original' },
     { field: 'c', value: ['Object/ObjectExistence', 'Scene/SceneExistence'] },
     { field: 'a', value: '<answer>1 to 2</answer>' },
-  ] as const) {
+  ] as SampleChange[]) {
     const edits = sampleEdits(cur, place, change);
     const next = applyEdits(cur, edits);
     assertOnlyEdited(cur, edits, next);
@@ -120,7 +120,7 @@ test('a hint of where the entry starts is used when it holds the expected sample
   const src = text(entries);
   const e = entries[2];
   const expect = { video: e.video };
-  const change = { field: 'span', value: [e.timestamp[0], 20.5] } as const;
+  const change: SampleChange = { field: 'span', value: [e.timestamp[0], 20.5] };
   const plain = sampleEdits(src, { entry: 2 }, change, expect);
   const right = entryOffset(src, 2);
   assert.deepEqual(sampleEdits(src, { entry: 2 }, change, expect, right), plain);
