@@ -31,6 +31,8 @@ export class WorkspaceIndex extends DisposableBase {
   private started: Promise<void> | null = null;
   private pending = new Set<string>();
   private flushing = false;
+  /** Full indexes running (a change must not cancel the first index: it would lose every other file). */
+  private fullRuns = 0;
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
   private readonly changed = this.own(new vscode.EventEmitter<void>());
@@ -111,6 +113,7 @@ export class WorkspaceIndex extends DisposableBase {
   async reindexAll(options: ReindexOptions = {}): Promise<void> {
     const gen = this.bump();
     this.setState('indexing');
+    this.fullRuns++;
     const t0 = Date.now();
     try {
       const found: FoundFile[] = [];
@@ -143,6 +146,9 @@ export class WorkspaceIndex extends DisposableBase {
       }
       this.log.error(`indexing failed: ${(e as Error)?.stack ?? e}`);
       if (gen === this.generation) this.setState('failed');
+    } finally {
+      // Changes that arrived during the full index were held back (flush): read them now.
+      if (--this.fullRuns === 0 && this.pending.size) void this.flush();
     }
   }
 
@@ -182,6 +188,7 @@ export class WorkspaceIndex extends DisposableBase {
   private async flush(): Promise<void> {
     if (!this.started) return; // nothing indexed yet: the first index will see the change
     if (this.flushing) return; // the running pass takes what is pending when it ends
+    if (this.fullRuns) return; // a full index is reading every file: it flushes what is pending when it ends
     this.flushing = true;
     try {
       while (this.pending.size) await this.flushPass();
