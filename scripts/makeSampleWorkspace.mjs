@@ -6,7 +6,7 @@
 //   <ws>/videos/      fixture videos made with ffmpeg for a few of the run's videos, named as in
 //                     the data, with a burned-in timecode: H.264 ones that play in a webview and
 //                     one HEVC that needs transcoding
-//   <ws>/.vscode/settings.json  maps the data's video folder to videos/ (rarft.videoRoots)
+//   <ws>/.vscode/settings.json  maps the data's video folder to videos/ (rarft.videoRoots); no git prompt
 // Usage: node scripts/makeSampleWorkspace.mjs [DIR] [--force] [--quiet]   (DIR: .e2e/sample-workspace)
 // Prints DIR. Leaves an existing workspace alone unless it was made by another version of this script.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 
 /** Bump when the workspace's content changes, so old ones are rebuilt. */
-const LAYOUT_VERSION = 4;
+const LAYOUT_VERSION = 5;
 export const RUN_NAME = 'qwen2.5-vl-7b-rarft';
 /** The prefix of video paths in hi_vtg_charades.json, mapped to <ws>/videos. */
 export const DATA_VIDEO_ROOT = '/data/sungjoon/Charades_v1';
@@ -163,6 +163,8 @@ export function makeSampleWorkspace(
 
   writeJson(join(ws, '.vscode/settings.json'), {
     'rarft.videoRoots': { [DATA_VIDEO_ROOT]: 'videos' },
+    // The workspace lives inside this repository: without this VS Code asks about the parent's git repository.
+    'git.openRepositoryInParentFolders': 'never',
   });
   writeFileSync(
     join(ws, 'README.md'),

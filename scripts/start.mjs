@@ -3,12 +3,12 @@
 // address to open. Runs until Ctrl-C.
 // Options: --port N (default: $PORT, else 8080 when free, else any free port), --fresh (rebuild
 // the sample workspace and the code-server profile).
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { freePort, hasCodeServer, installExtension, packageVsix, root, startCodeServer } from './codeServer.mjs';
-import { makeSampleWorkspace } from './makeSampleWorkspace.mjs';
+import { makeSampleWorkspace, RUN_NAME } from './makeSampleWorkspace.mjs';
 
 const { values } = parseArgs({ options: { port: { type: 'string' }, fresh: { type: 'boolean', default: false } } });
 
@@ -37,6 +37,11 @@ console.log(vsix);
 console.log('== sample workspace');
 const workspace = makeSampleWorkspace(join(root, '.e2e/sample-workspace'), { force: values.fresh });
 console.log(workspace);
+// Land on the dashboard of the sample run (the extension opens it once the workspace is up).
+const settingsFile = join(workspace, '.vscode', 'settings.json');
+const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+settings['rarft.dashboard.openOnStart'] = `runs/${RUN_NAME}/inference_results_merged.json`;
+writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
 
 const profile = join(root, '.e2e/profile');
 if (values.fresh) rmSync(profile, { recursive: true, force: true });

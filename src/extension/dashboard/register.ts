@@ -73,5 +73,19 @@ export function registerDashboard(
       }),
     ),
   );
+  // `rarft.dashboard.openOnStart`: open a run's dashboard once the workspace is up (npm start's sample workspace).
+  const start = vscode.workspace.getConfiguration('rarft.dashboard').get<string>('openOnStart')?.trim();
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (start && folder) {
+    const path = vscode.Uri.joinPath(folder.uri, start).fsPath;
+    setTimeout(
+      () =>
+        void loadJudgedRun(path).then(
+          (run) => panel.show(run),
+          (e) => deps.log.warn(`rarft.dashboard.openOnStart: ${(e as Error).message}`),
+        ),
+      0,
+    );
+  }
   return { panel, disposable };
 }

@@ -65,7 +65,7 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
     return m;
   }
 
-  /** Rows open by default while a sample set (from the dashboard) is shown, closed otherwise. */
+  /** The run file's row opens by default while a sample set (from the dashboard) is shown (its buckets stay closed). */
   private expansion(): vscode.TreeItemCollapsibleState {
     return this.filters.state.samples
       ? vscode.TreeItemCollapsibleState.Expanded
@@ -124,7 +124,7 @@ export class RunsProvider extends DisposableBase implements vscode.TreeDataProvi
         return item;
       }
       case 'bucket': {
-        const item = new vscode.TreeItem(BUCKET_LABELS[node.bucket], this.expansion());
+        const item = new vscode.TreeItem(BUCKET_LABELS[node.bucket], vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `rn:${node.file.path}|b:${node.bucket}${this.setTag()}`;
         item.description = String(node.positions.length);
         item.iconPath = new vscode.ThemeIcon(BUCKET_ICONS[node.bucket]);

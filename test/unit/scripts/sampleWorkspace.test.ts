@@ -109,7 +109,10 @@ describe('sample workspace', {
   });
 
   test("the settings map the data's video folder to videos/", () => {
-    assert.deepEqual(json('.vscode', 'settings.json'), { 'rarft.videoRoots': { [DATA_VIDEO_ROOT]: 'videos' } });
+    assert.deepEqual(json('.vscode', 'settings.json'), {
+      'rarft.videoRoots': { [DATA_VIDEO_ROOT]: 'videos' },
+      'git.openRepositoryInParentFolders': 'never',
+    });
   });
 
   test('core indexes the workspace; what the script adds has no problems of its own', async () => {

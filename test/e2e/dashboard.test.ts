@@ -1,0 +1,116 @@
+/**
+ * End to end: the dashboard in code-server + Chromium. "Open Dashboard" draws the sample run (the
+ * bars the data has), a click on a hardness bar filters the Runs view to exactly that level's
+ * samples and opens the first in the inspector; "Compare Runs…" draws the flips and a flip cell
+ * opens its sample.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Locator } from 'playwright-core';
+import { RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
+import { itemLevel } from '../../src/core/dataset/runs';
+import { Dashboard } from './pages/dashboard';
+import { Inspector } from './pages/inspector';
+import { runItems } from './support/expected';
+import { missingPrerequisite, startSession, waitFor, type Session } from './support/session';
+
+const skip = missingPrerequisite();
+const MERGED = `runs/${RUN_NAME}/inference_results_merged.json`;
+const SHARD0 = `runs/${RUN_NAME}/inference_results_gpu0.json`;
+
+describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
+  let s: Session;
+  let dashboard: Dashboard;
+  let inspector: Inspector;
+  before(async () => {
+    s = await startSession('dashboard');
+    dashboard = new Dashboard(s.page);
+    inspector = new Inspector(s.page);
+  });
+  after(async () => {
+    await s?.close();
+  });
+
+  /** Picks the quick-pick row whose label is exactly `label`. */
+  async function pick(label: string): Promise<void> {
+    const input = s.workbench.quickInput;
+    await waitFor(`a quick pick offering ${label}`, () => input.isVisible());
+    await input.fill(label);
+    const row = s.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: s.page.locator('.label-name', { hasText: label }) })
+      .first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+  }
+
+  /** Sum of the bucket rows' counts under the run file in the Runs view. */
+  async function runsViewCount(view: Locator): Promise<number> {
+    const rows = view.locator('.monaco-list-row[aria-level="2"]');
+    await rows.first().waitFor({ timeout: 30_000 });
+    const texts = await rows.locator('.label-description').allInnerTexts();
+    return texts.reduce((a, t) => a + Number(t.trim()), 0);
+  }
+
+  test('Open Dashboard draws the run; a hardness bar filters the Runs view and opens the inspector', async () => {
+    const items = runItems(s.workspace) as unknown as Record<string, unknown>[];
+    const levels = items.map((it) => itemLevel(it));
+    await s.workbench.openActivity('RA-RFT');
+    await s.workbench.runCommand('RA-RFT: Open Dashboard');
+    await pick(MERGED);
+    const frame = await dashboard.frame();
+    await s.screenshot('dashboard');
+    // Grouped bars: original has accuracy, F1, R@0.5; a refusable level adds RT-IoU (the offline
+    // judge gives no reasoning score, so that bar is absent).
+    const present = new Set(levels.filter(Boolean));
+    const expectedBars =
+      (present.has('original') ? 3 : 0) +
+      4 * ['weak', 'moderate', 'strong'].filter((l) => present.has(l as never)).length;
+    const { count } = await dashboard.bars(frame, 'levels');
+    assert.equal(count, expectedBars);
+    assert.ok((await dashboard.inked(frame, 'levels')) > 500, 'the levels canvas is drawn');
+    // Click the strong (hard) accuracy bar.
+    await dashboard.clickBar(frame, 'levels', 0, 3);
+    const strong = levels.filter((l) => l === 'strong').length;
+    const view = s.workbench.view('Runs');
+    await waitFor('the Runs view filtered to the strong samples', async () => {
+      const msg = await view
+        .locator('.message')
+        .innerText()
+        .catch(() => '');
+      return msg.includes(`${strong} samples`);
+    });
+    assert.equal(await runsViewCount(view), strong, 'the buckets under the run hold exactly the strong samples');
+    const first = items[levels.indexOf('strong')];
+    await inspector.waitForQuery(String(first.query));
+    await s.screenshot('dashboard-strong');
+    await s.workbench.runCommand('RA-RFT: Clear Filters');
+  });
+
+  test('Compare Runs… draws the flips; a flip cell opens its sample in the inspector', async () => {
+    await s.workbench.runCommand('RA-RFT: Compare Runs…');
+    await pick(MERGED);
+    await pick(SHARD0);
+    const frame = await dashboard.frame('heatmap-flips');
+    await s.screenshot('dashboard-compare');
+    // The shard's items are the merged file's first ones, judged alike: every pair on the diagonal.
+    const shard = runItems(s.workspace).length; // merged
+    const cells = frame.locator('[data-testid="heatmap-flips"] button.heat');
+    const counts = await cells.evaluateAll((els) =>
+      els.map((e) => [e.dataset.row, e.dataset.col, Number(e.dataset.count)]),
+    );
+    const total = counts.reduce((a, [, , n]) => a + Number(n), 0);
+    assert.ok(total > 0 && total < shard, `paired ${total} of ${shard}`);
+    for (const [r, c, n] of counts) if (r !== c) assert.equal(n, 0, `${r} → ${c}`);
+    const hit = frame.locator('[data-testid="heatmap-flips"] [data-row="hit"][data-col="hit"]');
+    await hit.click();
+    const items = runItems(s.workspace);
+    await waitFor('the inspector to open a sample', async () => (await inspector.snapshot()).query !== '', 60_000);
+    const shown = (await inspector.snapshot()).query;
+    assert.ok(
+      items.some((it) => it.query === shown),
+      `the inspector shows a run sample: ${shown}`,
+    );
+    await s.screenshot('dashboard-flip');
+  });
+});
