@@ -10,6 +10,18 @@ import { StateBox } from './stateBox';
 
 type Span = [number, number];
 
+/** The colour key and the keyboard hint under the timeline. */
+function legend(): HTMLElement {
+  return h(
+    'div',
+    { class: 'legend' },
+    h('span', { class: 'key gt' }, 'GT'),
+    h('span', { class: 'key pred' }, 'prediction'),
+    h('span', { class: 'key step' }, 'think timesteps'),
+    h('span', { class: 'hint' }, 'Space play/pause · J/K/L back/pause/play · [ ] segment edges · G GT start · ←/→ 1 s'),
+  );
+}
+
 /** Owns the persistent player DOM; `setSample` and `setStatus` update it. */
 export class Player {
   readonly root: HTMLElement;
@@ -71,25 +83,13 @@ export class Player {
     this.loopBox = h('vscode-checkbox', { 'data-testid': 'loop', label: 'Loop' });
     this.loopBox.checked = loop;
     if (loop) this.loopBox.setAttribute('checked', '');
-    const legend = h(
-      'div',
-      { class: 'legend' },
-      h('span', { class: 'key gt' }, 'GT'),
-      h('span', { class: 'key pred' }, 'prediction'),
-      h('span', { class: 'key step' }, 'think timesteps'),
-      h(
-        'span',
-        { class: 'hint' },
-        'Space play/pause · J/K/L back/pause/play · [ ] segment edges · G GT start · ←/→ 1 s',
-      ),
-    );
     this.root = h(
       'section',
       { class: 'player' },
       h('div', { class: 'video-box' }, this.video, this.stateBox.el),
       this.timeline,
       h('div', { class: 'controls' }, this.playGt, this.playPred, this.jumpGt, this.loopBox, this.clock),
-      legend,
+      legend(),
     );
     this.wire();
   }

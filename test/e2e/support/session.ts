@@ -70,6 +70,29 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** Chromium on the workbench at `url`, its console collected; closed again when the workbench does not come up. */
+async function openBrowser(
+  url: string,
+  consoleLines: string[],
+  phase: (what: string) => void,
+): Promise<{ browser: Browser; page: Page; workbench: Workbench }> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
+    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
+    phase('chromium');
+    const workbench = new Workbench(page);
+    await workbench.open(url);
+    phase('workbench');
+    return { browser, page, workbench };
+  } catch (e) {
+    await browser.close().catch(() => {});
+    throw e;
+  }
+}
+
 /** Starts everything; `name` labels the artifacts. */
 export async function startSession(name: string): Promise<Session> {
   mkdirSync(RESULTS, { recursive: true });
@@ -99,27 +122,17 @@ export async function startSession(name: string): Promise<Session> {
     onOutput: (s) => (output += s),
   });
   phase('code-server up');
-  let browser: Browser | undefined;
   const consoleLines: string[] = [];
-  let page: Page;
-  let workbench: Workbench;
+  let opened: Awaited<ReturnType<typeof openBrowser>>;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    page = await context.newPage();
-    page.on('console', (m) => consoleLines.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => consoleLines.push(`[pageerror] ${e.message}`));
-    phase('chromium');
-    workbench = new Workbench(page);
-    await workbench.open(codeServer.folderUrl);
-    phase('workbench');
+    opened = await openBrowser(codeServer.folderUrl, consoleLines, phase);
   } catch (e) {
     // Leave nothing running: a live code-server child would keep the test process alive.
-    await browser?.close().catch(() => {});
     await codeServer.stop();
     writeFileSync(logFile, output);
     throw e;
   }
+  const { browser, page, workbench } = opened;
   const startupMs = Date.now() - t0;
 
   const screenshot = async (label: string) => {
@@ -131,7 +144,7 @@ export async function startSession(name: string): Promise<Session> {
     mark = Date.now();
     await screenshot('final');
     writeFileSync(join(RESULTS, `${name}-browser-console.log`), consoleLines.join('\n') + '\n');
-    await browser?.close().catch(() => {});
+    await browser.close().catch(() => {});
     await codeServer.stop();
     writeFileSync(logFile, output);
     // VS Code's logs (the extension host's and the extension's own output channel) for debugging.
@@ -140,7 +153,7 @@ export async function startSession(name: string): Promise<Session> {
     phase('close');
     console.log(`# ${name} session: ${phases.join(', ')}`);
   };
-  return { name, workspace, userDataDir, codeServer, browser: browser!, page, workbench, startupMs, screenshot, close };
+  return { name, workspace, userDataDir, codeServer, browser, page, workbench, startupMs, screenshot, close };
 }
 
 export { waitFor } from './wait';
