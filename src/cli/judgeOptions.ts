@@ -11,7 +11,7 @@ import { HybridJudge } from '../core/judge/hybrid';
 import { LlmJudge } from '../core/judge/llmJudge';
 import { PROMPT_VERSION, type JudgeStep } from '../core/judge/prompts';
 import type { Price } from '../core/judge/usage';
-import { statusText, type JudgeStatus } from '../core/judge/watch';
+import { heldUp, statusText, type JudgeStatus } from '../core/judge/watch';
 import { CliError, MAX_TIMEOUT_S, numberOption, table } from './io';
 
 /** parseArgs options the judge understands. */
@@ -45,6 +45,8 @@ export interface JudgeSetup {
   itemConcurrency?: number;
   /** Record where the offline rule and this judge disagree on step 1. */
   disagreements?: boolean;
+  /** What the judge is waiting for right now, when the run is held up (`statusText`); else undefined. */
+  waiting?: () => string | undefined;
 }
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -126,6 +128,10 @@ export async function createJudge(
     itemConcurrency: Math.max(64, concurrency * 4),
     disagreements: true,
     metricsInfo: () => judge.info(),
+    waiting: () => {
+      const st = judge.status();
+      return heldUp(st) ? statusText(st) : undefined;
+    },
     report: () => judgeReport(llm, judge instanceof HybridJudge ? judge : undefined),
   };
 }
@@ -135,9 +141,7 @@ export async function createJudge(
  * failures, a rate limit or retries. A run that flows says nothing beyond its progress line.
  */
 function printStatus(st: JudgeStatus): void {
-  const held = st.state === 'rate-limited' || st.state === 'backoff' || st.consecutiveFailures > 0;
-  const quiet = Math.min(10_000, (st.sinceReplyMs + (st.giveUpInMs ?? 0)) / 2);
-  if (st.state === 'idle' || st.state === 'stopped' || (!held && st.sinceReplyMs < quiet)) return;
+  if (!heldUp(st)) return;
   process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}rarft: ${statusText(st)}\n`);
 }
 

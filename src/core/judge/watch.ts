@@ -73,6 +73,16 @@ export function statusText(st: JudgeStatus): string {
   return `judge: ${parts.join('; ')}`;
 }
 
+/**
+ * True when the run is held up and worth a line to the user: no good reply for a while (10 s,
+ * or half the give-up time when that is shorter), failures, a rate limit or retries pending.
+ */
+export function heldUp(st: JudgeStatus): boolean {
+  if (st.state === 'idle' || st.state === 'stopped') return false;
+  if (st.state === 'rate-limited' || st.state === 'backoff' || st.consecutiveFailures > 0) return true;
+  return st.sinceReplyMs >= Math.min(10_000, (st.sinceReplyMs + (st.giveUpInMs ?? 0)) / 2);
+}
+
 /** Tracks failures and replies; says when to give up. Times are ms since epoch. */
 export class FailureWatch {
   consecutive = 0;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { LlmJudge, type LlmJudgeOptions } from '../../../src/core/judge/llmJudge';
-import { statusText, type JudgeStatus } from '../../../src/core/judge/watch';
+import { heldUp, statusText, type JudgeStatus } from '../../../src/core/judge/watch';
 import { PLAIN_WEB_SERVER_501, startOpenAiServer, startSilentServer, type Reply } from '../../support/openaiServer';
 
 const ask = (j: LlmJudge, i: number) => j.relevance({ answerText: `answer number ${i}`, output: '' });
@@ -134,6 +134,11 @@ test('a server that accepts and never answers: given up after the stall time, re
       /waiting for 2 replies from http:\/\/127\.0\.0\.1:\d+\/v1 .*no reply yet/,
     );
     assert.equal(statuses.at(-1)!.state, 'stopped');
+    // Held up (worth a line to the user) once half the give-up time passed without a reply; not at the start.
+    assert.equal(heldUp(waiting.at(-1)!), waiting.at(-1)!.sinceReplyMs >= 200);
+    assert.equal(heldUp(waiting[0]), waiting[0].sinceReplyMs >= 200);
+    assert.ok(waiting.some((st) => heldUp(st)));
+    assert.equal(heldUp(statuses.at(-1)!), false, 'stopped: said once by the event, not again');
   } finally {
     await s.close();
   }
