@@ -8,7 +8,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { itemLevel } from '../../src/core/dataset/runs';
+import { answerText } from '../../src/core/text';
+import { startOpenAiServer, type FakeOpenAi } from '../support/openaiServer';
 import { Dashboard } from './pages/dashboard';
 import { Inspector } from './pages/inspector';
 import { runItems } from './support/expected';
@@ -22,13 +26,23 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
   let s: Session;
   let dashboard: Dashboard;
   let inspector: Inspector;
+  let server: FakeOpenAi;
+  const MODEL = 'judge-e2e-model';
   before(async () => {
+    server = await startOpenAiServer({ latencyMs: 20 });
     s = await startSession('dashboard');
+    const settingsFile = join(s.workspace, '.vscode/settings.json');
+    const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
+    writeFileSync(
+      settingsFile,
+      JSON.stringify({ ...settings, 'rarft.judge.baseUrl': server.baseUrl, 'rarft.judge.model': MODEL }, null, 2),
+    );
     dashboard = new Dashboard(s.page);
     inspector = new Inspector(s.page);
   });
   after(async () => {
     await s?.close();
+    await server?.close();
   });
 
   /** Picks the quick-pick row whose label is exactly `label`. */
@@ -112,5 +126,78 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
       `the inspector shows a run sample: ${shown}`,
     );
     await s.screenshot('dashboard-flip');
+  });
+
+  test('Evaluate Run… with the LLM judge: key, confirmation with the request count, progress, dashboard', async () => {
+    const key = 'sk-e2e-secret';
+    await s.workbench.runCommand('RA-RFT: Set Judge API Key');
+    const input = s.workbench.quickInput;
+    await waitFor('the key input box', () => input.isVisible());
+    await input.fill(key);
+    await input.press('Enter');
+    await waitFor('the key stored', async () => (await s.workbench.notifications()).some((t) => /key stored/.test(t)));
+    // The run's step-1 judgments: one request per distinct non-empty answer text.
+    const items = runItems(s.workspace);
+    const step1 = new Set(items.map((it) => answerText(it.model_output)).filter(Boolean)).size;
+    // Wait for the state: the judge pick names this test's server (the settings file has been read).
+    await waitFor(
+      'the judge pick offering the test server',
+      async () => {
+        await s.workbench.runCommand('RA-RFT: Evaluate Run…');
+        await pick(MERGED);
+        const llm = s.page.locator('.quick-input-widget .monaco-list-row', { hasText: server.baseUrl });
+        if (
+          await llm
+            .first()
+            .isVisible()
+            .catch(() => false)
+        )
+          return true;
+        await s.page.keyboard.press('Escape');
+        return false;
+      },
+      60_000,
+      500,
+    );
+    await pick('LLM');
+    const dialog = s.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 30_000 });
+    const said = await dialog.innerText();
+    assert.match(said, new RegExp(`sends ${step1} requests for relevance \\(0 cached\\)`), said);
+    await s.screenshot('dashboard-confirm');
+    await dialog.locator('.monaco-button', { hasText: 'Evaluate' }).click();
+    await waitFor(
+      'the progress notification',
+      async () =>
+        (await s.workbench.notifications()).some((t) => /evaluating|\d+\/\d+/.test(t)) ||
+        existsSync(join(s.workspace, 'runs', RUN_NAME, 'metrics.json')),
+    );
+    const metricsFile = join(s.workspace, 'runs', RUN_NAME, 'metrics.json');
+    await waitFor('metrics.json written', () => existsSync(metricsFile), 120_000);
+    const metrics = JSON.parse(readFileSync(metricsFile, 'utf8'));
+    assert.equal(metrics.evaluation.judge_model, MODEL);
+    assert.ok(existsSync(join(s.workspace, 'runs', RUN_NAME, 'metrics_items.json')));
+    assert.equal(
+      server.log.filter((r) => r.step === 'relevance').length,
+      step1,
+      'as many step-1 requests as announced',
+    );
+    assert.ok(
+      server.log.every((r) => r.headers.authorization === `Bearer ${key}`),
+      'the stored key is sent',
+    );
+    // The dashboard of the evaluated run: the LLM judge scores reasoning, so each refusable level has 5 bars.
+    const frame = await dashboard.frame();
+    await waitFor(
+      'the dashboard of metrics_items.json',
+      async () => /metrics_items\.json/.test(await frame.locator('h2').innerText()),
+      60_000,
+    );
+    const levels = new Set(items.map((it) => itemLevel(it as unknown as Record<string, unknown>)).filter(Boolean));
+    const expected =
+      (levels.has('original') ? 3 : 0) +
+      5 * ['weak', 'moderate', 'strong'].filter((l) => levels.has(l as never)).length;
+    assert.equal((await dashboard.bars(frame, 'levels')).count, expected);
+    await s.screenshot('dashboard-llm');
   });
 });

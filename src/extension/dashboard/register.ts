@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { FeatureDeps } from '../deps';
 import { withAbortSignal } from '../cancel';
 import { DashboardPanel } from './dashboardPanel';
+import { evaluateRun } from './evaluateRun';
 import { loadJudgedRun } from './load';
 
 const RUN_KINDS = new Set(['inference', 'inference-shard', 'evaluation-items']);
@@ -59,6 +60,13 @@ export function registerDashboard(
         if (!path) return;
         const [run] = await load([path]);
         panel.show(run);
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'rarft.evaluateRunWithJudge',
+      guard(async (arg) => {
+        const path = await pickRun(deps, arg, 'RA-RFT: Evaluate Run');
+        if (path) await evaluateRun(context, deps, panel, path);
       }),
     ),
     vscode.commands.registerCommand(

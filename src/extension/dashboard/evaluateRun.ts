@@ -1,0 +1,169 @@
+/**
+ * "RA-RFT: Evaluate Run…": pick the run, the judge (offline, LLM, hybrid) and an optional sentence
+ * model; before an LLM run say how many requests it sends (cache misses) and confirm; judge with
+ * cancellable progress (done/total, rate, ETA; every reply is cached as it arrives, so a rerun
+ * resumes); write metrics.json and metrics_items.json beside the run and open the dashboard.
+ */
+import * as vscode from 'vscode';
+import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { embedderSimilarity } from '../../core/embed/similarity';
+import { loadOnnxEmbedder } from '../../core/embed/onnxEmbedder';
+import { embeddingCacheDir } from '../../core/embed/paths';
+import { itemWithJudgment, judgeItems, type Similarity } from '../../core/eval/evaluate';
+import { offlineJudge, type Judge } from '../../core/eval/judge';
+import { computeMetrics } from '../../core/eval/metrics';
+import { writeFileAtomic } from '../../core/fsAtomic';
+import { HybridJudge } from '../../core/judge/hybrid';
+import { LlmJudge } from '../../core/judge/llmJudge';
+import { provenanceFromMetrics } from '../../core/compare/provenance';
+import { planJudgeRequests } from '../../core/report/judgePlan';
+import { withAbortSignal } from '../cancel';
+import type { FeatureDeps } from '../deps';
+import { readJudgeSettings } from '../judgeKey';
+import type { DashboardPanel } from './dashboardPanel';
+
+type JudgeKind = 'offline' | 'llm' | 'hybrid';
+
+async function pickJudge(baseUrl: string, model: string): Promise<JudgeKind | undefined> {
+  const server = model ? `${model} at ${baseUrl}` : 'set rarft.judge.model first';
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: 'Offline', description: 'rules only, no requests', judge: 'offline' as const },
+      { label: 'LLM', description: server, judge: 'llm' as const },
+      {
+        label: 'Hybrid',
+        description: `rule for plain "X to Y" answers, LLM otherwise · ${server}`,
+        judge: 'hybrid' as const,
+      },
+    ],
+    { title: 'RA-RFT: Evaluate Run — judge', placeHolder: 'Judge' },
+  );
+  return pick?.judge;
+}
+
+async function pickSentenceModel(): Promise<string | null | undefined> {
+  const dir = vscode.workspace.getConfiguration('rarft.embeddings').get<string>('evalModel')?.trim();
+  if (!dir) return null;
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: 'With SBERT similarity', description: dir, dir },
+      { label: 'Without SBERT similarity', description: 'not computed', dir: null },
+    ],
+    { title: 'RA-RFT: Evaluate Run — sentence model (rarft.embeddings.evalModel)' },
+  );
+  return pick ? pick.dir : undefined;
+}
+
+/** Runs the whole flow for `path`; resolves once the dashboard shows the result (or the user stopped). */
+export async function evaluateRun(
+  context: vscode.ExtensionContext,
+  deps: FeatureDeps,
+  dashboard: DashboardPanel,
+  path: string,
+): Promise<void> {
+  const settings = await readJudgeSettings(context);
+  const kind = await pickJudge(settings.baseUrl, settings.model);
+  if (!kind) return;
+  if (kind !== 'offline' && !settings.model) {
+    const open = await vscode.window.showErrorMessage(
+      'RA-RFT: set rarft.judge.model (the model the judge server serves).',
+      'Open Settings',
+    );
+    if (open) await vscode.commands.executeCommand('workbench.action.openSettings', 'rarft.judge');
+    return;
+  }
+  const sbertDir = await pickSentenceModel();
+  if (sbertDir === undefined) return;
+  const items = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>[];
+  if (!Array.isArray(items)) throw new Error(`${path}: expected a JSON array of run items`);
+  const cacheDir = join(dirname(path), '.rarft-cache', 'judge');
+  let judge: Judge = offlineJudge;
+  let llm: LlmJudge | undefined;
+  if (kind !== 'offline') {
+    const plan = await planJudgeRequests(items, {
+      baseUrl: settings.baseUrl,
+      model: settings.model,
+      cacheDir,
+      hybrid: kind === 'hybrid',
+    });
+    const later = plan.categories.requests + plan.reasoning.requests;
+    const message =
+      `RA-RFT: judging ${items.length} items with ${settings.model} at ${settings.baseUrl} sends ${plan.relevance.requests} requests for relevance` +
+      ` (${plan.relevance.cached} cached), and at most ${later} more for categories and reasoning (only for items judged irrelevant).`;
+    deps.log.info(message);
+    const ok = await vscode.window.showInformationMessage(message, { modal: true }, 'Evaluate');
+    if (ok !== 'Evaluate') return;
+    llm = new LlmJudge({
+      baseUrl: settings.baseUrl,
+      model: settings.model,
+      apiKey: settings.apiKey,
+      concurrency: settings.concurrency,
+      cacheDir,
+      onEvent: (m) => deps.log.warn(`judge: ${m}`),
+    });
+    judge = kind === 'hybrid' ? new HybridJudge(llm) : llm;
+  }
+  let similarity: Similarity | undefined;
+  const embedder = sbertDir ? await loadOnnxEmbedder(sbertDir, { cacheDir: embeddingCacheDir() }) : undefined;
+  if (embedder) similarity = embedderSimilarity(embedder);
+  try {
+    const judgments = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `RA-RFT: evaluating (${judge.name})`,
+        cancellable: true,
+      },
+      (progress, token) =>
+        withAbortSignal(token, (signal) => {
+          const t0 = Date.now();
+          let last = 0;
+          return judgeItems(items, {
+            judge,
+            similarity,
+            signal,
+            concurrency: llm ? Math.max(64, settings.concurrency * 4) : undefined,
+            disagreements: !!llm,
+            onProgress: (d, t) => {
+              const f = d / t;
+              if (f - last < 0.01 && d !== t) return;
+              const s = (Date.now() - t0) / 1000;
+              const rate = s > 0 ? d / s : 0;
+              const eta = rate > 0 ? Math.round((t - d) / rate) : 0;
+              progress.report({
+                increment: (f - last) * 100,
+                message: `${d}/${t} · ${rate.toFixed(1)}/s · ETA ${eta} s`,
+              });
+              last = f;
+            },
+          });
+        }),
+    );
+    const metrics = computeMetrics(judgments, { judge: judge.name });
+    if (llm) Object.assign(metrics.evaluation, (judge as LlmJudge | HybridJudge).info());
+    const dir = dirname(path);
+    const out = join(dir, 'metrics.json');
+    const itemsOut = join(dir, 'metrics_items.json');
+    const rows = items.map((it, i) => itemWithJudgment(it, judgments[i]));
+    await writeFileAtomic(out, JSON.stringify(metrics, null, 2) + '\n');
+    await writeFileAtomic(itemsOut, JSON.stringify(rows, null, 2) + '\n');
+    deps.log.info(`evaluated ${path} (${judge.name}) → ${out}, ${itemsOut}`);
+    void deps.index.reindexAll();
+    const provenance = { ...provenanceFromMetrics(metrics), path: itemsOut, items: rows.length };
+    dashboard.show({ items: rows, judgments, provenance });
+    if (!metrics.num_items && items.length)
+      void vscode.window.showErrorMessage(
+        `RA-RFT: no item could be judged; the errors are in ${vscode.workspace.asRelativePath(itemsOut)} (judge_errors).`,
+      );
+  } catch (e) {
+    if ((e as Error)?.name === 'AbortError') {
+      void vscode.window.showInformationMessage(
+        'RA-RFT: evaluation stopped; every reply so far is cached, run it again to resume.',
+      );
+      return;
+    }
+    throw e;
+  } finally {
+    await embedder?.close();
+  }
+}
