@@ -188,7 +188,10 @@ export class WorkspaceIndex extends DisposableBase {
   private async flush(): Promise<void> {
     if (!this.started) return; // nothing indexed yet: the first index will see the change
     if (this.flushing) return; // the running pass takes what is pending when it ends
-    if (this.fullRuns) return; // a full index is reading every file: it flushes what is pending when it ends
+    if (this.fullRuns) {
+      this.log.info(`${this.pending.size} changed file(s) wait for the full index`);
+      return;
+    } // a full index is reading every file: it flushes what is pending when it ends
     this.flushing = true;
     try {
       while (this.pending.size) await this.flushPass();
@@ -202,6 +205,7 @@ export class WorkspaceIndex extends DisposableBase {
     this.pending.clear();
     const gen = this.bump();
     this.setState('indexing');
+    const t0 = Date.now();
     try {
       for (const p of paths) {
         const r = await indexOnePath(p, this.read);
@@ -212,6 +216,9 @@ export class WorkspaceIndex extends DisposableBase {
         if (r.skipped && !/no such file/.test(r.skipped.reason)) this.skips.set(p, r.skipped);
       }
       if (gen === this.generation) await this.rebuild(gen);
+      this.log.info(
+        `re-indexed ${paths.length} changed file(s) in ${Date.now() - t0} ms${gen === this.generation ? '' : ' (superseded)'}`,
+      );
     } catch (e) {
       this.log.error(`reindexing ${paths.join(', ')} failed: ${(e as Error)?.stack ?? e}`);
       if (gen === this.generation) this.setState('failed');
