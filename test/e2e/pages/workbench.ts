@@ -49,6 +49,23 @@ export class Workbench {
     await this.page.keyboard.press(key);
   }
 
+  /**
+   * Moves the mouse off any hover (a tree row's tooltip stays while the mouse is on it and covers
+   * the rows below) and waits until no hover is shown.
+   */
+  async clearHover(): Promise<void> {
+    const hover = this.page.locator('.context-view:not(:has(.monaco-menu)):visible, .monaco-hover:visible');
+    if (!(await hover.count())) return;
+    await this.mouseAway();
+    await waitFor('the hover to go away', async () => (await hover.count()) === 0, STEP_MS);
+  }
+
+  /** Moves the mouse to a point with nothing to hover: the empty middle of the activity bar. */
+  private async mouseAway(): Promise<void> {
+    const bar = await this.page.locator('.activitybar').boundingBox();
+    if (bar) await this.page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height * 0.6);
+  }
+
   /** An activity-bar item whose aria-label starts with `prefix`. */
   activityItem(prefix: string): Locator {
     return this.page.locator(`.activitybar .action-item [aria-label^="${prefix}"]`).first();
@@ -93,6 +110,7 @@ export class Workbench {
     for (const [i, label] of labels.entries()) {
       const row = this.exactRow(view, label);
       await row.waitFor({ timeout: STEP_MS });
+      await this.clearHover();
       await this.scrollIntoList(view, row);
       if (i === labels.length - 1) await this.selectRow(view, row, label);
       else if ((await row.getAttribute('aria-expanded')) !== 'true') {
@@ -113,7 +131,9 @@ export class Workbench {
     const deadline = Date.now() + STEP_MS * 2;
     for (;;) {
       await this.scrollIntoList(view, row);
-      await row.click();
+      await this.clearHover();
+      // A hover that shows up meanwhile makes the click wait: give up on it soon and go round again.
+      await row.click({ timeout: 5_000 }).catch(() => undefined);
       const ok = await waitFor(`"${label}" selected`, done, 5_000).catch(() => false);
       if (ok) return;
       if (Date.now() > deadline) throw new Error(`the tree row "${label}" never became selected and focused`);
@@ -129,7 +149,11 @@ export class Workbench {
     for (let i = 0; i < 40; i++) {
       const [r, l] = await Promise.all([row.boundingBox(), list.boundingBox()]);
       if (!r || !l) return;
-      if (r.y >= l.y && r.y + r.height <= l.y + l.height) return;
+      if (r.y >= l.y && r.y + r.height <= l.y + l.height) {
+        // The wheel left the mouse on a row, whose tooltip would soon cover the rows below it.
+        if (i > 0) await this.mouseAway();
+        return;
+      }
       await this.page.mouse.move(l.x + l.width / 2, l.y + l.height / 2);
       await this.page.mouse.wheel(0, r.y + r.height > l.y + l.height ? 44 : -44);
       // The list scrolls on the next frame: wait until the row has moved (or left the DOM).
@@ -152,6 +176,7 @@ export class Workbench {
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
       .first();
     if (!(await row.count())) return;
+    await this.clearHover();
     await row.click();
     await waitFor(`"${label}" collapsed`, async () => (await row.count()) === 0, STEP_MS);
   }
