@@ -4,6 +4,8 @@ import { registerIndexSummary } from './indexSummary';
 import type { SampleRef } from '../core/inspect/sampleTypes';
 import { registerDashboard } from './dashboard/register';
 import { registerCurves } from './curves/curvesFeature';
+import { FlagStore } from './curation/flagStore';
+import { registerCuration } from './curation/registerCuration';
 import { registerDiagnostics } from './diagnostics';
 import { registerGettingStarted } from './gettingStarted';
 import { registerInspector } from './inspector/registerInspector';
@@ -19,8 +21,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('RA-RFT', { log: true });
   const index = new WorkspaceIndex(log);
   const selection = new vscode.EventEmitter<SampleRef>();
-  const deps = { log, index, selection };
-  context.subscriptions.push(log, index, selection);
+  const flags = new FlagStore(log);
+  const deps = { log, index, selection, flags };
+  context.subscriptions.push(log, index, selection, flags);
   context.subscriptions.push(registerIndexSummary(context, deps));
   context.subscriptions.push(registerViews(context, deps));
   context.subscriptions.push(registerDiagnostics(context, deps));
@@ -32,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registerCurves(context, deps));
   context.subscriptions.push(registerSentenceModels(context, { log }));
   context.subscriptions.push(registerJudgeKey(context, { log }));
+  context.subscriptions.push(registerCuration(context, deps));
   // Index after activation returns: activate() only wires.
   setTimeout(() => void index.ensureStarted(), 0);
   log.info(`activate() took ${(performance.now() - started).toFixed(1)} ms`);

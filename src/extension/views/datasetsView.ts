@@ -57,9 +57,10 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
     return ref ? (this.index.browse.runs.get(ref.file)?.buckets[ref.position] ?? null) : null;
   }
 
-  private passes(e: VideoEntry, q: QueryRecord): boolean {
+  private passes(file: IndexedFile, e: VideoEntry, q: QueryRecord): boolean {
     if (!this.filters.active) return true;
     return this.filters.matches({
+      file: file.path,
       query: q.q,
       video: e.video,
       difficulty: q.difficulty ?? (q.r ? 'original' : null),
@@ -73,7 +74,7 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
     for (const pos of entries) {
       const e = file.entries![pos];
       if (!this.filters.active) n += e.queries.length;
-      else for (const q of e.queries) if (this.passes(e, q)) n++;
+      else for (const q of e.queries) if (this.passes(file, e, q)) n++;
     }
     return n;
   }
@@ -97,7 +98,7 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
       for (const pos of node.entries) {
         const e = node.file.entries![pos];
         e.queries.forEach((q, k) => {
-          if (this.passes(e, q)) out.push(sampleNode(queryRef(this.index.browse, node.file, e, k), q.q));
+          if (this.passes(node.file, e, q)) out.push(sampleNode(queryRef(this.index.browse, node.file, e, k), q.q));
         });
       }
       return paged(node, out);
@@ -179,6 +180,7 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
       q.difficulty,
       q.categories.length ? q.categories.join(', ') : '',
       bucket ? BUCKET_LABELS[bucket] : '',
+      ...this.filters.tagsOf(e.video, q.q, ref.file).map((t) => `flagged ${t}`),
     ]
       .filter(Boolean)
       .join(' · ');

@@ -1,5 +1,5 @@
 /**
- * Filters shared by the Datasets and Runs views: text search, difficulty, category, bucket.
+ * Filters shared by the Datasets and Runs views: text search, difficulty, category, bucket, flag.
  * Commands: rarft.search, rarft.filter, rarft.clearFilters (context key rarft.filtered).
  */
 import * as vscode from 'vscode';
@@ -13,6 +13,8 @@ export interface FilterState {
   difficulty: string | null;
   category: string | null;
   bucket: Bucket | null;
+  /** Only samples with this flag tag (.rarft/flags.json). */
+  flag: string | null;
   /** Only these items of one run file (the samples behind a dashboard bar); Runs view only. */
   samples: SampleSet | null;
 }
@@ -31,24 +33,33 @@ export interface Filterable {
   difficulty: string | null | undefined;
   categories: readonly string[];
   bucket: Bucket | null | undefined;
+  /** The annotation file of the row (flags are per file); undefined for run items (any file's flag counts). */
+  file?: string;
 }
+
+/** Where the flag filter reads tags (the curation feature's flag store). */
+export interface FlagSource {
+  tagsOf(video: string, query: string, file?: string): string[];
+  tags(): string[];
+  onDidChange: vscode.Event<void>;
+}
+
+const NONE: FilterState = { text: '', difficulty: null, category: null, bucket: null, flag: null, samples: null };
 
 /** Holds the filter state, its commands and its change event. */
 export class Filters extends DisposableBase {
-  private value: FilterState = { text: '', difficulty: null, category: null, bucket: null, samples: null };
+  private value: FilterState = NONE;
   private needle = '';
   private readonly changed = this.own(new vscode.EventEmitter<void>());
   readonly onDidChange = this.changed.event;
 
-  constructor() {
+  constructor(private readonly flags?: FlagSource) {
     super();
+    // Flags changed: the flag filter's result and the rows' flag marks may change.
+    if (flags) this.own(flags.onDidChange(() => this.changed.fire()));
     this.own(vscode.commands.registerCommand('rarft.search', () => this.promptText()));
     this.own(vscode.commands.registerCommand('rarft.filter', () => this.promptFilter()));
-    this.own(
-      vscode.commands.registerCommand('rarft.clearFilters', () =>
-        this.set({ text: '', difficulty: null, category: null, bucket: null, samples: null }),
-      ),
-    );
+    this.own(vscode.commands.registerCommand('rarft.clearFilters', () => this.set(NONE)));
   }
 
   get state(): Readonly<FilterState> {
@@ -57,7 +68,7 @@ export class Filters extends DisposableBase {
 
   get active(): boolean {
     const v = this.value;
-    return !!(v.text || v.difficulty || v.category || v.bucket || v.samples);
+    return !!(v.text || v.difficulty || v.category || v.bucket || v.flag || v.samples);
   }
 
   /** Replaces the filters (partial) and notifies the views. */
@@ -74,12 +85,18 @@ export class Filters extends DisposableBase {
     return !s || (s.file === file && s.positions.has(position));
   }
 
+  /** The flag tags on a sample (none without a flag source). */
+  tagsOf(video: string, query: string, file?: string): string[] {
+    return this.flags?.tagsOf(video, query, file) ?? [];
+  }
+
   /** True when a row passes every filter. */
   matches(row: Filterable): boolean {
     const v = this.value;
     if (v.difficulty && row.difficulty !== v.difficulty) return false;
     if (v.category && !row.categories.includes(v.category)) return false;
     if (v.bucket && row.bucket !== v.bucket) return false;
+    if (v.flag && !this.flags?.tagsOf(row.video, row.query, row.file).includes(v.flag)) return false;
     if (this.needle && !row.query.toLowerCase().includes(this.needle) && !row.video.toLowerCase().includes(this.needle))
       return false;
     return true;
@@ -93,6 +110,7 @@ export class Filters extends DisposableBase {
     if (v.difficulty) parts.push(`difficulty ${v.difficulty}`);
     if (v.category) parts.push(v.category);
     if (v.bucket) parts.push(BUCKET_LABELS[v.bucket]);
+    if (v.flag) parts.push(`flagged ${v.flag}`);
     if (v.samples) parts.push(`${v.samples.positions.size} samples: ${v.samples.label}`);
     return parts.join(' · ');
   }
@@ -120,6 +138,12 @@ export class Filters extends DisposableBase {
       { label: 'Error bucket (Runs)', kind: vscode.QuickPickItemKind.Separator },
       { label: `${mark(!v.bucket)}Any bucket`, apply: { bucket: null } },
       ...BUCKETS.map((b) => ({ label: `${mark(v.bucket === b)}${BUCKET_LABELS[b]}`, apply: { bucket: b } })),
+      { label: 'Flag', kind: vscode.QuickPickItemKind.Separator },
+      { label: `${mark(!v.flag)}Any flag or none`, apply: { flag: null } },
+      ...(this.flags?.tags() ?? []).map((t) => ({
+        label: `${mark(v.flag === t)}$(bookmark) ${t}`,
+        apply: { flag: t },
+      })),
     ];
     const pick = await vscode.window.showQuickPick(items, {
       title: 'RA-RFT: Filter Queries',

@@ -8,7 +8,7 @@ import { RunsProvider } from './runsView';
 
 /** Registers both views; returns what to dispose. */
 export function registerViews(_context: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
-  const filters = new Filters();
+  const filters = new Filters(deps.flags);
   const datasets = new DatasetsProvider(deps.index, filters);
   const runs = new RunsProvider(deps.index, filters);
   const dsView = vscode.window.createTreeView('rarft.datasets', { treeDataProvider: datasets, showCollapseAll: true });
@@ -36,6 +36,10 @@ export function registerViews(_context: vscode.ExtensionContext, deps: FeatureDe
     filters.onDidChange(describe),
     deps.index.onDidChangeState(describe),
     vscode.commands.registerCommand('rarft.refreshIndex', () => deps.index.reindexAll()),
+    // The flag filter (RA-RFT: Filter by Flag picks the tag).
+    vscode.commands.registerCommand('rarft.setFlagFilter', (tag: unknown) =>
+      filters.set({ flag: typeof tag === 'string' ? tag : null }),
+    ),
     // The dashboard's API: show only these items of a run file in the Runs view (Clear Filters undoes it).
     vscode.commands.registerCommand(
       'rarft.showRunSamples',
