@@ -58,6 +58,54 @@ export interface ClusterTable {
 /** A ratio that is NaN when its denominator is 0. */
 export const ratio = (num: number, den: number) => (den > 0 ? num / den : Number.NaN);
 
+/** How each metric's delta is read from the compacted columns (-1: a column of zeros). */
+interface Plan {
+  columns: Float64Array[];
+  /** shared: [Δnum, den] (both sides have the same denominators); else [numA, denA, numB, denB]. */
+  metrics: { shared: boolean; cols: number[] }[];
+}
+
+/**
+ * Compacts the table for the bootstrap: where A and B share denominators, one column of numerator
+ * differences replaces both numerators; identical columns (the item counts of most metrics) are
+ * kept once and zero columns not at all. The sums, and so the replicates, are the same.
+ */
+function compact(table: ClusterTable): Plan {
+  const { clusters: V, metrics: M, data } = table;
+  const col = (m: number, k: number) => {
+    const out = new Float64Array(V);
+    for (let v = 0; v < V; v++) out[v] = data[(v * M + m) * 4 + k];
+    return out;
+  };
+  const columns: Float64Array[] = [];
+  const byHash = new Map<number, number[]>();
+  const same = (x: Float64Array, y: Float64Array) => x.every((val, i) => val === y[i]);
+  const add = (c: Float64Array): number => {
+    let h = 0;
+    let zero = true;
+    for (let i = 0; i < c.length; i++) {
+      if (c[i] !== 0) zero = false;
+      h = (h * 31 + c[i] * (i + 1)) % 1e9;
+    }
+    if (zero) return -1;
+    const list = byHash.get(h) ?? [];
+    for (const k of list) if (same(columns[k], c)) return k;
+    columns.push(c);
+    list.push(columns.length - 1);
+    byHash.set(h, list);
+    return columns.length - 1;
+  };
+  const metrics: Plan['metrics'] = [];
+  for (let m = 0; m < M; m++) {
+    const [nA, dA, nB, dB] = [0, 1, 2, 3].map((k) => col(m, k));
+    if (same(dA, dB)) {
+      const delta = nB.map((x, i) => x - nA[i]);
+      metrics.push({ shared: true, cols: [add(delta), add(dA)] });
+    } else metrics.push({ shared: false, cols: [add(nA), add(dA), add(nB), add(dB)] });
+  }
+  return { columns, metrics };
+}
+
 /**
  * Paired cluster bootstrap of B − A for every metric of the table: each replicate draws
  * `clusters` clusters with replacement (seeded), sums their statistics and takes the
@@ -65,10 +113,17 @@ export const ratio = (num: number, den: number) => (den > 0 ? num / den : Number
  * where a denominator is 0, are left out; null when none is left).
  */
 export function bootstrapDeltas(table: ClusterTable, resamples: number, seed: number): ([number, number] | null)[] {
-  const { clusters: V, metrics: M, data } = table;
+  const { clusters: V, metrics: M } = table;
+  const plan = compact(table);
+  const K = plan.columns.length;
+  const rows = new Float64Array(V * K);
+  plan.columns.forEach((c, k) => {
+    for (let v = 0; v < V; v++) rows[v * K + k] = c[v];
+  });
   const rand = seededRandom(seed);
   const counts = new Uint32Array(V);
-  const sums = new Float64Array(M * 4);
+  const sums = new Float64Array(K + 1); // sums[K] stays 0: the value of a column of zeros
+  const at = (k: number) => (k < 0 ? K : k);
   const deltas: Float64Array[] = Array.from({ length: M }, () => new Float64Array(resamples));
   const kept = new Uint32Array(M);
   for (let r = 0; r < resamples; r++) {
@@ -78,11 +133,14 @@ export function bootstrapDeltas(table: ClusterTable, resamples: number, seed: nu
     for (let v = 0; v < V; v++) {
       const c = counts[v];
       if (!c) continue;
-      const base = v * M * 4;
-      for (let x = 0; x < M * 4; x++) sums[x] += c * data[base + x];
+      const base = v * K;
+      for (let k = 0; k < K; k++) sums[k] += c * rows[base + k];
     }
     for (let m = 0; m < M; m++) {
-      const d = ratio(sums[m * 4 + 2], sums[m * 4 + 3]) - ratio(sums[m * 4], sums[m * 4 + 1]);
+      const { shared, cols } = plan.metrics[m];
+      const d = shared
+        ? ratio(sums[at(cols[0])], sums[at(cols[1])])
+        : ratio(sums[at(cols[2])], sums[at(cols[3])]) - ratio(sums[at(cols[0])], sums[at(cols[1])]);
       if (!Number.isNaN(d)) deltas[m][kept[m]++] = d;
     }
   }
