@@ -1,6 +1,7 @@
 /** Extension entry: wires features, nothing else. */
 import * as vscode from 'vscode';
 import { registerIndexSummary } from './indexSummary';
+import { registerJobs } from './jobs/jobsFeature';
 import type { SampleRef } from '../core/inspect/sampleTypes';
 import { registerDashboard } from './dashboard/register';
 import { registerCurves } from './curves/curvesFeature';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(dashboard.disposable);
   context.subscriptions.push(registerGettingStarted(context, deps));
   context.subscriptions.push(registerCurves(context, deps));
+  context.subscriptions.push(registerJobs(context, deps));
   context.subscriptions.push(registerSentenceModels(context, { log }));
   context.subscriptions.push(registerJudgeKey(context, { log }));
   context.subscriptions.push(registerCuration(context, deps));

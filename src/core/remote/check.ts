@@ -122,3 +122,13 @@ export async function checkHost(host: string, checkout: string, opts: SshOptions
     };
   }
 }
+
+/** GPU use on a host right now (`nvidia-smi`), or null when it has none or cannot be asked. */
+export async function gpuUse(host: string, opts: SshOptions): Promise<Gpu[] | null> {
+  try {
+    const r = await runRemote(host, checkScript('.').split('\n').slice(0, 6).join('\n'), opts);
+    return parseCheck(host, '.', r.stdout).gpus;
+  } catch {
+    return null;
+  }
+}
