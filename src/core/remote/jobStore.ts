@@ -83,7 +83,6 @@ export async function readJobs(workspace: string): Promise<JobRecord[]> {
 async function withLock<T>(workspace: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(rarftDir(workspace), 'jobs.json.lock');
   const deadline = Date.now() + 20_000;
-  await writeFileAtomic(join(rarftDir(workspace), '.gitignore'), '*\n').catch(() => {});
   for (;;) {
     try {
       const h = await open(lock, 'wx');
