@@ -56,6 +56,53 @@ export function gtSpan(v: unknown): Span | null {
   return null;
 }
 
+/** A `gt_timestamp` that is there but not [start, end] with 0 ≤ start < end (null, [] and absent are fine). */
+function spanProblem(v: unknown): Omit<PendingProblem, 'path'> | undefined {
+  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) return undefined;
+  if (!Array.isArray(v) || v.length !== 2 || typeof v[0] !== 'number' || typeof v[1] !== 'number')
+    return {
+      severity: 'error',
+      code: 'wrong-type',
+      message: `should be [start, end] in seconds, found ${JSON.stringify(v)?.slice(0, 60)}`,
+    };
+  if (!Number.isFinite(v[0]) || !Number.isFinite(v[1])) return undefined; // said by checkNumbers
+  if (v[0] < 0 || v[0] >= v[1])
+    return {
+      severity: 'error',
+      code: 'timestamp-out-of-range',
+      message: `[${v[0]}, ${v[1]}]: expected 0 ≤ start < end`,
+    };
+  return undefined;
+}
+
+function hasNonFinite(v: unknown): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) {
+    for (const x of v) if (hasNonFinite(x)) return true;
+    return false;
+  }
+  for (const k in v) if (hasNonFinite((v as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
+/** Numbers a double cannot hold (`1e400` parses to Infinity): an error, or the items file would write null. */
+function checkNumbers(v: unknown, path: (string | number)[], problems: PendingProblem[]): void {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v))
+      problems.push({
+        severity: 'error',
+        code: 'wrong-type',
+        path: [...path],
+        message: `item ${path[0]}: ${path
+          .slice(1)
+          .map((k) => (typeof k === 'number' ? `[${k}]` : `"${k}"`))
+          .join('')} is a number too large to represent`,
+      });
+  } else if (Array.isArray(v)) v.forEach((x, k) => checkNumbers(x, [...path, k], problems));
+  else if (isObject(v)) for (const k in v) checkNumbers(v[k], [...path, k], problems);
+}
+
 /** Validates model-output items and builds the run model; never throws on any JSON value. */
 export function readRun(value: unknown): RunResult {
   const problems: PendingProblem[] = [];
@@ -71,6 +118,7 @@ export function readRun(value: unknown): RunResult {
     return { items, stats, problems };
   }
   const videos = new Set<string>();
+  const seen = new Map<string, number>();
   value.forEach((raw, i) => {
     if (!isObject(raw)) {
       problems.push({
@@ -92,16 +140,17 @@ export function readRun(value: unknown): RunResult {
             path: [i],
             message: `item ${i}: missing "${key}"`,
           });
-      } else if (v !== null) {
+      } else if (v !== null || required) {
         problems.push({
           severity: 'error',
           code: 'wrong-type',
           path: [i, key],
-          message: `item ${i}: "${key}" should be a string`,
+          message: `item ${i}: "${key}" should be a string, found ${v === null ? 'null' : typeof v}`,
         });
       }
       return '';
     };
+    if (hasNonFinite(raw)) checkNumbers(raw, [i], problems);
     const video = str('video', true);
     const query = str('query', true);
     const modelOutput = str('model_output', true);
@@ -115,14 +164,17 @@ export function readRun(value: unknown): RunResult {
       });
     else if (typeof raw.gt_relevant !== 'boolean')
       problems.push({
-        severity: 'warning',
+        severity: 'error',
         code: 'wrong-type',
         path: [i, 'gt_relevant'],
-        message: `item ${i}: "gt_relevant" should be true or false`,
+        message: `item ${i}: "gt_relevant" should be true or false, found ${JSON.stringify(raw.gt_relevant)?.slice(0, 40)}`,
       });
     const gtRelevant = truthy(raw.gt_relevant);
     const gtTimestamp = gtSpan(raw.gt_timestamp);
-    if (gtRelevant && !gtTimestamp) {
+    const span = spanProblem(raw.gt_timestamp);
+    if (span)
+      problems.push({ ...span, path: [i, 'gt_timestamp'], message: `item ${i}: "gt_timestamp" ${span.message}` });
+    else if (gtRelevant && !gtTimestamp) {
       problems.push({
         severity: 'warning',
         code: 'missing-timestamp',
@@ -141,6 +193,16 @@ export function readRun(value: unknown): RunResult {
     const gtCategories = Array.isArray(raw.gt_categories)
       ? raw.gt_categories.filter((c): c is string => typeof c === 'string')
       : [];
+    const key = `${video}\u0000${query}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else
+      problems.push({
+        severity: 'warning',
+        code: 'duplicate-query',
+        path: [i, 'query'],
+        message: `item ${i}: the same (video, query) as item ${first}; both are counted`,
+      });
     const level = itemLevel(raw);
     items.push({ index: i, video, query, modelOutput, gtRelevant, gtTimestamp, gtOutput, level, gtCategories, raw });
     if (video) videos.add(video);
