@@ -1,9 +1,6 @@
 /** Small CLI helpers: errors with exit codes, progress on stderr, table printing. */
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
-import { looksLikeAnnotations } from '../core/dataset/annotations';
-import { placeProblems } from '../core/dataset/place';
-import { LineIndex, parseJson } from '../core/json/positions';
+import { InputError, parseJsonText, readItems, readTextFile } from '../core/eval/read';
 
 /** A failure the user caused or can fix: printed without a stack, exit code 1 (or 2 for usage). */
 export class CliError extends Error {
@@ -17,78 +14,103 @@ export class CliError extends Error {
 
 /** Reads and parses a JSON file; errors name the file, line and column. */
 export async function readJsonFile(path: string): Promise<unknown> {
-  return (await readJsonText(path)).value;
+  return userErrors(async () => {
+    const text = await readTextFile(path);
+    mark('read');
+    const value = parseJsonText(path, text);
+    mark('parse');
+    return value;
+  });
 }
 
-/** Reads and parses a JSON file, also giving the text (to place later errors at their line and column); errors name the file, line and column. */
-async function readJsonText(path: string): Promise<{ text: string; value: unknown }> {
-  let text: string;
+/** Reads an items file (core `readItems`); input errors become exit-1 `CliError`s. */
+export async function readItemsFile(path: string): Promise<Record<string, unknown>[]> {
+  return (await userErrors(() => readItems(path, mark))).items;
+}
+
+/** Runs `f`, turning core's `InputError` (a message for the user) into a `CliError`. */
+export async function userErrors<T>(f: () => Promise<T>): Promise<T> {
   try {
-    text = (await readFile(path)).toString('utf8');
-    mark('read');
+    return await f();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(
-      `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, expected a JSON file' : (e as Error).message}`,
-    );
+    if (e instanceof InputError) throw new CliError(e.message);
+    throw e;
   }
-  const r = parseJson(text);
-  mark('parse');
-  if (!r.ok) {
-    const p = new LineIndex(text).position(r.offset);
-    throw new CliError(`${path}:${p.line}:${p.column}: not valid JSON: ${r.message}`);
-  }
-  return { text, value: r.value };
+}
+
+let stoppedBy: NodeJS.Signals | undefined;
+
+/** The signal that stopped the run (SIGINT or SIGTERM), for the exit code (130 or 143). */
+export function stopSignal(): NodeJS.Signals | undefined {
+  return stoppedBy;
 }
 
 /**
- * Reads a file of model-output items (inference results or a per-item evaluation file). A file
- * where no item has `model_output` (an annotation file given by mistake) is an error, not a run.
+ * An AbortSignal that Ctrl-C (SIGINT) and SIGTERM (what Slurm and CI send) abort; `dispose`
+ * removes the handlers. Both stop the run the same way: replies kept, temp files removed.
  */
-export async function readItemsFile(path: string): Promise<Record<string, unknown>[]> {
-  const { text, value } = await readJsonText(path);
-  const expected = 'expected a JSON array of inference items (video, query, model_output, gt_relevant, …)';
-  if (!Array.isArray(value)) throw new CliError(`${path}: ${expected}`);
-  const items = value.map((v, i) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      const [p] = placeProblems(path, text, [{ severity: 'error', code: 'wrong-type', path: [i], message: '' }]);
-      throw new CliError(`${path}:${p.line}:${p.column}: item ${i} is not an object`);
-    }
-    return v as Record<string, unknown>;
+export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
+    const h = () => {
+      stoppedBy ??= name;
+      controller.abort();
+    };
+    process.once(name, h);
+    return [name, h] as const;
   });
-  if (items.length && !items.some((it) => 'model_output' in it)) {
-    const what = looksLikeAnnotations(value)
-      ? 'this is an annotation file (videos with "GRPO" queries), not model outputs'
-      : 'no item has "model_output"';
-    throw new CliError(`${path}: ${what}; ${expected}`);
-  }
-  return items;
+  return { signal: controller.signal, dispose: () => handlers.forEach(([n, h]) => process.off(n, h)) };
 }
 
-/** Reports progress on stderr once the work has taken longer than `afterMs`. */
-export function progressReporter(
-  label: string,
-  afterMs = 1000,
-): { update(done: number, total: number): void; end(): void } {
+/**
+ * One progress line on stderr, for every command: rewritten in place on a terminal (at most
+ * every `everyMs`), one line per `logEveryMs` in a log; nothing until the work has taken
+ * `afterMs`. `final` lines (a file done, the last item) always show.
+ */
+export function progressLine(opts: { afterMs?: number; everyMs?: number; logEveryMs?: number } = {}): {
+  show(line: string, final?: boolean): void;
+  end(): void;
+} {
+  const { afterMs = 1000, everyMs = 250 } = opts;
+  const tty = process.stderr.isTTY;
+  const every = tty ? everyMs : (opts.logEveryMs ?? everyMs);
   const start = Date.now();
   let last = 0;
   let shown = false;
-  const tty = process.stderr.isTTY;
   return {
-    update(done, total) {
+    show(line, final = false) {
       const now = Date.now();
-      if (now - start < afterMs || (now - last < 250 && done < total)) return;
+      if (now - start < afterMs || (!final && now - last < every)) return;
       last = now;
       shown = true;
-      const rate = done / ((now - start) / 1000);
-      const eta = rate > 0 ? (total - done) / rate : 0;
-      const line = `${label}: ${done}/${total} (${rate.toFixed(0)}/s, ETA ${eta.toFixed(0)} s)`;
       if (tty) process.stderr.write(`\r${line}\x1b[K`);
       else process.stderr.write(line + '\n');
     },
     end() {
       if (shown && tty) process.stderr.write('\n');
     },
+  };
+}
+
+/** `done/total (rate/s, ETA s)` since `start` (ms). */
+export function rateEta(done: number, total: number, start: number): string {
+  const rate = done / Math.max(1e-3, (Date.now() - start) / 1000);
+  const eta = rate > 0 ? (total - done) / rate : 0;
+  return `${done}/${total} (${rate.toFixed(0)}/s, ETA ${eta.toFixed(0)} s)`;
+}
+
+/** Reports `label: done/total (rate, ETA)` on stderr once the work has taken longer than `afterMs`. */
+export function progressReporter(
+  label: string,
+  afterMs = 1000,
+): { update(done: number, total: number, waiting?: string): void; end(): void } {
+  const start = Date.now();
+  const line = progressLine({ afterMs });
+  return {
+    update(done, total, waiting) {
+      line.show(`${label}: ${rateEta(done, total, start)}${waiting ? `; ${waiting}` : ''}`, done === total);
+    },
+    end: () => line.end(),
   };
 }
 

@@ -3,8 +3,8 @@
  * (Owned by the judge feature: new judges add their options and cases here.)
  */
 import { resolve } from 'node:path';
-import type { ItemJudgment } from '../core/eval/evaluate';
-import type { Judge, RelevanceVerdict } from '../core/eval/judge';
+import type { RelevanceVerdict } from '../core/eval/judge';
+import type { Disagreement, JudgeSetup } from '../core/eval/run';
 import { offlineJudge } from '../core/eval/judge';
 import { defaultJudgeCacheDir } from '../core/judge/cache';
 import { HybridJudge } from '../core/judge/hybrid';
@@ -32,22 +32,8 @@ export const judgeOptionSpec = {
 export const judgeUsage =
   '[--judge offline|llm|hybrid] [--base-url URL] [--model NAME] [--concurrency N] [--cache-dir DIR | --no-cache] [--max-retries N] [--timeout SECONDS] [--give-up SECONDS] [--price IN,OUT]';
 
-/** A judge built for one run, with an optional report printed after the summary. */
-export interface JudgeSetup {
-  judge: Judge;
-  /** Lines printed after the evaluation summary (usage, cost, cache hits…). */
-  report?: () => string;
-  /** Extra keys merged into metrics.evaluation. */
-  metricsInfo?: () => Record<string, unknown>;
-  /** Releases resources (flushes caches, closes clients). */
-  close?: () => Promise<void>;
-  /** Items judged at once (enough to keep the request pool busy). */
-  itemConcurrency?: number;
-  /** Record where the offline rule and this judge disagree on step 1. */
-  disagreements?: boolean;
-  /** What the judge is waiting for right now, when the run is held up (`statusText`); else undefined. */
-  waiting?: () => string | undefined;
-}
+/** A judge built for one run (core's `JudgeSetup`: what `runEvaluation` takes). */
+export type { JudgeSetup } from '../core/eval/run';
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -199,27 +185,6 @@ export function judgeReport(llm: LlmJudge, hybrid?: HybridJudge): string {
   );
   if (info.judge_fatal_error) lines.push(`stopped asking after: ${info.judge_fatal_error}`);
   return lines.join('\n');
-}
-
-/** One item where the offline rule and the judge answered step 1 differently. */
-export interface Disagreement {
-  index: number;
-  video: unknown;
-  query: unknown;
-  offline: RelevanceVerdict;
-  judge: RelevanceVerdict;
-}
-
-/** The step-1 disagreements of a run (for metrics.evaluation.judge_disagreements). */
-export function disagreementList(
-  items: Record<string, unknown>[],
-  judgments: ItemJudgment[],
-): { count: number; items: Disagreement[] } {
-  const list: Disagreement[] = [];
-  judgments.forEach((j, index) => {
-    if (j.disagreement) list.push({ index, video: items[index].video, query: items[index].query, ...j.disagreement });
-  });
-  return { count: list.length, items: list };
 }
 
 /** Summary lines for the disagreements: the count and the first few items. */

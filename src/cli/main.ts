@@ -11,7 +11,7 @@ import { reportCommand } from './commands/report';
 import { modelsCommand } from './commands/models';
 import { remoteCommand } from './commands/remote';
 import { rewardsCommand } from './commands/rewards';
-import { CliError, mark, printProfile, type Command } from './io';
+import { CliError, mark, printProfile, stopSignal, type Command } from './io';
 
 declare const __VERSION__: string;
 
@@ -69,8 +69,9 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode;
     }
     if ((e as Error)?.name === 'AbortError') {
-      process.stderr.write('rarft: stopped; work done so far is kept\n');
-      return 130;
+      const by = stopSignal() ?? 'SIGINT';
+      process.stderr.write(`rarft: stopped; work done so far is kept, temp files removed (${by})\n`);
+      return by === 'SIGTERM' ? 143 : 130;
     }
     // A system error (a file that cannot be read or written, a full disk) is the user's to fix, not a bug: no stack.
     if (/^E[A-Z]+$/.test(String((e as NodeJS.ErrnoException)?.code))) {

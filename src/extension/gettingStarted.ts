@@ -6,9 +6,8 @@ import * as vscode from 'vscode';
 import { withAbortSignal } from './cancel';
 import { copyFile, cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { itemWithJudgment, judgeItems } from '../core/eval/evaluate';
 import { offlineJudge } from '../core/eval/judge';
-import { computeMetrics } from '../core/eval/metrics';
+import { InvalidItemsError, runEvaluation } from '../core/eval/run';
 import { writeFileAtomic } from '../core/fsAtomic';
 import type { FeatureDeps } from './deps';
 
@@ -84,44 +83,45 @@ async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
     );
     if (ok !== 'Overwrite') return;
   }
-  const items = file.items.map((it) => it.raw);
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'RA-RFT: evaluating', cancellable: true },
-    (progress, token) =>
-      withAbortSignal(token, async (signal) => {
-        let last = 0;
-        const judgments = await judgeItems(items, {
-          judge: offlineJudge,
-          signal,
-          onProgress: (d, t) => {
-            const f = d / t;
-            if (f - last >= 0.01 || d === t) {
-              progress.report({ increment: (f - last) * 100, message: `${d}/${t}` });
-              last = f;
-            }
-          },
-        });
-        return judgments;
-      }).catch((e) => {
+    (progress, token) => {
+      let last = 0;
+      return withAbortSignal(token, (signal) =>
+        runEvaluation({ input: path, judge: { judge: offlineJudge } }, signal, (p) => {
+          if (p.phase !== 'judge') return progress.report({ message: p.phase });
+          const f = p.done / Math.max(1, p.total);
+          if (f - last >= 0.01 || p.done === p.total) {
+            progress.report({ increment: (f - last) * 100, message: `${p.done}/${p.total}` });
+            last = f;
+          }
+        }),
+      ).catch((e) => {
         if ((e as Error)?.name === 'AbortError') return null;
+        if (e instanceof InvalidItemsError) {
+          const first = e.problems[0];
+          void vscode.window.showErrorMessage(
+            `RA-RFT: ${e.message}; nothing was judged (first: line ${first.line}, column ${first.column}: ${first.message}). See the Problems panel.`,
+          );
+          return null;
+        }
         throw e;
       }),
   );
   if (!result) return;
-  const metrics = computeMetrics(result, { judge: offlineJudge.name });
-  await writeFileAtomic(out, JSON.stringify(metrics, null, 2) + '\n');
-  if (path !== itemsOut)
-    await writeFileAtomic(
-      itemsOut,
-      JSON.stringify(
-        items.map((it, i) => itemWithJudgment(it, result[i])),
-        null,
-        2,
-      ) + '\n',
+  const r = result.report;
+  if (r.items && !r.judged) {
+    // Every item was left out after judge errors: empty figures are not a result; write nothing.
+    void vscode.window.showErrorMessage(
+      `RA-RFT: no item of ${vscode.workspace.asRelativePath(path)} could be judged; nothing was written.`,
     );
+    return;
+  }
+  await writeFileAtomic(out, JSON.stringify(result.metrics, null, 2) + '\n');
+  if (path !== itemsOut) await writeFileAtomic(itemsOut, JSON.stringify(result.rows(), null, 2) + '\n');
   deps.log.info(`evaluated ${path} with the offline judge → ${out}`);
   const open = await vscode.window.showInformationMessage(
-    `RA-RFT: evaluated ${items.length} items (offline judge); wrote ${vscode.workspace.asRelativePath(out)}.`,
+    `RA-RFT: evaluated ${r.items} items (offline judge; the figures rest on ${r.judged}); wrote ${vscode.workspace.asRelativePath(out)}.`,
     'Open Metrics',
   );
   if (open) await vscode.window.showTextDocument(vscode.Uri.file(out));

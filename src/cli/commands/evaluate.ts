@@ -1,14 +1,14 @@
 /** `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [judge options] [sbert options]` */
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/fsAtomic';
-import { itemWithJudgment, judgeItems } from '../../core/eval/evaluate';
-import { computeMetrics, type Metrics } from '../../core/eval/metrics';
-import { CliError, fmt, mark, parse, progressReporter, readItemsFile, table, type Command } from '../io';
-import { createJudge, disagreementLines, disagreementList, judgeOptionSpec, judgeUsage } from '../judgeOptions';
+import { InvalidItemsError, runEvaluation, type EvaluationResult, type JudgeSetup } from '../../core/eval/run';
+import { abortOnSignals, CliError, mark, parse, progressReporter, userErrors, type Command } from '../io';
+import { createJudge, disagreementLines, judgeOptionSpec, judgeUsage } from '../judgeOptions';
 import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
+import { problemLines, summary } from './evaluateSummary';
 
 export const evaluateUsage =
-  `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] ${judgeUsage} ${sbertUsage}`.trim();
+  `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--skip-invalid] [--max-judge-errors N|P%] ${judgeUsage} ${sbertUsage}`.trim();
 
 /** The `evaluate` command. */
 export const evaluateCommand: Command = {
@@ -18,6 +18,8 @@ export const evaluateCommand: Command = {
     const { values, positionals } = parse(args, {
       out: { type: 'string' },
       'items-out': { type: 'string' },
+      'skip-invalid': { type: 'boolean' },
+      'max-judge-errors': { type: 'string' },
       ...judgeOptionSpec,
       ...sbertOptionSpec,
     });
@@ -25,9 +27,53 @@ export const evaluateCommand: Command = {
     const itemsOut = values['items-out'] as string | undefined;
     if (itemsOut !== undefined && resolve(itemsOut) === resolve(values.out))
       throw new CliError(`--out and --items-out name the same file (${values.out}); give each its own`, 2);
+    allowedFailures(values['max-judge-errors'], 0);
     return runEvaluate(positionals[0], values.out, itemsOut, values);
   },
 };
+
+/** `--max-judge-errors N` or `P%`: how many failed items still allow exit 0 (default none). */
+function allowedFailures(v: unknown, items: number): number {
+  if (v === undefined) return 0;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(String(v));
+  const n = m ? Number(m[1]) : NaN;
+  if (!m || !Number.isFinite(n) || (m[2] === '%' && n > 100) || (m[2] !== '%' && !Number.isInteger(n)))
+    throw new CliError(`--max-judge-errors: expected a whole number N or a percentage P% (0–100), got '${v}'`, 2);
+  return m[2] === '%' ? Math.floor((n / 100) * items) : n;
+}
+
+async function evaluateWithProgress(input: string, setup: JudgeSetup, values: Record<string, unknown>) {
+  const sbert = await createSimilarity(values);
+  const stop = abortOnSignals();
+  const progress = progressReporter('evaluating');
+  try {
+    return await userErrors(() =>
+      runEvaluation(
+        { input, judge: setup, similarity: sbert.similarity, skipInvalid: !!values['skip-invalid'] },
+        stop.signal,
+        (p) => {
+          if (p.phase === 'read' || p.phase === 'parse') mark(p.phase);
+          else if (p.phase === 'judge') progress.update(p.done, p.total, p.waiting);
+        },
+      ),
+    );
+  } catch (e) {
+    if (e instanceof InvalidItemsError)
+      throw new CliError(
+        [
+          `${input}: ${e.message}; nothing was judged. Fix them, or pass --skip-invalid to leave those items out:`,
+          ...problemLines(e.problems),
+        ].join('\n'),
+      );
+    // Stopped (Ctrl-C, SIGTERM): say what was done; the judge's cache keeps it for the rerun.
+    if ((e as Error)?.name === 'AbortError' && setup.report) process.stderr.write(`\n${setup.report()}\n`);
+    throw e;
+  } finally {
+    progress.end();
+    stop.dispose();
+    await sbert.close?.();
+  }
+}
 
 /** Runs the evaluation; returns the exit code. */
 export async function runEvaluate(
@@ -37,126 +83,44 @@ export async function runEvaluate(
   values: Record<string, unknown>,
 ): Promise<number> {
   const setup = await createJudge(values);
-  const sbert = await createSimilarity(values);
   try {
-    const items = await readItemsFile(input);
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-    const progress = progressReporter('evaluating');
-    let judgments;
-    try {
-      judgments = await judgeItems(items, {
-        judge: setup.judge,
-        similarity: sbert.similarity,
-        signal: controller.signal,
-        onProgress: (d, t) => progress.update(d, t),
-        concurrency: setup.itemConcurrency,
-        disagreements: setup.disagreements,
-      });
-    } catch (e) {
-      // Stopped (Ctrl-C): say what was done; the judge's cache keeps it for the rerun.
-      if ((e as Error)?.name === 'AbortError' && setup.report) process.stderr.write(`\n${setup.report()}\n`);
-      throw e;
-    } finally {
-      progress.end();
-      process.off('SIGINT', onSigint);
-    }
+    const result = await evaluateWithProgress(input, setup, values);
     mark('judge');
-    const metrics = computeMetrics(judgments, { judge: setup.judge.name });
-    mark('aggregate');
-    Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
-    const disagreements = setup.disagreements ? disagreementList(items, judgments) : undefined;
-    if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
-    await writeFileAtomic(out, JSON.stringify(metrics, null, 2) + '\n');
-    if (itemsOut) {
-      const rows = items.map((it, i) => itemWithJudgment(it, judgments[i]));
-      await writeFileAtomic(itemsOut, JSON.stringify(rows, null, 2) + '\n');
-    }
+    await writeOutputs(result, out, itemsOut);
     mark('write');
-    process.stdout.write(summary(metrics) + '\n');
-    const report = setup.report?.();
-    if (report) process.stdout.write(report + '\n');
-    if (disagreements) process.stdout.write(disagreementLines(disagreements) + '\n');
-    if (items.length && !metrics.num_items) {
-      // Every item was left out after judge errors: the figures above are empty, not a result.
-      const why = Object.entries(metrics.evaluation.judge_errors_by_step)
-        .map(([step, n]) => `${n} ${step} errors`)
-        .join(', ');
-      throw new CliError(
-        `no item could be judged (${why}); the metrics are empty. The errors are in each item's judge_errors${itemsOut ? ` (${itemsOut})` : ' (--items-out)'}`,
-      );
-    }
-    return 0;
+    present(result);
+    return exitCode(result, values, itemsOut);
   } finally {
     await setup.close?.();
-    await sbert.close?.();
   }
 }
 
-/** The short summary table printed after an evaluation. */
-export function summary(m: Metrics): string {
-  const r = m.relevance;
-  const lines: string[] = [];
-  lines.push(
-    `${m.num_items} items judged (${m.evaluation.judge})` +
-      (m.evaluation.items_excluded ? `, ${m.evaluation.items_excluded} excluded after judge errors` : ''),
-  );
-  lines.push(
-    table([
-      ['metric', 'value'],
-      ['accuracy', fmt(r.overall_accuracy)],
-      [
-        'relevant P/R/F1',
-        `${fmt(r.per_class.relevant.precision)} / ${fmt(r.per_class.relevant.recall)} / ${fmt(r.per_class.relevant.f1)}`,
-      ],
-      [
-        'irrelevant P/R/F1',
-        `${fmt(r.per_class.irrelevant.precision)} / ${fmt(r.per_class.irrelevant.recall)} / ${fmt(r.per_class.irrelevant.f1)}`,
-      ],
-      ['confusion TP/FP/FN/TN', `${r.confusion.TP} / ${r.confusion.FP} / ${r.confusion.FN} / ${r.confusion.TN}`],
-      ['RA-IoU mean', fmt(m['RA-IoU'].mean_all)],
-      [
-        'R@0.3 / 0.5 / 0.7',
-        `${fmt(m['RA-IoU']['R@0.3'], 1)} / ${fmt(m['RA-IoU']['R@0.5'], 1)} / ${fmt(m['RA-IoU']['R@0.7'], 1)}`,
-      ],
-      ['RT-IoU', fmt(m['RT-IoU'])],
-      [
-        'reasoning (irrelevant / TN)',
-        `${fmt(m.irrelevant_samples.mean_reasoning_score, 2)} / ${fmt(m.true_negative_samples.mean_reasoning_score, 2)}`,
-      ],
-      [
-        'SBERT (irrelevant / TN)',
-        `${fmt(m.irrelevant_samples.mean_sbert_similarity)} / ${fmt(m.true_negative_samples.mean_sbert_similarity)}`,
-      ],
-    ]),
-  );
-  const rows: (string | number)[][] = [['level', 'items', 'accuracy', 'F1', 'RA-IoU', 'R@0.5', 'RT-IoU']];
-  const byLevel = m.hardness_level_analysis.metrics_by_hardness_level as Record<
-    string,
-    { total: number; accuracy: number; f1: number; 'RA-IoU': { mean_all: number; 'R@0.5': number }; 'RT-IoU': number }
-  >;
-  for (const [level, v] of Object.entries(byLevel)) {
-    rows.push([
-      level,
-      v.total,
-      fmt(v.accuracy),
-      fmt(v.f1),
-      fmt(v['RA-IoU'].mean_all),
-      fmt(v['RA-IoU']['R@0.5'], 1),
-      fmt(v['RT-IoU']),
-    ]);
-  }
-  lines.push('', table(rows));
-  const nc = Object.entries(m.evaluation.not_computed);
-  if (nc.length) {
-    lines.push('', 'not computed:');
-    for (const [why, n] of nc) lines.push(`  ${n} × ${why}`);
-  }
-  const errs = Object.entries(m.evaluation.judge_errors_by_step);
-  if (errs.length) {
-    lines.push('', 'judge errors (items left out of the metrics they affect):');
-    for (const [step, n] of errs) lines.push(`  ${step}: ${n}`);
-  }
-  return lines.join('\n');
+async function writeOutputs(result: EvaluationResult, out: string, itemsOut: string | undefined): Promise<void> {
+  await writeFileAtomic(out, JSON.stringify(result.metrics, null, 2) + '\n');
+  if (itemsOut) await writeFileAtomic(itemsOut, JSON.stringify(result.rows(), null, 2) + '\n');
+}
+
+function present(result: EvaluationResult): void {
+  const r = result.report;
+  process.stdout.write(summary(result.metrics, r) + '\n');
+  if (r.judgeReport) process.stdout.write(r.judgeReport + '\n');
+  if (r.disagreements) process.stdout.write(disagreementLines(r.disagreements) + '\n');
+}
+
+/** 1 when judgments failed (beyond --max-judge-errors) or nothing could be judged: the files are written all the same. */
+function exitCode(result: EvaluationResult, values: Record<string, unknown>, itemsOut: string | undefined): number {
+  const r = result.report;
+  const where = `the errors are in each item's judge_errors${itemsOut ? ` (${itemsOut})` : ' (write them with --items-out)'}`;
+  const why = Object.entries(r.errorsByStep)
+    .map(([step, n]) => `${n} ${step} errors`)
+    .join(', ');
+  if (result.items.length && !r.judged)
+    // Every item was left out after judge errors: the figures above are empty, not a result.
+    throw new CliError(`no item could be judged (${why}); the metrics are empty. ${where}`);
+  const allowed = allowedFailures(values['max-judge-errors'], result.items.length);
+  if (r.failedItems > allowed)
+    throw new CliError(
+      `${r.failedItems} of ${result.items.length} items have failed judgments (${why})${allowed ? `, more than --max-judge-errors allows (${allowed})` : ''}; the figures leave them out. ${where}; rerun the same command to retry only those`,
+    );
+  return 0;
 }

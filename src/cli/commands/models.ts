@@ -1,7 +1,7 @@
 /** `rarft models download <name> [--to DIR] [--base-url URL] [--revision REV] [--timeout SECONDS]` */
 import { DEFAULT_HUB, DEFAULT_TIMEOUT_MS, DownloadError, downloadModel } from '../../core/embed/download';
 import { defaultModelDir } from '../../core/embed/paths';
-import { CliError, MAX_TIMEOUT_S, numberOption, parse, type Command } from '../io';
+import { abortOnSignals, CliError, MAX_TIMEOUT_S, numberOption, parse, progressLine, type Command } from '../io';
 
 export const modelsUsage =
   'rarft models download <name> [--to <dir>] [--base-url <url>] [--revision <rev>] [--timeout <seconds>]';
@@ -24,12 +24,9 @@ export const modelsCommand: Command = {
     const timeoutS = numberOption('timeout', values.timeout, 0.001, MAX_TIMEOUT_S) ?? DEFAULT_TIMEOUT_MS / 1000;
     const to = values.to ?? defaultModelDir(name);
     const baseUrl = values['base-url'] ?? process.env.RARFT_HUB_URL ?? DEFAULT_HUB;
-    const controller = new AbortController();
-    const onSigint = () => controller.abort();
-    process.once('SIGINT', onSigint);
-    const tty = process.stderr.isTTY;
+    const stop = abortOnSignals();
+    const progress = progressLine({ afterMs: 0, everyMs: 500, logEveryMs: Infinity });
     let lastFile = '';
-    let lastShown = 0;
     try {
       const r = await downloadModel({
         name,
@@ -37,19 +34,14 @@ export const modelsCommand: Command = {
         baseUrl,
         revision: values.revision,
         timeoutMs: timeoutS * 1000,
-        signal: controller.signal,
+        signal: stop.signal,
         onProgress: (p) => {
-          const now = Date.now();
-          const fileDone = p.fileBytes === p.fileTotal;
-          if (p.file === lastFile && !fileDone && now - lastShown < 500) return;
-          lastFile = p.file;
-          lastShown = now;
           const line = `${p.file}: ${mb(p.fileBytes)}/${mb(p.fileTotal)} MB (total ${mb(p.bytes)}/${mb(p.total)} MB)`;
-          if (tty) process.stderr.write(`\r${line}\x1b[K`);
-          else if (fileDone) process.stderr.write(line + '\n');
+          progress.show(line, p.fileBytes === p.fileTotal || (p.file !== lastFile && process.stderr.isTTY));
+          lastFile = p.file;
         },
       });
-      if (tty) process.stderr.write('\n');
+      progress.end();
       const fetched = r.files.filter((f) => !f.skipped).length;
       process.stdout.write(`${r.repo} → ${r.dir} (${fetched} fetched, ${r.files.length - fetched} already complete)\n`);
       process.stdout.write(`use it with: rarft rewards … --model ${r.dir}   or   rarft evaluate … --sbert ${r.dir}\n`);
@@ -58,7 +50,7 @@ export const modelsCommand: Command = {
       if (e instanceof DownloadError) throw new CliError(e.message);
       throw e;
     } finally {
-      process.off('SIGINT', onSigint);
+      stop.dispose();
     }
   },
 };

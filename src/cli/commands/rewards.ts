@@ -7,7 +7,7 @@ import { groupAdvantages } from '../../core/rewards/grpo';
 import { joinItems } from '../../core/rewards/fromRun';
 import { computeRewards, formatReward, type Rewards } from '../../core/rewards/rewards';
 import type { TaskType } from '../../core/rewards/rewards';
-import { CliError, fmt, numberOption, parse, readItemsFile, table, type Command } from '../io';
+import { abortOnSignals, CliError, fmt, numberOption, parse, readItemsFile, table, type Command } from '../io';
 import { loadModelForCli } from '../sbertOptions';
 
 export const rewardsUsage =
@@ -86,19 +86,17 @@ export async function runRewards(
   let embedder: Embedder | null = null;
   if (modelDir) embedder = await loadModelForCli(modelDir, '--model');
   else process.stderr.write(`warning: ${NO_MODEL_HINT} with --model; explain and correction are left null\n`);
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
+  const stop = abortOnSignals();
   let scored: Rewards[];
   try {
     const withInput = joined.filter((j) => j.input);
     scored = await computeRewards(
       withInput.map((j) => j.input!),
       embedder,
-      controller.signal,
+      stop.signal,
     );
   } finally {
-    process.off('SIGINT', onSigint);
+    stop.dispose();
     await embedder?.close();
   }
   let k = 0;

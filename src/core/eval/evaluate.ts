@@ -1,4 +1,5 @@
 /** Judges items one at a time (FORMATS.md §4), reusing cached judgments as they are. */
+import pLimit from 'p-limit';
 import type { HardnessLevel } from '../taxonomy';
 import type { Span } from '../text';
 import { drive, isPromise, itemSteps } from './itemSteps';
@@ -27,6 +28,8 @@ export interface ItemJudgment {
   errors: StepError[];
   /** Step 1 where the offline rule and the judge differ (with `disagreements`). */
   disagreement?: { offline: RelevanceVerdict; judge: RelevanceVerdict };
+  /** Categories by default (no refusal, no reasoning, the offline judge without tags): Jaccard kept, not a judgment. */
+  categoriesUnjudged?: true;
   /** Why a value could not be computed (not an error: e.g. no GT answer, offline judge). */
   notComputed: string[];
 }
@@ -59,31 +62,42 @@ export function judgeItem(
 }
 
 /**
- * Judges every item in input order. Synchronous judges run in a plain loop; items whose judge
- * answers asynchronously run `concurrency` at a time.
+ * Judges every item in input order. Items whose judge answers synchronously (the offline judge)
+ * run in a plain loop with no promise each; items that wait on the judge run under a p-limit of
+ * `concurrency`, and once it is full the rest queue there.
  */
 export async function judgeItems(items: Record<string, unknown>[], opts: JudgeItemsOptions): Promise<ItemJudgment[]> {
   const out: ItemJudgment[] = new Array(items.length);
-  const limit = Math.max(1, opts.concurrency ?? 64);
-  const inFlight = new Set<Promise<void>>();
+  const n = Math.max(1, opts.concurrency ?? 64);
+  const limit = pLimit({ concurrency: n, rejectOnClear: true });
+  const tasks: Promise<void>[] = [];
   let done = 0;
-  for (let i = 0; i < items.length; i++) {
-    opts.signal?.throwIfAborted();
-    const r = judgeItem(items[i], opts, i);
-    if (!isPromise(r)) {
-      out[i] = r;
-      opts.onProgress?.(++done, items.length);
-      continue;
+  const finish = (i: number, v: ItemJudgment) => {
+    out[i] = v;
+    opts.onProgress?.(++done, items.length);
+  };
+  const onAbort = () => limit.clearQueue();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (let i = 0; i < items.length; i++) {
+      opts.signal?.throwIfAborted();
+      if (limit.activeCount + limit.pendingCount >= n) {
+        tasks.push(
+          limit(() => {
+            opts.signal?.throwIfAborted();
+            return judgeItem(items[i], opts, i);
+          }).then((v) => finish(i, v)),
+        );
+        continue;
+      }
+      const r = judgeItem(items[i], opts, i);
+      if (isPromise(r)) tasks.push(limit(() => r).then((v) => finish(i, v)));
+      else finish(i, r);
     }
-    const p: Promise<void> = r.then((v) => {
-      out[i] = v;
-      inFlight.delete(p);
-      opts.onProgress?.(++done, items.length);
-    });
-    inFlight.add(p);
-    if (inFlight.size >= limit) await Promise.race(inFlight);
+    await Promise.all(tasks);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
   }
-  await Promise.all(inFlight);
   return out;
 }
 

@@ -2,7 +2,7 @@
 import { gtSpan, itemLevel, truthy } from '../dataset/runs';
 import { answerText, gtText, reasoningText, type Span } from '../text';
 import type { ItemJudgment, JudgeItemsOptions } from './evaluate';
-import { ruleRelevance, type RelevanceVerdict, type Verdict } from './judge';
+import { ruleRelevance, UNJUDGED, type RelevanceVerdict, type Verdict } from './judge';
 import { jaccard, temporalIou } from './measures';
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -153,10 +153,15 @@ function* categoriesStep(
     const v = (yield call(() => opts.judge.categories({ reasoningText: reasoning, output }, opts.signal))) as Verdict<
       string[]
     >;
-    if (v.status === 'ok') j.predCategories = v.value;
-    else if (v.status === 'error') j.errors.push({ step: 'categories', error: v.error });
+    if (v.status === 'ok') {
+      j.predCategories = v.value;
+      if (v.note === UNJUDGED) j.categoriesUnjudged = true;
+    } else if (v.status === 'error') j.errors.push({ step: 'categories', error: v.error });
     else j.notComputed.push(v.reason);
-  } else j.predCategories = [];
+  } else {
+    j.predCategories = [];
+    j.categoriesUnjudged = true;
+  }
   if (j.predCategories) j.jaccard = jaccard(j.predCategories, j.gtCategories);
 }
 

@@ -50,6 +50,9 @@ export interface Judge {
   reasoning(input: ReasoningInput, signal?: AbortSignal): Verdict<number> | Promise<Verdict<number>>;
 }
 
+/** The note of a step answered by default, not judged (its figures count as not computed). */
+export const UNJUDGED = 'unjudged';
+
 /** Step 1 by rule: relevant with span [X, Y] when the answer text holds `X to Y`. */
 export function ruleRelevance(answerText: string): RelevanceVerdict {
   const span = firstTimestamp(answerText);
@@ -67,7 +70,9 @@ export const offlineJudge: Judge = {
     return { status: 'ok', value: ruleRelevance(answerText) };
   },
   categories({ output }) {
-    return { status: 'ok', value: categoryTags(output) };
+    const tags = categoryTags(output);
+    // No tags: [] keeps the reference's offline RT-IoU of 0, but no judgment is behind it.
+    return tags.length ? { status: 'ok', value: tags } : { status: 'ok', value: [], note: UNJUDGED };
   },
   reasoning() {
     return { status: 'skipped', reason: 'the offline judge does not score reasoning (use --judge llm)' };

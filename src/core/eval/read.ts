@@ -1,0 +1,92 @@
+/** Reads a file of model-output items for the evaluation and the rewards (FORMATS.md §2). */
+import { readFile } from 'node:fs/promises';
+import { looksLikeAnnotations } from '../dataset/annotations';
+import { placeProblems } from '../dataset/place';
+import { readRun } from '../dataset/runs';
+import { LineIndex, parseJson } from '../json/positions';
+import type { Problem } from '../problems';
+
+/** Input the user can fix (a missing file, broken JSON, not a run): the message says what and where. */
+export class InputError extends Error {}
+
+/** Items read from a file, with its text (to place later problems at their line and column). */
+export interface ItemsFile {
+  path: string;
+  text: string;
+  items: Record<string, unknown>[];
+}
+
+const EXPECTED = 'expected a JSON array of inference items (video, query, model_output, gt_relevant, …)';
+
+/** Reads a file into text; system errors become `InputError`s that name the path in our words. */
+export async function readTextFile(path: string, what = 'a JSON file'): Promise<string> {
+  try {
+    // One decode of the whole buffer: readFile(f, 'utf8') decodes chunk by chunk, measurably slower.
+    return (await readFile(path)).toString('utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? `is a folder, expected ${what}`
+          : code === 'ENOTDIR'
+            ? 'a part of this path is a file, not a folder'
+            : code === 'EACCES' || code === 'EPERM'
+              ? 'permission denied'
+              : code === 'ELOOP'
+                ? 'too many symbolic links (a link loop?)'
+                : (e as Error).message;
+    throw new InputError(`${path}: ${why}`);
+  }
+}
+
+/** Parses JSON text; a syntax error is an `InputError` at its line and column. */
+export function parseJsonText(path: string, text: string): unknown {
+  const r = parseJson(text);
+  if (r.ok) return r.value;
+  const p = new LineIndex(text).position(r.offset);
+  throw new InputError(`${path}:${p.line}:${p.column}: not valid JSON: ${r.message}`);
+}
+
+/**
+ * Checks that a parsed value is a list of model-output items. A file where no item has
+ * `model_output` (an annotation file given by mistake) is an error, not a run.
+ */
+export function asItems(path: string, text: string, value: unknown): Record<string, unknown>[] {
+  if (!Array.isArray(value)) throw new InputError(`${path}: ${EXPECTED}`);
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+      const [p] = placeProblems(path, text, [{ severity: 'error', code: 'wrong-type', path: [i], message: '' }]);
+      throw new InputError(`${path}:${p.line}:${p.column}: item ${i} is not an object`);
+    }
+  }
+  const items = value as Record<string, unknown>[];
+  if (items.length && !items.some((it) => 'model_output' in it)) {
+    const what = looksLikeAnnotations(value)
+      ? 'this is an annotation file (videos with "GRPO" queries), not model outputs'
+      : 'no item has "model_output"';
+    throw new InputError(`${path}: ${what}; ${EXPECTED}`);
+  }
+  return items;
+}
+
+/** Reads, parses and shape-checks an items file. */
+export async function readItems(path: string, onPhase?: (phase: 'read' | 'parse') => void): Promise<ItemsFile> {
+  const text = await readTextFile(path);
+  onPhase?.('read');
+  const value = parseJsonText(path, text);
+  onPhase?.('parse');
+  return { path, text, items: asItems(path, text, value) };
+}
+
+/** The items' validation problems (the same rules and codes as `index`), at their line and column. */
+export function validateItems(file: ItemsFile): { errors: Problem[]; warnings: Problem[] } {
+  const pending = readRun(file.items).problems;
+  const placed = placeProblems(file.path, file.text, pending);
+  return {
+    errors: placed.filter((p) => p.severity === 'error'),
+    warnings: placed.filter((p) => p.severity !== 'error'),
+  };
+}

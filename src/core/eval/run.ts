@@ -1,0 +1,189 @@
+/**
+ * The one evaluation driver (FORMATS.md §4): read and validate the items, judge them with any
+ * judge, aggregate the metrics and say what the figures rest on. The CLI's `evaluate`, the
+ * extension's "Evaluate Run" and the dashboard only present what it returns.
+ */
+import type { Problem } from '../problems';
+import { itemWithJudgment, judgeItems, type ItemJudgment, type Similarity } from './evaluate';
+import type { Judge, RelevanceVerdict } from './judge';
+import { computeMetrics, type Metrics } from './metrics';
+import { readItems, validateItems, type ItemsFile } from './read';
+
+/** A judge built for one run (the judge factory's product), with what it reports afterwards. */
+export interface JudgeSetup {
+  judge: Judge;
+  /** Lines printed after the evaluation summary (usage, cost, cache hits…). */
+  report?: () => string;
+  /** Extra keys merged into metrics.evaluation (usage, prompt version…). */
+  metricsInfo?: () => Record<string, unknown>;
+  /** Releases resources (flushes caches, closes clients). */
+  close?: () => Promise<void>;
+  /** Items judged at once (enough to keep the request pool busy). */
+  itemConcurrency?: number;
+  /** Record where the offline rule and this judge disagree on step 1. */
+  disagreements?: boolean;
+  /** What the judge is waiting for right now (a slow server, a 429 back-off), if anything. */
+  waiting?: () => string | undefined;
+}
+
+/** Where a run is. */
+export type EvaluationPhase = 'read' | 'parse' | 'validate' | 'judge' | 'aggregate';
+
+/** One progress report: items done of total in a phase, and what the run waits for. */
+export interface EvaluationProgress {
+  phase: EvaluationPhase;
+  done: number;
+  total: number;
+  /** Free text from the judge ("waiting for http://…: 8 requests in flight, 12 s without a reply"). */
+  waiting?: string;
+}
+
+/** Options of `runEvaluation`. */
+export interface EvaluationOptions {
+  /** The items file to read, or items already in memory (with their file and text, to place problems). */
+  input: string | ItemsFile;
+  judge: JudgeSetup;
+  /** Step 4's sentence similarity; without it SBERT similarity is not computed (unless cached). */
+  similarity?: Similarity;
+  /** Exclude items with validation errors (listed in the report) instead of stopping. */
+  skipInvalid?: boolean;
+  /** How often a quiet run reports progress anyway, with the judge's `waiting` (ms; default 5000). */
+  heartbeatMs?: number;
+}
+
+/** One item where the offline rule and the judge answered step 1 differently. */
+export interface Disagreement {
+  index: number;
+  video: unknown;
+  query: unknown;
+  offline: RelevanceVerdict;
+  judge: RelevanceVerdict;
+}
+
+/** What the figures rest on, and what went wrong on the way. */
+export interface EvaluationReport {
+  judge: string;
+  /** Items in the input, and items the figures rest on (`num_items`). */
+  items: number;
+  judged: number;
+  /** Items left out after judge errors (step 1), and items with any judge error. */
+  excluded: number;
+  failedItems: number;
+  errorsByStep: Record<string, number>;
+  /** Validation errors (with `skipInvalid`, those items were left out) and warnings. */
+  invalid: Problem[];
+  warnings: Problem[];
+  /** Per-item reasons something was not computed → count; figures with nothing behind them. */
+  notComputed: Record<string, number>;
+  notComputedFigures: string[];
+  disagreements?: { count: number; items: Disagreement[] };
+  /** The judge's own lines (usage, cost, cache). */
+  judgeReport?: string;
+}
+
+/** What `runEvaluation` returns. */
+export interface EvaluationResult {
+  metrics: Metrics;
+  /** The judged items, in input order (without the ones `skipInvalid` left out). */
+  items: Record<string, unknown>[];
+  judgments: ItemJudgment[];
+  /** The items file rows: every input key kept, judgments added. */
+  rows(): Record<string, unknown>[];
+  report: EvaluationReport;
+}
+
+/** Validation errors that stop a run before anything is judged. */
+export class InvalidItemsError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(`${problems.length} item${problems.length === 1 ? '' : 's'} failed validation`);
+  }
+}
+
+function disagreementList(items: Record<string, unknown>[], judgments: ItemJudgment[]) {
+  const list: Disagreement[] = [];
+  judgments.forEach((j, index) => {
+    if (j.disagreement) list.push({ index, video: items[index].video, query: items[index].query, ...j.disagreement });
+  });
+  return { count: list.length, items: list };
+}
+
+/** Judges what validation let through, reporting progress (and a heartbeat while it waits). */
+async function judgeWithProgress(
+  items: Record<string, unknown>[],
+  options: EvaluationOptions,
+  signal: AbortSignal | undefined,
+  onProgress: ((p: EvaluationProgress) => void) | undefined,
+): Promise<ItemJudgment[]> {
+  const setup = options.judge;
+  let done = 0;
+  const report = () => onProgress?.({ phase: 'judge', done, total: items.length, waiting: setup.waiting?.() });
+  const beat = onProgress ? setInterval(report, options.heartbeatMs ?? 5000) : undefined;
+  beat?.unref();
+  try {
+    return await judgeItems(items, {
+      judge: setup.judge,
+      similarity: options.similarity,
+      signal,
+      concurrency: setup.itemConcurrency,
+      disagreements: setup.disagreements,
+      onProgress: (d) => {
+        done = d;
+        report();
+      },
+    });
+  } finally {
+    clearInterval(beat);
+  }
+}
+
+/**
+ * Runs one evaluation: reads (unless given items), validates with the `index` rules (errors
+ * stop it with `InvalidItemsError` unless `skipInvalid`), judges, aggregates. Aborting the
+ * signal stops it with an AbortError; the judge's cache keeps what was done.
+ */
+export async function runEvaluation(
+  options: EvaluationOptions,
+  signal?: AbortSignal,
+  onProgress?: (p: EvaluationProgress) => void,
+): Promise<EvaluationResult> {
+  const file =
+    typeof options.input === 'string'
+      ? await readItems(options.input, (phase) => onProgress?.({ phase, done: 1, total: 1 }))
+      : options.input;
+  signal?.throwIfAborted();
+  const { errors, warnings } = validateItems(file);
+  onProgress?.({ phase: 'validate', done: file.items.length, total: file.items.length });
+  if (errors.length && !options.skipInvalid) throw new InvalidItemsError(errors);
+  const bad = new Set(errors.map((p) => p.path?.[0]).filter((i): i is number => typeof i === 'number'));
+  const items = bad.size ? file.items.filter((_, i) => !bad.has(i)) : file.items;
+
+  const judgments = await judgeWithProgress(items, options, signal, onProgress);
+  const setup = options.judge;
+  const metrics = computeMetrics(judgments, { judge: setup.judge.name });
+  Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
+  const disagreements = setup.disagreements ? disagreementList(items, judgments) : undefined;
+  if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
+  if (bad.size) Object.assign(metrics.evaluation, { items_invalid: bad.size });
+  onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
+  const ev = metrics.evaluation;
+  return {
+    metrics,
+    items,
+    judgments,
+    rows: () => items.map((it, i) => itemWithJudgment(it, judgments[i])),
+    report: {
+      judge: ev.judge,
+      items: file.items.length,
+      judged: metrics.num_items,
+      excluded: ev.items_excluded,
+      failedItems: judgments.reduce((n, j) => n + (j.errors.length ? 1 : 0), 0),
+      errorsByStep: ev.judge_errors_by_step,
+      invalid: errors,
+      warnings,
+      notComputed: ev.not_computed,
+      notComputedFigures: ev.not_computed_figures,
+      disagreements,
+      judgeReport: setup.report?.(),
+    },
+  };
+}
