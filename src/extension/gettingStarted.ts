@@ -106,7 +106,8 @@ async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
           return null;
         }
         throw e;
-      }),
+      });
+    },
   );
   if (!result) return;
   const r = result.report;

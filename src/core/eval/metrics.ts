@@ -21,6 +21,8 @@ export function binaryMetrics(tp: number, fp: number, fn: number, tn: number) {
 /** Options of `computeMetrics`. */
 export interface MetricsOptions {
   judge?: string;
+  /** Items left out before judging because they failed validation (`--skip-invalid`). */
+  itemsInvalid?: number;
 }
 
 type Counts = Record<string, number>;
@@ -184,6 +186,7 @@ export function computeMetrics(judgments: ItemJudgment[], options: MetricsOption
       judge: options.judge ?? 'offline',
       items_in_input: judgments.length,
       items_excluded: t.excluded,
+      items_invalid: options.itemsInvalid ?? 0,
       judge_errors_by_step: t.errorsByStep,
       not_computed: t.notComputed,
       not_computed_figures: emptyFigures(t.all, t.levels),

@@ -159,11 +159,10 @@ export async function runEvaluation(
 
   const judgments = await judgeWithProgress(items, options, signal, onProgress);
   const setup = options.judge;
-  const metrics = computeMetrics(judgments, { judge: setup.judge.name });
+  const metrics = computeMetrics(judgments, { judge: setup.judge.name, itemsInvalid: bad.size });
   Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
   const disagreements = setup.disagreements ? disagreementList(items, judgments) : undefined;
   if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
-  if (bad.size) Object.assign(metrics.evaluation, { items_invalid: bad.size });
   onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
   const ev = metrics.evaluation;
   return {
