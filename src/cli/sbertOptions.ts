@@ -21,7 +21,11 @@ export async function loadModelForCli(dir: string, option: string): Promise<Onnx
   try {
     return await loadOnnxEmbedder(dir, { cacheDir: embeddingCacheDir() });
   } catch (e) {
-    throw new CliError(`${option} ${dir}: ${(e as Error).message}`);
+    // The evaluation's SBERT step uses all-mpnet-base-v2 (the paper's); the rewards all-MiniLM-L6-v2.
+    const msg = (e as Error).message;
+    throw new CliError(
+      `${option} ${dir}: ${option === '--sbert' ? msg.replaceAll('all-MiniLM-L6-v2', 'all-mpnet-base-v2') : msg}`,
+    );
   }
 }
 

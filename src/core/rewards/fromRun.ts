@@ -35,7 +35,8 @@ export function rewardInputFor(entry: VideoEntry, queryIndex: number, completion
     solution: q.r ? entry.timestamp : null,
     duration: entry.duration,
     gtAnswer: q.a || null,
-    contrastAnswer: contrast ? contrast.a || null : null,
+    // '' (an empty GT answer) is kept apart from null (no such query) for the note.
+    contrastAnswer: contrast ? (contrast.a ?? '') : null,
     answerableQuery: answerable ? answerable.q || null : null,
   };
 }

@@ -33,6 +33,7 @@ export type RewardNoteCode =
   | 'gt-answer-untagged'
   | 'no-contrast-query'
   | 'contrast-answer-untagged'
+  | 'contrast-answer-empty'
   | 'needs-sentence-model';
 
 /** Why one reward is not computable: which reward, a stable code, and the text for people. */
@@ -130,7 +131,13 @@ export function explainReward(input: RewardInput, vec: Lookup, notes: RewardNote
     notes.push(
       input.contrastAnswer
         ? note('explain', 'contrast-answer-untagged', 'not computable, the contrast answer has no <answer> tags')
-        : note('explain', 'no-contrast-query', 'not computable, no query of the opposite kind for this video'),
+        : input.contrastAnswer === ''
+          ? note(
+              'explain',
+              'contrast-answer-empty',
+              "not computable, the contrast answer (the entry's first query of the opposite kind) is empty",
+            )
+          : note('explain', 'no-contrast-query', 'not computable, no query of the opposite kind for this video'),
     );
     return null;
   }
