@@ -1,43 +1,34 @@
 /** The `rarft` command line: argument handling over src/core. */
-import { auditCommand } from './commands/audit';
-import { compareCommand } from './commands/compare';
-import { curvesCommand } from './commands/curves';
-import { evaluateCommand } from './commands/evaluate';
-import { exportCommand } from './commands/export';
-import { flagCommand } from './commands/flag';
-import { indexCommand } from './commands/index';
-import { mergeCommand } from './commands/merge';
-import { reportCommand } from './commands/report';
-import { modelsCommand } from './commands/models';
-import { remoteCommand } from './commands/remote';
-import { rewardsCommand } from './commands/rewards';
 import { CliError, mark, printProfile, stopSignal, type Command } from './io';
 
 declare const __VERSION__: string;
 
-/** Every command, in the order `rarft --help` lists them. Add new commands here. */
-const COMMANDS: Command[] = [
-  indexCommand,
-  evaluateCommand,
-  compareCommand,
-  reportCommand,
-  mergeCommand,
-  rewardsCommand,
-  modelsCommand,
-  flagCommand,
-  auditCommand,
-  exportCommand,
-  curvesCommand,
-  remoteCommand,
+/** Every command, in the order `rarft --help` lists them. Add new commands here. Each is loaded only
+ * when used (esbuild keeps a dynamically imported module lazy), so `rarft --version` loads no
+ * judge, embedding or curation code. */
+const COMMANDS: [name: string, load: () => Promise<Command>][] = [
+  ['index', async () => (await import('./commands/index')).indexCommand],
+  ['evaluate', async () => (await import('./commands/evaluate')).evaluateCommand],
+  ['compare', async () => (await import('./commands/compare')).compareCommand],
+  ['report', async () => (await import('./commands/report')).reportCommand],
+  ['merge', async () => (await import('./commands/merge')).mergeCommand],
+  ['rewards', async () => (await import('./commands/rewards')).rewardsCommand],
+  ['models', async () => (await import('./commands/models')).modelsCommand],
+  ['flag', async () => (await import('./commands/flag')).flagCommand],
+  ['audit', async () => (await import('./commands/audit')).auditCommand],
+  ['export', async () => (await import('./commands/export')).exportCommand],
+  ['curves', async () => (await import('./commands/curves')).curvesCommand],
+  ['remote', async () => (await import('./commands/remote')).remoteCommand],
 ];
 
-function usage(): string {
+async function usage(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map(([, load]) => load()));
   return [
     'usage:',
     '  rarft --version',
-    ...COMMANDS.map((c) => `  ${c.usage}`),
+    ...commands.map((c) => `  ${c.usage}`),
     '',
-    'exit codes: 0 ok, 1 failed, 2 usage error',
+    'exit codes: 0 ok, 1 failed, 2 usage error, 130/143 stopped by Ctrl-C/SIGTERM',
   ].join('\n');
 }
 
@@ -51,11 +42,12 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      process.stdout.write(usage() + '\n');
+      process.stdout.write((await usage()) + '\n');
       return name === undefined ? 2 : 0;
     }
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw new CliError(`unknown command '${name}'\n${usage()}`, 2);
+    const entry = COMMANDS.find(([n]) => n === name);
+    if (!entry) throw new CliError(`unknown command '${name}'\n${await usage()}`, 2);
+    const command = await entry[1]();
     if (rest.includes('--help') || rest.includes('-h')) {
       process.stdout.write(`usage: ${command.usage}\n`);
       return 0;
