@@ -1,5 +1,6 @@
 /** Small CLI helpers: errors with exit codes, progress on stderr, table printing. */
 import { parseArgs } from 'node:util';
+import { checkOutputs, OutputRefused, type InputSpec, type OutputSpec } from '../core/fsAtomic';
 import { InputError, parseJsonText, readItems, readTextFile } from '../core/eval/read';
 
 /** A failure the user caused or can fix: printed without a stack, exit code 1 (or 2 for usage). */
@@ -34,6 +35,16 @@ export async function userErrors<T>(f: () => Promise<T>): Promise<T> {
     return await f();
   } catch (e) {
     if (e instanceof InputError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** Core's `checkOutputs`, a refusal a usage error (exit 2) naming both files. */
+export async function checkOutputsForCli(outputs: OutputSpec[], inputs: InputSpec[], force: boolean): Promise<void> {
+  try {
+    await checkOutputs(outputs, inputs, force);
+  } catch (e) {
+    if (e instanceof OutputRefused) throw new CliError(e.message, 2);
     throw e;
   }
 }
@@ -138,13 +149,33 @@ export interface Command {
 
 type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 
-/** Strict option parsing; unknown options and missing values are usage errors (exit 2). */
+/**
+ * Strict option parsing; unknown options, missing values and an option given twice (unless it
+ * takes several values) are usage errors (exit 2), said in our words.
+ */
 export function parse<O extends Options>(args: string[], options: O) {
+  let r;
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
+    r = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
   } catch (e) {
-    throw new CliError((e as Error).message, 2);
+    const msg = (e as Error).message;
+    const dash = /^Option '(--?[\w-]+)[^']*' argument is ambiguous/.exec(msg);
+    if (dash) {
+      const value = args[args.indexOf(dash[1]) + 1] ?? '';
+      throw new CliError(
+        `${dash[1]} ${value}: a value that starts with a dash reads as an option; write ${dash[1]}=${value}`,
+        2,
+      );
+    }
+    throw new CliError(msg.split('\n')[0], 2);
   }
+  const seen = new Set<string>();
+  for (const t of r.tokens ?? []) {
+    if (t.kind !== 'option' || options[t.name]?.multiple) continue;
+    if (seen.has(t.name)) throw new CliError(`--${t.name} given twice; give it once`, 2);
+    seen.add(t.name);
+  }
+  return r;
 }
 
 /** The longest wait a timer can hold (2^31 − 1 ms), in seconds: the bound of every --timeout. */

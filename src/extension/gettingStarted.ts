@@ -8,7 +8,7 @@ import { copyFile, cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import { offlineJudge } from '../core/eval/judge';
 import { InvalidItemsError, runEvaluation } from '../core/eval/run';
-import { writeFileAtomic } from '../core/fsAtomic';
+import { writeEvaluation } from '../core/eval/write';
 import type { FeatureDeps } from './deps';
 
 async function exists(p: string): Promise<boolean> {
@@ -118,8 +118,7 @@ async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
     );
     return;
   }
-  await writeFileAtomic(out, JSON.stringify(result.metrics, null, 2) + '\n');
-  if (path !== itemsOut) await writeFileAtomic(itemsOut, JSON.stringify(result.rows(), null, 2) + '\n');
+  await writeEvaluation(result, out, path !== itemsOut ? itemsOut : undefined);
   deps.log.info(`evaluated ${path} with the offline judge → ${out}`);
   const open = await vscode.window.showInformationMessage(
     `RA-RFT: evaluated ${r.items} items (offline judge; the figures rest on ${r.judged}); wrote ${vscode.workspace.asRelativePath(out)}.`,

@@ -1,14 +1,23 @@
 /** `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [judge options] [sbert options]` */
 import { resolve } from 'node:path';
-import { writeFileAtomic } from '../../core/fsAtomic';
+import { writeEvaluation } from '../../core/eval/write';
 import { InvalidItemsError, runEvaluation, type EvaluationResult, type JudgeSetup } from '../../core/eval/run';
-import { abortOnSignals, CliError, mark, parse, progressReporter, userErrors, type Command } from '../io';
+import {
+  abortOnSignals,
+  checkOutputsForCli,
+  CliError,
+  mark,
+  parse,
+  progressReporter,
+  userErrors,
+  type Command,
+} from '../io';
 import { createJudge, disagreementLines, judgeOptionSpec, judgeUsage } from '../judgeOptions';
 import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
 import { problemLines, summary } from './evaluateSummary';
 
 export const evaluateUsage =
-  `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--skip-invalid] [--max-judge-errors N|P%] ${judgeUsage} ${sbertUsage}`.trim();
+  `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--skip-invalid] [--max-judge-errors N|P%] [--force] ${judgeUsage} ${sbertUsage}`.trim();
 
 /** The `evaluate` command. */
 export const evaluateCommand: Command = {
@@ -19,6 +28,7 @@ export const evaluateCommand: Command = {
       out: { type: 'string' },
       'items-out': { type: 'string' },
       'skip-invalid': { type: 'boolean' },
+      force: { type: 'boolean' },
       'max-judge-errors': { type: 'string' },
       ...judgeOptionSpec,
       ...sbertOptionSpec,
@@ -28,6 +38,8 @@ export const evaluateCommand: Command = {
     if (itemsOut !== undefined && resolve(itemsOut) === resolve(values.out))
       throw new CliError(`--out and --items-out name the same file (${values.out}); give each its own`, 2);
     allowedFailures(values['max-judge-errors'], 0);
+    if (values['cache-dir'] !== undefined && values['no-cache'])
+      throw new CliError('--cache-dir and --no-cache contradict each other; give one', 2);
     return runEvaluate(positionals[0], values.out, itemsOut, values);
   },
 };
@@ -82,22 +94,25 @@ export async function runEvaluate(
   itemsOut: string | undefined,
   values: Record<string, unknown>,
 ): Promise<number> {
+  await checkOutputsForCli(
+    [
+      { option: '--out', path: out, kind: 'metrics' },
+      ...(itemsOut ? [{ option: '--items-out', path: itemsOut, kind: 'evaluation-items' as const }] : []),
+    ],
+    [{ option: 'items', path: input }],
+    !!values.force,
+  );
   const setup = await createJudge(values);
   try {
     const result = await evaluateWithProgress(input, setup, values);
     mark('judge');
-    await writeOutputs(result, out, itemsOut);
+    await writeEvaluation(result, out, itemsOut);
     mark('write');
     present(result);
     return exitCode(result, values, itemsOut);
   } finally {
     await setup.close?.();
   }
-}
-
-async function writeOutputs(result: EvaluationResult, out: string, itemsOut: string | undefined): Promise<void> {
-  await writeFileAtomic(out, JSON.stringify(result.metrics, null, 2) + '\n');
-  if (itemsOut) await writeFileAtomic(itemsOut, JSON.stringify(result.rows(), null, 2) + '\n');
 }
 
 function present(result: EvaluationResult): void {
@@ -110,7 +125,9 @@ function present(result: EvaluationResult): void {
 /** 1 when judgments failed (beyond --max-judge-errors) or nothing could be judged: the files are written all the same. */
 function exitCode(result: EvaluationResult, values: Record<string, unknown>, itemsOut: string | undefined): number {
   const r = result.report;
-  const where = `the errors are in each item's judge_errors${itemsOut ? ` (${itemsOut})` : ' (write them with --items-out)'}`;
+  const where = itemsOut
+    ? `the errors are in each item's judge_errors (${itemsOut})`
+    : "pass --items-out FILE to keep each item's judge_errors";
   const why = Object.entries(r.errorsByStep)
     .map(([step, n]) => `${n} ${step} errors`)
     .join(', ');

@@ -1,17 +1,31 @@
 /** `rarft rewards <items.json> --anno <annotation.json>... --out <rewards.json> [--model DIR] [--group G]` */
-import { readFile } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { joinKey } from '../../core/dataset/model';
+import { readTextFile } from '../../core/eval/read';
 import { indexText } from '../../core/dataset/indexer';
 import { NO_MODEL_HINT, type Embedder } from '../../core/embed/embedder';
-import { writeFileAtomic } from '../../core/fsAtomic';
+import { writeOutputs } from '../../core/fsAtomic';
 import { groupAdvantages } from '../../core/rewards/grpo';
 import { joinItems } from '../../core/rewards/fromRun';
 import { computeRewards, formatReward, type Rewards } from '../../core/rewards/rewards';
 import type { TaskType } from '../../core/rewards/rewards';
-import { abortOnSignals, CliError, fmt, numberOption, parse, readItemsFile, table, type Command } from '../io';
+import {
+  abortOnSignals,
+  checkOutputsForCli,
+  CliError,
+  userErrors,
+  fmt,
+  numberOption,
+  parse,
+  readItemsFile,
+  table,
+  type Command,
+} from '../io';
 import { loadModelForCli } from '../sbertOptions';
 
 export const rewardsUsage =
-  'rarft rewards <items.json> --anno <annotation.json>... --out <rewards.json> [--model <dir>] [--group <G>]';
+  'rarft rewards <items.json> --anno <annotation.json>... --out <rewards.json> [--model <dir>] [--group <G>] [--force]';
 
 /** One output row: the item's keys, then its rewards (core's `Rewards`). */
 export type RewardRow = { video: string; query: string; task_type: TaskType | null } & Omit<Rewards, 'notes'> & {
@@ -29,6 +43,7 @@ export const rewardsCommand: Command = {
       out: { type: 'string' },
       model: { type: 'string' },
       group: { type: 'string' },
+      force: { type: 'boolean' },
     });
     // `--anno a.json b.json`: with more than one positional, those that follow an --anno value
     // are annotation files too (a single positional stays the items file, wherever it is).
@@ -43,22 +58,23 @@ export const rewardsCommand: Command = {
       }
     }
     if (positionals.length !== 1 || !values.out || !annos.length) throw new CliError(`usage: ${rewardsUsage}`, 2);
+    // The same file twice (by its real path) is one file, not an ambiguous join of every item.
+    const real = await Promise.all(annos.map((a) => realpath(a).catch(() => resolve(a))));
+    const unique = annos.filter((_, i) => real.indexOf(real[i]) === i);
     const group = numberOption('group', values.group, 1);
     if (group !== undefined && !Number.isInteger(group))
       throw new CliError(`--group: expected a whole number, got '${values.group}'`, 2);
-    return runRewards(positionals[0], annos, values.out, values.model, group);
+    await checkOutputsForCli(
+      [{ option: '--out', path: values.out, kind: 'rewards' }],
+      [{ option: 'items', path: positionals[0] }, ...unique.map((a) => ({ option: '--anno', path: a }))],
+      !!values.force,
+    );
+    return runRewards(positionals[0], unique, values.out, values.model, group);
   },
 };
 
 async function readAnnotationFile(path: string) {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new CliError(
-      `${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
-  }
+  const text = await userErrors(() => readTextFile(path, 'an annotation JSON file'));
   const f = indexText(path, text);
   const broken = f.kind === 'invalid' ? f.problems[0] : undefined;
   if (broken) throw new CliError(`${path}:${broken.line}:${broken.column}: ${broken.message}`);
@@ -82,6 +98,12 @@ export async function runRewards(
     throw new CliError(`--group ${group}: ${items.length} items do not split into groups of ${group}`, 2);
   const files = await Promise.all(annos.map(readAnnotationFile));
   const joined = joinItems(items, files);
+  const keys = new Set(items.map((it) => joinKey(String(it.video), String(it.query))));
+  for (const f of files)
+    if (!f.entries?.some((e) => e.queries.some((q) => keys.has(joinKey(e.video, q.q)))))
+      throw new CliError(
+        `--anno ${f.path}: no item of ${input} matches a query of this file by (video, query); is it the right annotation file?`,
+      );
 
   let embedder: Embedder | null = null;
   if (modelDir) embedder = await loadModelForCli(modelDir, '--model');
@@ -139,7 +161,7 @@ export async function runRewards(
       g.forEach((r, m) => (r.advantage = adv ? adv[m] : null));
     }
   }
-  await writeFileAtomic(out, JSON.stringify(rows, null, 2) + '\n');
+  await writeOutputs([{ path: out, data: () => JSON.stringify(rows, null, 2) + '\n' }]);
   process.stdout.write(summary(rows, out) + '\n');
   return 0;
 }

@@ -71,6 +71,11 @@ test('rewards: broken JSON in an --anno file is reported with its line and colum
 test('rewards --anno takes several files after one flag, as its usage line shows', () => {
   const dir = tempDir();
   const items = smallRun(dir);
+  // One item from each annotation file (an --anno that matches no item is an error).
+  const h = cut('human_anno.json', 1)[0];
+  const rows = JSON.parse(readFileSync(items, 'utf8')).slice(0, 5);
+  rows.push({ video: h.video, query: h.GRPO[0].q, model_output: '<answer>1 to 2</answer>' });
+  writeFileSync(items, text(rows));
   const out = join(dir, 'r.json');
   const r = rarft([
     'rewards',
