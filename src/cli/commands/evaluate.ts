@@ -38,8 +38,6 @@ export const evaluateCommand: Command = {
     if (itemsOut !== undefined && resolve(itemsOut) === resolve(values.out))
       throw new CliError(`--out and --items-out name the same file (${values.out}); give each its own`, 2);
     allowedFailures(values['max-judge-errors'], 0);
-    if (values['cache-dir'] !== undefined && values['no-cache'])
-      throw new CliError('--cache-dir and --no-cache contradict each other; give one', 2);
     return runEvaluate(positionals[0], values.out, itemsOut, values);
   },
 };

@@ -75,12 +75,14 @@ test('evaluate: --cache-dir with --no-cache, and --out twice, are usage errors',
     'llm',
     '--model',
     'm',
+    '--base-url',
+    'http://127.0.0.1:9/v1',
     '--cache-dir',
     dir,
     '--no-cache',
   ]);
   assert.equal(a.status, 2);
-  assert.match(a.stderr, /--cache-dir and --no-cache contradict/);
+  assert.match(a.stderr, /--cache-dir and --no-cache: give one of them/);
   const b = rarft(['evaluate', its, '--out', join(dir, 'a.json'), '--out', join(dir, 'b.json')]);
   assert.equal(b.status, 2);
   assert.match(b.stderr, /--out given twice/);
