@@ -136,4 +136,36 @@ describe('curation', { skip, timeout: 15 * 60_000 }, () => {
     await waitFor('the original bytes back on disk', () => readFileSync(path, 'utf8') === original, STEP_MS);
     await s.screenshot('durations-undone');
   });
+
+  test('an edited GT span end is on disk after a save, and undo brings the old bytes back', async () => {
+    const path = join(s.workspace, FILE);
+    const original = readFileSync(path, 'utf8');
+    const view = await datasets();
+    await s.workbench.clickTreePath(view, [FILE, 'E6DLK.mp4', QUERY]);
+    await s.workbench.runCommand('RA-RFT: Edit GT Span…');
+    const input = s.workbench.quickInput;
+    await waitFor('the span input', async () => (await input.inputValue()) === '9.3, 14.4', STEP_MS);
+    await input.fill('9.3, 15.2');
+    await s.workbench.pressIn(input, 'Enter', 'the span input');
+    await s.workbench.editorTab('hi_vtg_charades.json').waitFor({ timeout: STEP_MS });
+    const editor = s.page.locator('.editor-instance .monaco-editor').first();
+    await s.workbench.pressIn(editor.locator('textarea').first(), 'Control+S', 'the editor');
+    const saved = await waitFor(
+      'the new end on disk',
+      () => {
+        const text = readFileSync(path, 'utf8');
+        return JSON.parse(text)[0].timestamp[1] === 15.2 ? text : null;
+      },
+      STEP_MS,
+    );
+    const want = JSON.parse(original);
+    want[0].timestamp[1] = 15.2;
+    want[0].GRPO[0].a = '<answer>9.3 to 15.2</answer>';
+    assert.deepEqual(JSON.parse(saved), want, 'only the span and the answer spelling it changed');
+    assert.equal(saved.length, original.length, 'two numbers of the same width replaced in place');
+    await s.workbench.pressIn(editor.locator('textarea').first(), 'Control+Z', 'the editor');
+    await s.workbench.pressIn(editor.locator('textarea').first(), 'Control+S', 'the editor');
+    await waitFor('the original bytes back on disk', () => readFileSync(path, 'utf8') === original, STEP_MS);
+    await s.screenshot('span-edit-undone');
+  });
 });

@@ -6,6 +6,7 @@ import { registerBulkFixes } from './bulkFixes';
 import { registerExport } from './exportCommand';
 import { registerFillDurations } from './fillDurations';
 import { registerFlagCommands } from './flagCommands';
+import { registerSampleEditor } from './sampleEditor';
 
 /** Registers every curation feature. */
 export function registerCuration(_context: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
@@ -15,5 +16,6 @@ export function registerCuration(_context: vscode.ExtensionContext, deps: Featur
     registerFillDurations(deps),
     registerAuditView(deps),
     registerExport(deps),
+    registerSampleEditor(deps),
   );
 }
