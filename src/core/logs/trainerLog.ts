@@ -14,8 +14,10 @@ const TASK_TYPE = /^Task Type:\s*(.*)$/;
 const COMPLETIONS = /^Generated Completions \((\d+)\):?\s*$/;
 const COMPLETION = /^\s+\[(\d+)\]\s?(.*)$/;
 const REWARDS = /^\s*(reward_[A-Za-z0-9_./-]+):\s*(\[.*\])\s*$/;
-const TQDM =
-  /(?:^|\s|\r)(?:([^|\r]*?):\s*)?(?:\d+%\|[^|]*\|\s*)?(\d+)\/(\d+)\s*\[(\d[\d:]*|\?)<(\d[\d:]*|\?),\s*(?:([\d.]+|\?)\s*(it\/s|s\/it))?/;
+/** The core of a tqdm bar, `n/total [elapsed<remaining, rate]`; it starts with a digit, so a scan stays linear. */
+const TQDM = /(\d+)\/(\d+)\s*\[(\d[\d:]*|\?)<(\d[\d:]*|\?),\s*(?:([\d.]+|\?)\s*(it\/s|s\/it))?/;
+/** What stands before it: `desc: 45%|████ | `. */
+const TQDM_DESC = /^\s*(?:(.*?):\s*)?(?:\d+%\|[^|]*\|\s*)?$/;
 const RESUME = /Continuing training from (?:checkpoint|global step)|[Rr]esuming (?:training )?from (?:the )?checkpoint/;
 /** Lines that end a completion's text instead of continuing it: logger records, warnings, tracebacks. */
 const OTHER_OUTPUT =
@@ -31,17 +33,19 @@ function clock(s: string): number | null {
 
 /** A tqdm bar in a segment, or null. */
 export function parseTqdm(text: string): Progress | null {
-  if (!text.includes('/') || !text.includes('[')) return null;
+  if (!text.includes('<')) return null;
   const m = TQDM.exec(text);
   if (!m) return null;
-  const rate = m[6] && m[6] !== '?' ? Number(m[6]) : null;
+  const before = TQDM_DESC.exec(text.slice(0, m.index));
+  if (!before) return null;
+  const rate = m[5] && m[5] !== '?' ? Number(m[5]) : null;
   return {
-    desc: (m[1] ?? '').trim(),
-    n: Number(m[2]),
-    total: Number(m[3]),
-    elapsed: clock(m[4]),
-    remaining: clock(m[5]),
-    rate: rate === null ? null : m[7] === 's/it' ? (rate > 0 ? 1 / rate : null) : rate,
+    desc: (before[1] ?? '').trim(),
+    n: Number(m[1]),
+    total: Number(m[2]),
+    elapsed: clock(m[3]),
+    remaining: clock(m[4]),
+    rate: rate === null ? null : m[6] === 's/it' ? (rate > 0 ? 1 / rate : null) : rate,
   };
 }
 
@@ -78,13 +82,12 @@ export class TrainerLogParser {
     const { text, line } = seg;
     const brace = text.indexOf('{');
     if (brace >= 0 && this.dict(seg, brace, out)) return;
-    const bar = parseTqdm(text);
-    if (bar) {
-      out.push({ kind: 'progress', line, progress: bar });
-      return;
-    }
     let m: RegExpExecArray | null;
-    if ((m = REWARDS.exec(text))) this.rewards(seg, m[1].slice('reward_'.length), text.indexOf('['), out);
+    // Anchored patterns first (cheap); a tqdm bar never starts like a completion, a reward list or a header.
+    if (this.inBlock && (m = COMPLETION.exec(text))) {
+      this.afterCompletion = true;
+      out.push({ kind: 'completion', line, index: Number(m[1]), text: m[2] });
+    } else if ((m = REWARDS.exec(text))) this.rewards(seg, m[1].slice('reward_'.length), text.indexOf('['), out);
     else if ((m = QUERY.exec(text))) {
       this.inBlock = this.afterCompletion = false;
       out.push({ kind: 'query', line, text: m[1] });
@@ -95,15 +98,19 @@ export class TrainerLogParser {
       this.inBlock = true;
       this.afterCompletion = false;
       out.push({ kind: 'completions', line, count: Number(m[1]) });
-    } else if (this.inBlock && (m = COMPLETION.exec(text))) {
-      this.afterCompletion = true;
-      out.push({ kind: 'completion', line, index: Number(m[1]), text: m[2] });
-    } else if (this.afterCompletion && !OTHER_OUTPUT.test(text)) {
+    } else this.other(seg, out);
+  }
+
+  /** A tqdm bar, a further line of a completion, or other output. */
+  private other(seg: Segment, out: LogRecord[]): void {
+    const { text, line } = seg;
+    const bar = parseTqdm(text);
+    if (bar) out.push({ kind: 'progress', line, progress: bar });
+    else if (this.afterCompletion && !OTHER_OUTPUT.test(text)) {
       out.push({ kind: 'completionMore', line, text });
-    } else {
-      this.afterCompletion = false;
-      if (RESUME.test(text)) out.push({ kind: 'resume', line });
-    }
+      return;
+    } else if (RESUME.test(text)) out.push({ kind: 'resume', line });
+    this.afterCompletion = false;
   }
 
   /** A dict at `brace`; true when the segment was taken as one (or as a broken one). */
