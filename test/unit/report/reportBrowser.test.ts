@@ -77,6 +77,15 @@ test('report: one file that draws in Chromium with every request blocked; clicks
     await page.click('[data-testid=chart-levels]', { position: { x: strong.x, y: strong.y } });
     const expected = items.filter((it: Record<string, unknown>) => it.hardness_level === 'strong').length;
     await page.waitForFunction(`document.body.dataset.selected === "${expected}"`, null, { timeout: 10_000 });
+    // Keyboard: open the levels chart's value table from its summary, Tab to the first value
+    // (original, accuracy) and press Enter: the same selection as a click on that bar.
+    await page.focus('[data-testid=section-levels] summary');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate('document.activeElement.className'), 'cell');
+    await page.keyboard.press('Enter');
+    const original = items.filter((it: Record<string, unknown>) => it.hardness_level === 'original').length;
+    await page.waitForFunction(`document.body.dataset.selected === "${original}"`, null, { timeout: 10_000 });
     // The sample with markup in its query is listed as text.
     await page.selectOption('[data-testid=slice-level]', '0');
     await page.waitForFunction('document.querySelector("[data-testid=slice-rows]").textContent.startsWith("1098 of")');
