@@ -4,7 +4,7 @@
  * and the extension can both update records without losing one.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsAtomic';
 import { parseJson } from '../json/positions';
@@ -83,6 +83,7 @@ export async function readJobs(workspace: string): Promise<JobRecord[]> {
 async function withLock<T>(workspace: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(rarftDir(workspace), 'jobs.json.lock');
   const deadline = Date.now() + 20_000;
+  await mkdir(rarftDir(workspace), { recursive: true });
   for (;;) {
     try {
       const h = await open(lock, 'wx');
