@@ -8,7 +8,7 @@ import type { Disagreement, JudgeSetup } from '../core/eval/run';
 import { offlineJudge } from '../core/eval/judge';
 import { defaultJudgeCacheDir } from '../core/judge/cache';
 import { HybridJudge } from '../core/judge/hybrid';
-import { LlmJudge } from '../core/judge/llmJudge';
+import { LlmJudge, type LlmJudgeOptions } from '../core/judge/llmJudge';
 import { PROMPT_VERSION, type JudgeStep } from '../core/judge/prompts';
 import type { Price } from '../core/judge/usage';
 import { heldUp, statusText, type JudgeStatus } from '../core/judge/watch';
@@ -66,6 +66,24 @@ export async function createJudge(
   if (name !== 'llm' && name !== 'hybrid')
     throw new CliError(`--judge ${name}: unknown judge (expected offline, llm or hybrid)`, 2);
 
+  const llm = new LlmJudge(llmOptions(name, values, env));
+  const concurrency = llm.pool.size;
+  const judge = name === 'hybrid' ? new HybridJudge(llm) : llm;
+  return {
+    judge,
+    itemConcurrency: Math.max(64, concurrency * 4),
+    disagreements: true,
+    metricsInfo: () => judge.info(),
+    waiting: () => {
+      const st = judge.status();
+      return heldUp(st) ? statusText(st) : undefined;
+    },
+    report: () => judgeReport(llm, judge instanceof HybridJudge ? judge : undefined),
+  };
+}
+
+/** The LLM judge's options from the command line (usage errors exit 2). */
+function llmOptions(name: string, values: Record<string, unknown>, env: NodeJS.ProcessEnv): LlmJudgeOptions {
   const model = typeof values.model === 'string' && values.model.trim() ? values.model.trim() : undefined;
   if (!model)
     throw new CliError(
@@ -95,7 +113,7 @@ export async function createJudge(
     ? undefined
     : resolve(typeof values['cache-dir'] === 'string' ? values['cache-dir'] : defaultJudgeCacheDir(env));
 
-  const llm = new LlmJudge({
+  return {
     baseUrl,
     model,
     apiKey,
@@ -107,18 +125,6 @@ export async function createJudge(
     ...(giveUpS !== undefined ? { giveUp: { stallMs: giveUpS * 1000 } } : {}),
     onEvent: (m) => process.stderr.write(`rarft: ${m}\n`),
     onStatus: printStatus,
-  });
-  const judge = name === 'hybrid' ? new HybridJudge(llm) : llm;
-  return {
-    judge,
-    itemConcurrency: Math.max(64, concurrency * 4),
-    disagreements: true,
-    metricsInfo: () => judge.info(),
-    waiting: () => {
-      const st = judge.status();
-      return heldUp(st) ? statusText(st) : undefined;
-    },
-    report: () => judgeReport(llm, judge instanceof HybridJudge ? judge : undefined),
   };
 }
 

@@ -121,90 +121,92 @@ function stepOf(body: Record<string, unknown>, system: string): Step {
 
 const tokens = (s: string) => Math.ceil(s.length / 4);
 
+/** A JSON reply (unless the client has gone). */
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** The request as the script sees it, or undefined after answering a bad request itself. */
+function readRequest(req: IncomingMessage, res: ServerResponse, raw: Buffer, n: number): SeenRequest | undefined {
+  if (req.method !== 'POST' || !/\/chat\/completions$/.test(req.url ?? '')) {
+    send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
+    return undefined;
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    send(res, 400, { error: { message: 'body is not JSON', type: 'invalid_request_error' } });
+    return undefined;
+  }
+  const messages = (body.messages as { role: string; content: string }[]) ?? [];
+  const system = messages.find((m) => m.role === 'system')?.content ?? '';
+  const user = messages.find((m) => m.role === 'user')?.content ?? '';
+  return { n, at: Date.now(), step: stepOf(body, system), system, user, body, headers: req.headers };
+}
+
+/** The script's answer, else the server's default for the options. */
+function chooseReply(options: ServerOptions, seen: SeenRequest): Reply {
+  const reply = options.script?.(seen);
+  if (reply) return reply;
+  if (options.rejectResponseFormat && seen.body.response_format)
+    return {
+      status: 400,
+      body: {
+        error: {
+          message: "response_format 'json_schema' is not supported by this server",
+          type: 'invalid_request_error',
+        },
+      },
+    };
+  const obj = defaultAnswer(seen.step, seen.user);
+  return {
+    content: options.ignoreResponseFormat || !seen.body.response_format ? loose(obj, seen.n) : JSON.stringify(obj),
+  };
+}
+
+/** Writes a reply (not a hang) to the response. */
+function sendReply(res: ServerResponse, r: Exclude<Reply, { hang: true }>, seen: SeenRequest): void {
+  if ('content' in r) {
+    const messages = (seen.body.messages as { content: string }[]) ?? [];
+    const prompt = messages.reduce((s, m) => s + tokens(m.content), 0);
+    const completion = tokens(r.content);
+    send(res, 200, {
+      id: `chatcmpl-${seen.n}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: String(seen.body.model),
+      choices: [{ index: 0, message: { role: 'assistant', content: r.content }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
+    });
+  } else if ('raw' in r) {
+    if (res.destroyed) return;
+    res.writeHead(r.status, { 'content-type': r.contentType });
+    res.end(r.raw);
+  } else send(res, r.status, r.body ?? { error: { message: `status ${r.status}`, type: 'server_error' } }, r.headers);
+}
+
 /** Starts the server on an ephemeral port of 127.0.0.1. */
 export async function startOpenAiServer(options: ServerOptions = {}): Promise<FakeOpenAi> {
   const state: FakeOpenAi = { baseUrl: '', log: [], inFlight: 0, peakInFlight: 0, close: async () => {} };
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
-    res.end(JSON.stringify(body));
-  };
-
   const server = createServer((req, res) => {
     let done = false;
     state.inFlight++;
     state.peakInFlight = Math.max(state.peakInFlight, state.inFlight);
-    const finish = () => {
+    res.on('close', () => {
       if (!done) (done = true), state.inFlight--;
-    };
-    res.on('close', finish);
+    });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      if (req.method !== 'POST' || !/\/chat\/completions$/.test(req.url ?? '')) {
-        return send(res, 404, {
-          error: { message: `no route ${req.method} ${req.url}`, type: 'invalid_request_error' },
-        });
-      }
-      let body: Record<string, unknown>;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-      } catch {
-        return send(res, 400, { error: { message: 'body is not JSON', type: 'invalid_request_error' } });
-      }
-      const messages = (body.messages as { role: string; content: string }[]) ?? [];
-      const system = messages.find((m) => m.role === 'system')?.content ?? '';
-      const user = messages.find((m) => m.role === 'user')?.content ?? '';
-      const seen: SeenRequest = {
-        n: state.log.length + 1,
-        at: Date.now(),
-        step: stepOf(body, system),
-        system,
-        user,
-        body,
-        headers: req.headers,
-      };
+      const seen = readRequest(req, res, Buffer.concat(chunks), state.log.length + 1);
+      if (!seen) return;
       state.log.push(seen);
-      let reply: Reply | undefined = options.script?.(seen);
-      if (!reply && options.rejectResponseFormat && body.response_format) {
-        reply = {
-          status: 400,
-          body: {
-            error: {
-              message: "response_format 'json_schema' is not supported by this server",
-              type: 'invalid_request_error',
-            },
-          },
-        };
-      }
-      if (!reply) {
-        const obj = defaultAnswer(seen.step, user);
-        reply = {
-          content: options.ignoreResponseFormat || !body.response_format ? loose(obj, seen.n) : JSON.stringify(obj),
-        };
-      }
-      if ('hang' in reply) return; // never answered; the client has to time out
-      const r = reply;
-      const delay = (r.delayMs ?? 0) + (options.latencyMs ?? 0);
-      const timer = setTimeout(() => {
-        if ('content' in r) {
-          const prompt = messages.reduce((s, m) => s + tokens(m.content), 0);
-          const completion = tokens(r.content);
-          send(res, 200, {
-            id: `chatcmpl-${seen.n}`,
-            object: 'chat.completion',
-            created: Math.floor(Date.now() / 1000),
-            model: String(body.model),
-            choices: [{ index: 0, message: { role: 'assistant', content: r.content }, finish_reason: 'stop' }],
-            usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion },
-          });
-        } else if ('raw' in r) {
-          if (res.destroyed) return;
-          res.writeHead(r.status, { 'content-type': r.contentType });
-          res.end(r.raw);
-        } else
-          send(res, r.status, r.body ?? { error: { message: `status ${r.status}`, type: 'server_error' } }, r.headers);
-      }, delay);
+      const r = chooseReply(options, seen);
+      if ('hang' in r) return; // never answered; the client has to time out
+      const timer = setTimeout(() => sendReply(res, r, seen), (r.delayMs ?? 0) + (options.latencyMs ?? 0));
       // A reply nobody waits for any more (client aborted, server closed) must not keep the process alive.
       res.on('close', () => clearTimeout(timer));
     });
