@@ -11,7 +11,7 @@ import { HybridJudge } from '../core/judge/hybrid';
 import { LlmJudge, type LlmJudgeOptions } from '../core/judge/llmJudge';
 import { PROMPT_VERSION, type JudgeStep } from '../core/judge/prompts';
 import type { Price } from '../core/judge/usage';
-import { heldUp, statusText, type JudgeStatus } from '../core/judge/watch';
+import { heldUp, statusText } from '../core/judge/watch';
 import { CliError, MAX_TIMEOUT_S, numberOption, table } from './io';
 
 /** parseArgs options the judge understands. */
@@ -124,17 +124,7 @@ function llmOptions(name: string, values: Record<string, unknown>, env: NodeJS.P
     price,
     ...(giveUpS !== undefined ? { giveUp: { stallMs: giveUpS * 1000 } } : {}),
     onEvent: (m) => process.stderr.write(`rarft: ${m}\n`),
-    onStatus: printStatus,
   };
-}
-
-/**
- * Status lines on stderr (every 15 s at least) while the run is held up: no good reply for 10 s,
- * failures, a rate limit or retries. A run that flows says nothing beyond its progress line.
- */
-function printStatus(st: JudgeStatus): void {
-  if (!heldUp(st)) return;
-  process.stderr.write(`${process.stderr.isTTY ? '\r\x1b[K' : ''}rarft: ${statusText(st)}\n`);
 }
 
 /** The cost line: this run's, and what the cached replies cost when they were first asked. */

@@ -41,17 +41,17 @@ async function pythonHttpServer(): Promise<{ port: number; proc: ChildProcess }>
   return { port, proc };
 }
 
-test('a server that accepts and never answers: status lines on stderr say what the run waits for, then it gives up (--give-up) and exits 1', async () => {
+test('a server that accepts and never answers: the progress line says what the run waits for, then it gives up (--give-up) and exits 1', async () => {
   const s = await startSilentServer();
   try {
     const { dir, input } = subset(40);
     const r = await rarft(
-      judgeArgs(dir, input, s.baseUrl, ['--concurrency', '2', '--timeout', '600', '--give-up', '2']),
+      judgeArgs(dir, input, s.baseUrl, ['--concurrency', '2', '--timeout', '600', '--give-up', '7']),
     );
     assert.equal(r.status, 1, r.stderr);
     assert.match(
       r.stderr,
-      /rarft: judge: waiting for 2 replies from http:\/\/127\.0\.0\.1:\d+\/v1 \(oldest \d+ s of the 600 s timeout\); \d+ queued; no reply yet after \d+ s; giving up in \d+ s unless it answers/,
+      /evaluating: 0\/40 .*; judge: waiting for 2 replies from http:\/\/127\.0\.0\.1:\d+\/v1 \(oldest \d+ s of the 600 s timeout\); \d+ queued; no reply yet after \d+ s; giving up in \d+ s unless it answers/,
     );
     assert.match(r.stderr, /rarft: judge: no reply at all for \d+ s; no further requests are sent/);
     assert.match(r.stderr, /no item could be judged/);
