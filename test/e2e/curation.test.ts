@@ -6,12 +6,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { missingPrerequisite, startSession, waitFor, waitForLog, type Session } from './support/session';
 import { STEP_MS } from './pages/workbench';
 
 const skip = missingPrerequisite();
+const ROOT = join(__dirname, '..', '..');
 const FILE = 'data/hi_vtg_charades.json';
 const QUERY = 'person runs to the window to look out.';
 
@@ -167,5 +168,33 @@ describe('curation', { skip, timeout: 15 * 60_000 }, () => {
     await s.workbench.pressIn(editor.locator('textarea').first(), 'Control+S', 'the editor');
     await waitFor('the original bytes back on disk', () => readFileSync(path, 'utf8') === original, STEP_MS);
     await s.screenshot('span-edit-undone');
+  });
+
+  test('the Audit view lists what rarft audit finds in the workspace, grouped by code', async () => {
+    const data = join(s.workspace, 'data');
+    const files = readdirSync(data)
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => join(data, n));
+    const cli = JSON.parse(
+      execFileSync(process.execPath, [join(ROOT, 'bin', 'rarft.js'), 'audit', ...files, '--json'], {
+        encoding: 'utf8',
+      }),
+    ).findings as { code: string }[];
+    assert.ok(cli.length > 0);
+    await s.workbench.openActivity('RA-RFT');
+    await s.workbench.runCommand('RA-RFT: Audit Annotations');
+    const line = await waitForLog(s.userDataDir, /audit: \d+ findings/, 'the audit to finish');
+    assert.match(
+      line,
+      new RegExp(`audit: ${cli.length} findings; not run: near-duplicate-query, refusable-near-answerable`),
+    );
+    const view = s.workbench.view('Audit');
+    for (const code of new Set(cli.map((f) => f.code))) {
+      const n = cli.filter((f) => f.code === code).length;
+      const row = s.workbench.exactRow(view, code);
+      await row.waitFor({ timeout: STEP_MS });
+      assert.match((await row.textContent()) ?? '', new RegExp(`${code}\\s*${n}$`));
+    }
+    await s.screenshot('audit-view');
   });
 });
