@@ -225,11 +225,14 @@ export class WorkspaceIndex extends DisposableBase {
     }
   }
 
-  /** Open editors' unsaved text, else the file on disk. */
+  /**
+   * An open document's text, else the file on disk. The document wins even when VS Code says it is
+   * not dirty: a save started before an undo (files.refactoring.autoSave after a quick fix) can
+   * finish after it, leaving the disk one edit behind a clean-looking editor.
+   */
   private readonly read = async (path: string): Promise<string> => {
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === path);
-    if (doc?.isDirty) return doc.getText();
-    return readFromDisk(path);
+    return doc ? doc.getText() : readFromDisk(path);
   };
 
   private async rebuild(gen: number): Promise<void> {
