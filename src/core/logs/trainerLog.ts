@@ -125,6 +125,9 @@ export class TrainerLogParser {
       const v = new LiteralReader(text, brace).value();
       if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
       this.inBlock = this.afterCompletion = false;
+      // A bar drawn just before the dict on the same segment (no carriage return between) still counts.
+      const bar = brace > 0 ? parseTqdm(text.slice(0, brace)) : null;
+      if (bar) out.push({ kind: 'progress', line, progress: bar });
       out.push(metricsRecord(line, v as Record<string, unknown>));
       return true;
     } catch (e) {

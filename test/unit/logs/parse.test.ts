@@ -87,6 +87,9 @@ test('tqdm bars: n/total, rate (it/s and s/it), elapsed and ETA, description', (
     rate: null,
   });
   assert.equal(parseTqdm('see [1/2] in the paper'), null);
+  // A bar and a dict on one segment (no carriage return between them): both count.
+  const c = buildCurves(parseTrainerLog(" 10%|#  | 2/20 [00:20<03:00, 10.00s/it]{'loss': 0.5}\n"));
+  assert.deepEqual([c.progress?.n, c.progress?.total, c.steps.length], [2, 20, 1]);
 });
 
 test('TRL GRPO stdout: dict lines among tqdm redraws and warnings; nan/inf kept, None null; summary is not a step', () => {
