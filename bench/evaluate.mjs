@@ -29,6 +29,9 @@ function generate(file, source, n, seed) {
   writeFileSync(file, JSON.stringify(out, null, 2));
 }
 
+/** The CLI to measure (RARFT_CLI=path/to/bin/rarft.js measures another build, e.g. main before a change). */
+const CLI = process.env.RARFT_CLI ?? join(ROOT, 'bin', 'rarft.js');
+
 const BARE = `const t=require('fs').readFileSync(process.argv[1],'utf8');JSON.parse(t);console.log(process.resourceUsage().maxRSS)`;
 
 /** One whole-process run: wall ms and peak RSS (MB). */
@@ -53,7 +56,7 @@ function sideBySide(file, runs) {
   for (let i = 0; i < runs; i++) {
     bare.push(once(['-e', BARE, file]));
     ev.push(
-      once([join(ROOT, 'bin', 'rarft.js'), 'evaluate', file, '--out', join(DATA, 'bench.metrics.json'), '--force'], {
+      once([CLI, 'evaluate', file, '--out', join(DATA, 'bench.metrics.json')], {
         RARFT_PROFILE: '1',
       }),
     );

@@ -10,10 +10,10 @@ import { readFile } from 'node:fs/promises';
 import { embedderSimilarity } from '../../core/embed/similarity';
 import { loadOnnxEmbedder } from '../../core/embed/onnxEmbedder';
 import { embeddingCacheDir } from '../../core/embed/paths';
-import { itemWithJudgment, judgeItems, type Similarity } from '../../core/eval/evaluate';
+import type { Similarity } from '../../core/eval/evaluate';
 import { offlineJudge, type Judge } from '../../core/eval/judge';
-import { computeMetrics } from '../../core/eval/metrics';
-import { writeFileAtomic } from '../../core/fsAtomic';
+import { InvalidItemsError, runEvaluation, type JudgeSetup } from '../../core/eval/run';
+import { writeEvaluation } from '../../core/eval/write';
 import { HybridJudge } from '../../core/judge/hybrid';
 import { LlmJudge } from '../../core/judge/llmJudge';
 import { provenanceFromMetrics } from '../../core/compare/provenance';
@@ -108,7 +108,13 @@ export async function evaluateRun(
   const embedder = sbertDir ? await loadOnnxEmbedder(sbertDir, { cacheDir: embeddingCacheDir() }) : undefined;
   if (embedder) similarity = embedderSimilarity(embedder);
   try {
-    const judgments = await vscode.window.withProgress(
+    const setup: JudgeSetup = {
+      judge,
+      itemConcurrency: llm ? Math.max(64, settings.concurrency * 4) : undefined,
+      disagreements: !!llm,
+      metricsInfo: llm ? () => (judge as LlmJudge | HybridJudge).info() : undefined,
+    };
+    const result = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
         title: `RA-RFT: evaluating (${judge.name})`,
@@ -118,44 +124,43 @@ export async function evaluateRun(
         withAbortSignal(token, (signal) => {
           const t0 = Date.now();
           let last = 0;
-          return judgeItems(items, {
-            judge,
-            similarity,
-            signal,
-            concurrency: llm ? Math.max(64, settings.concurrency * 4) : undefined,
-            disagreements: !!llm,
-            onProgress: (d, t) => {
-              const f = d / t;
-              if (f - last < 0.01 && d !== t) return;
-              const s = (Date.now() - t0) / 1000;
-              const rate = s > 0 ? d / s : 0;
-              const eta = rate > 0 ? Math.round((t - d) / rate) : 0;
-              progress.report({
-                increment: (f - last) * 100,
-                message: `${d}/${t} · ${rate.toFixed(1)}/s · ETA ${eta} s`,
-              });
-              last = f;
-            },
+          return runEvaluation({ input: path, judge: setup, similarity }, signal, (p) => {
+            if (p.phase !== 'judge') return;
+            const f = p.done / Math.max(1, p.total);
+            if (f - last < 0.01 && p.done !== p.total) return;
+            const s = (Date.now() - t0) / 1000;
+            const rate = s > 0 ? p.done / s : 0;
+            const eta = rate > 0 ? Math.round((p.total - p.done) / rate) : 0;
+            progress.report({
+              increment: (f - last) * 100,
+              message: `${p.done}/${p.total} · ${rate.toFixed(1)}/s · ETA ${eta} s${p.waiting ? ` · ${p.waiting}` : ''}`,
+            });
+            last = f;
           });
         }),
     );
-    const metrics = computeMetrics(judgments, { judge: judge.name });
-    if (llm) Object.assign(metrics.evaluation, (judge as LlmJudge | HybridJudge).info());
+    const { metrics, judgments } = result;
     const dir = dirname(path);
     const out = join(dir, 'metrics.json');
     const itemsOut = join(dir, 'metrics_items.json');
-    const rows = items.map((it, i) => itemWithJudgment(it, judgments[i]));
-    await writeFileAtomic(out, JSON.stringify(metrics, null, 2) + '\n');
-    await writeFileAtomic(itemsOut, JSON.stringify(rows, null, 2) + '\n');
+    const rows = result.rows();
+    await writeEvaluation(result, out, itemsOut);
     deps.log.info(`evaluated ${path} (${judge.name}) → ${out}, ${itemsOut}`);
     void deps.index.reindexAll();
     const provenance = { ...provenanceFromMetrics(metrics), path: itemsOut, items: rows.length };
     dashboard.show({ items: rows, judgments, provenance });
-    if (!metrics.num_items && items.length)
+    if (!metrics.num_items && result.items.length)
       void vscode.window.showErrorMessage(
         `RA-RFT: no item could be judged; the errors are in ${vscode.workspace.asRelativePath(itemsOut)} (judge_errors).`,
       );
   } catch (e) {
+    if (e instanceof InvalidItemsError) {
+      const first = e.problems[0];
+      void vscode.window.showErrorMessage(
+        `RA-RFT: ${e.message}; nothing was judged (first: line ${first.line}, column ${first.column}: ${first.message}).`,
+      );
+      return;
+    }
     if ((e as Error)?.name === 'AbortError') {
       void vscode.window.showInformationMessage(
         'RA-RFT: evaluation stopped; every reply so far is cached, run it again to resume.',
