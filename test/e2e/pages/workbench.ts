@@ -110,33 +110,56 @@ export class Workbench {
     for (const [i, label] of labels.entries()) {
       const row = this.exactRow(view, label);
       await row.waitFor({ timeout: STEP_MS });
-      await this.clearHover();
-      await this.scrollIntoList(view, row);
       if (i === labels.length - 1) await this.selectRow(view, row, label);
-      else if ((await row.getAttribute('aria-expanded')) !== 'true') {
-        await row.click();
-        await waitFor(`"${label}" expanded`, async () => (await row.getAttribute('aria-expanded')) === 'true', STEP_MS);
-      }
+      else if ((await row.getAttribute('aria-expanded')) !== 'true')
+        await this.clickRowUntil(view, row, `"${label}" expanded`, async () => {
+          return (await row.getAttribute('aria-expanded')) === 'true';
+        });
     }
   }
 
   /** Clicks a row until it is selected and focused (a click that lands while the tree re-renders is lost). */
   private async selectRow(view: Locator, row: Locator, label: string): Promise<void> {
-    const done = async () =>
-      (await row.getAttribute('aria-selected')) === 'true' &&
-      (await view
-        .locator('.monaco-list')
-        .first()
-        .evaluate((l) => l.matches(':focus-within')));
+    const list = view.locator('.monaco-list').first();
+    await this.clickRowUntil(
+      view,
+      row,
+      `"${label}" selected and focused`,
+      async () => {
+        return (
+          (await row.getAttribute('aria-selected')) === 'true' &&
+          (await list.evaluate((l) => l.matches(':focus-within')))
+        );
+      },
+      false,
+    );
+  }
+
+  /**
+   * Clicks a tree row until `done`. After each click the mouse leaves the list, so the row's tooltip
+   * (which stays while the mouse is on it) cannot cover the next row to click; a click kept waiting
+   * by a hover gives up soon and goes round again. A click that landed is clicked again only when
+   * it can be lost harmlessly (`toggles` false: selecting twice selects); a toggle waits its full time.
+   */
+  private async clickRowUntil(
+    view: Locator,
+    row: Locator,
+    what: string,
+    done: () => Promise<boolean>,
+    toggles = true,
+  ): Promise<void> {
     const deadline = Date.now() + STEP_MS * 2;
     for (;;) {
       await this.scrollIntoList(view, row);
       await this.clearHover();
-      // A hover that shows up meanwhile makes the click wait: give up on it soon and go round again.
-      await row.click({ timeout: 5_000 }).catch(() => undefined);
-      const ok = await waitFor(`"${label}" selected`, done, 5_000).catch(() => false);
-      if (ok) return;
-      if (Date.now() > deadline) throw new Error(`the tree row "${label}" never became selected and focused`);
+      const clicked = await row.click({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+      await this.mouseAway();
+      if (clicked && (await waitFor(what, done, toggles ? STEP_MS : 5_000).catch(() => false))) return;
+      if (clicked && toggles) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     }
   }
 
@@ -176,9 +199,7 @@ export class Workbench {
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) })
       .first();
     if (!(await row.count())) return;
-    await this.clearHover();
-    await row.click();
-    await waitFor(`"${label}" collapsed`, async () => (await row.count()) === 0, STEP_MS);
+    await this.clickRowUntil(view, row, `"${label}" collapsed`, async () => (await row.count()) === 0);
   }
 
   /** The quick-input box (command palette, quick picks). */
