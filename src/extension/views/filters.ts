@@ -103,7 +103,7 @@ export class Filters extends DisposableBase {
   }
 
   /** One line describing the filters, for the views' messages. */
-  describe(): string {
+  describe(withSamples = true): string {
     const v = this.value;
     const parts: string[] = [];
     if (v.text) parts.push(`"${v.text}"`);
@@ -111,7 +111,7 @@ export class Filters extends DisposableBase {
     if (v.category) parts.push(v.category);
     if (v.bucket) parts.push(BUCKET_LABELS[v.bucket]);
     if (v.flag) parts.push(`flagged ${v.flag}`);
-    if (v.samples) parts.push(`${v.samples.positions.size} samples: ${v.samples.label}`);
+    if (v.samples && withSamples) parts.push(`${v.samples.positions.size} samples: ${v.samples.label}`);
     return parts.join(' · ');
   }
 

@@ -15,10 +15,12 @@ export function registerViews(_context: vscode.ExtensionContext, deps: FeatureDe
   const runView = vscode.window.createTreeView('rarft.runs', { treeDataProvider: runs, showCollapseAll: true });
   const describe = () => {
     const msg = filters.active ? `Filter: ${filters.describe()}` : undefined;
+    // A sample set from the dashboard filters the Runs view only.
+    const dsFilter = filters.describe(false);
     const state = deps.index.state === 'indexing' && !deps.index.paths().length ? 'Indexing the workspace…' : undefined;
-    dsView.message = state ?? msg;
+    dsView.message = state ?? (dsFilter ? `Filter: ${dsFilter}` : undefined);
     runView.message = state ?? msg;
-    dsView.description = filters.active ? 'filtered' : undefined;
+    dsView.description = dsFilter ? 'filtered' : undefined;
     runView.description = filters.active ? 'filtered' : undefined;
   };
   const follow = (e: vscode.TreeViewSelectionChangeEvent<TreeNode>) => {
