@@ -173,10 +173,12 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
         existsSync(join(s.workspace, 'runs', RUN_NAME, 'metrics.json')),
     );
     const metricsFile = join(s.workspace, 'runs', RUN_NAME, 'metrics.json');
-    await waitFor('metrics.json written', () => existsSync(metricsFile), 120_000);
+    // metrics_items.json is written after metrics.json: wait for the last of the two.
+    const itemsFile = join(s.workspace, 'runs', RUN_NAME, 'metrics_items.json');
+    await waitFor('metrics.json and metrics_items.json written', () => existsSync(itemsFile), 120_000);
     const metrics = JSON.parse(readFileSync(metricsFile, 'utf8'));
     assert.equal(metrics.evaluation.judge_model, MODEL);
-    assert.ok(existsSync(join(s.workspace, 'runs', RUN_NAME, 'metrics_items.json')));
+    assert.ok(existsSync(metricsFile));
     assert.equal(
       server.log.filter((r) => r.step === 'relevance').length,
       step1,
