@@ -91,7 +91,7 @@ function statusLines(j: JobRecord): string {
   const id = shQuote(j.id);
   return [
     `if [ -f ${d}/exit_code ]; then echo ${id} exited "$(cat ${d}/exit_code)"`,
-    `elif ps -e -o pgid=,stat= 2>/dev/null | awk -v g=${j.pgid} '$1==g && $2 !~ /^Z/ {f=1} END {exit !f}'; then echo ${id} running`,
+    `elif case " $LIVE " in *" ${j.pgid} "*) true ;; *) false ;; esac; then echo ${id} running`,
     `elif [ -f ${d}/cancelled ]; then echo ${id} cancelled`,
     `elif [ -d ${d} ]; then echo ${id} lost`,
     `else echo ${id} unknown; fi`,
@@ -113,7 +113,9 @@ export function parseStatusLines(text: string): Map<string, JobStatus> {
 /** Asks one host, in one ssh call, for the state of its detached jobs. */
 export async function sshJobStates(host: string, jobs: JobRecord[], opts: SshOptions): Promise<Map<string, JobStatus>> {
   if (!jobs.length) return new Map();
-  const r = await runRemote(host, jobs.map(statusLines).join('\n'), opts);
+  // One ps for all jobs: the process groups with a live (not zombie) member.
+  const live = `LIVE=$(ps -e -o pgid=,stat= 2>/dev/null | awk '$2 !~ /^Z/ {print $1}' | sort -u | tr '\\n' ' ')`;
+  const r = await runRemote(host, [live, ...jobs.map(statusLines)].join('\n'), opts);
   if (r.code !== 0) throw new RemoteError(`${host}: status failed: ${r.stderr.trim()}`);
   return parseStatusLines(r.stdout);
 }
