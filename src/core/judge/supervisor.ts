@@ -18,6 +18,7 @@ export class Supervisor {
   readonly watch: FailureWatch;
   /** Fires when the run gives up; every request listens to it. */
   private readonly stopper = new AbortController();
+  private readonly linked = new WeakMap<AbortSignal, AbortSignal>();
   fatal: string | undefined;
   private readonly started = new Map<number, number>();
   private seq = 0;
@@ -41,7 +42,22 @@ export class Supervisor {
 
   /** The signal a request is sent with: the run's, and the supervisor's stop. */
   requestSignal(run?: AbortSignal): AbortSignal {
-    return run ? AbortSignal.any([run, this.stopper.signal]) : this.stopper.signal;
+    if (!run) return this.stopper.signal;
+    // One linked signal per run signal (not AbortSignal.any per request, which costs per call).
+    let linked = this.linked.get(run);
+    if (!linked) {
+      const c = new AbortController();
+      setMaxListeners(0, c.signal);
+      const follow = (from: AbortSignal) => {
+        if (from.aborted) c.abort(from.reason);
+        else from.addEventListener('abort', () => c.abort(from.reason), { once: true });
+      };
+      follow(run);
+      follow(this.stopper.signal);
+      linked = c.signal;
+      this.linked.set(run, linked);
+    }
+    return linked;
   }
 
   /** A judgment starts needing the server; `end` when it is settled. */
