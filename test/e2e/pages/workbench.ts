@@ -108,14 +108,45 @@ export class Workbench {
    */
   async clickTreePath(view: Locator, labels: string[]): Promise<void> {
     for (const [i, label] of labels.entries()) {
-      const row = this.exactRow(view, label);
-      await row.waitFor({ timeout: STEP_MS });
+      const row = await this.findRow(view, label);
       if (i === labels.length - 1) await this.selectRow(view, row, label);
       else if ((await row.getAttribute('aria-expanded')) !== 'true')
         await this.clickRowUntil(view, row, `"${label}" expanded`, async () => {
           return (await row.getAttribute('aria-expanded')) === 'true';
         });
     }
+  }
+
+  /**
+   * The row labelled `label`, scrolling the list (its rows are virtual: only those in view exist)
+   * down, then up, until the row is rendered.
+   */
+  private async findRow(view: Locator, label: string): Promise<Locator> {
+    const row = this.exactRow(view, label);
+    const list = view.locator('.monaco-list').first();
+    const lastIndex = () =>
+      list.evaluate((l) => [...l.querySelectorAll('.monaco-list-row')].map((r) => r.getAttribute('data-index')).join());
+    const deadline = Date.now() + STEP_MS * 2;
+    let step = 200;
+    await waitFor(
+      `the tree row "${label}"`,
+      async () => {
+        if (await row.count()) return true;
+        const box = await list.boundingBox();
+        if (!box) return false;
+        const before = await lastIndex();
+        await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await this.page.mouse.wheel(0, step);
+        await waitFor('the list to scroll', async () => (await lastIndex()) !== before, 2_000, 25).catch(() => {
+          step = -step; // the end of the list: turn round
+        });
+        return (await row.count()) > 0;
+      },
+      Math.max(1000, deadline - Date.now()),
+      50,
+    );
+    await this.mouseAway();
+    return row;
   }
 
   /** Clicks a row until it is selected and focused (a click that lands while the tree re-renders is lost). */
