@@ -17,7 +17,7 @@ import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
 import { problemLines, summary } from './evaluateSummary';
 
 export const evaluateUsage =
-  `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--skip-invalid] [--max-judge-errors N|P%] [--force] ${judgeUsage} ${sbertUsage}`.trim();
+  `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--skip-invalid] [--rejudge] [--max-judge-errors N|P%] [--force] ${judgeUsage} ${sbertUsage}`.trim();
 
 /** The `evaluate` command. */
 export const evaluateCommand: Command = {
@@ -28,6 +28,7 @@ export const evaluateCommand: Command = {
       out: { type: 'string' },
       'items-out': { type: 'string' },
       'skip-invalid': { type: 'boolean' },
+      rejudge: { type: 'boolean' },
       force: { type: 'boolean' },
       'max-judge-errors': { type: 'string' },
       ...judgeOptionSpec,
@@ -59,7 +60,13 @@ async function evaluateWithProgress(input: string, setup: JudgeSetup, values: Re
   try {
     return await userErrors(() =>
       runEvaluation(
-        { input, judge: setup, similarity: sbert.similarity, skipInvalid: !!values['skip-invalid'] },
+        {
+          input,
+          judge: setup,
+          similarity: sbert.similarity,
+          skipInvalid: !!values['skip-invalid'],
+          rejudge: !!values.rejudge,
+        },
         stop.signal,
         (p) => {
           if (p.phase === 'read' || p.phase === 'parse') mark(p.phase);
@@ -116,8 +123,18 @@ export async function runEvaluate(
 function present(result: EvaluationResult): void {
   const r = result.report;
   process.stdout.write(summary(result.metrics, r) + '\n');
+  if (r.reused.items) process.stdout.write(reusedLine(r) + '\n');
   if (r.judgeReport) process.stdout.write(r.judgeReport + '\n');
   if (r.disagreements) process.stdout.write(disagreementLines(r.disagreements) + '\n');
+}
+
+/** Says how many judgments came from the input rather than this run's judge, and how to redo them. */
+function reusedLine(r: EvaluationResult['report']): string {
+  const steps = Object.entries(r.reused.by_step)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
+  const by = r.reused.judge ? `judged by ${r.reused.judge}` : 'judge unknown: no metrics.json of ours names this file';
+  return `reused the input's cached judgments for ${r.reused.items} of ${r.items} items (${steps}; ${by}), not asked of the ${r.judge} judge; pass --rejudge to judge them again`;
 }
 
 /** 1 when judgments failed (beyond --max-judge-errors) or nothing could be judged: the files are written all the same. */

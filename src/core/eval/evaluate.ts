@@ -32,6 +32,33 @@ export interface ItemJudgment {
   categoriesUnjudged?: true;
   /** Why a value could not be computed (not an error: e.g. no GT answer, offline judge). */
   notComputed: string[];
+  /** Steps whose judgment was read from the input's cached keys instead of asked of the judge. */
+  reused?: JudgeStepName[];
+}
+
+/** The judged steps of an item (FORMATS.md §4). */
+export type JudgeStepName = 'relevance' | 'categories' | 'reasoning' | 'sbert';
+
+/** The keys an evaluation writes into an item; `--rejudge` removes them before judging. */
+export const JUDGMENT_KEYS = [
+  'classification_correct',
+  'pred_relevant',
+  'pred_span',
+  'iou',
+  'pred_categories',
+  'category_jaccard',
+  'reasoning_score',
+  'sbert_similarity',
+  'judge_errors',
+  'judge_disagreement',
+  'not_computed',
+] as const;
+
+/** A copy of an item without any earlier evaluation's judgments (for `--rejudge`). */
+export function withoutJudgments(item: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...item };
+  for (const k of JUDGMENT_KEYS) delete out[k];
+  return out;
 }
 
 /** Sentence similarity for step 4 (cosine, clipped to [0, 1] by the caller). */

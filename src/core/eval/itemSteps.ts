@@ -1,7 +1,7 @@
 /** The steps of one item's judgment (FORMATS.md §4), driven synchronously while the judge answers synchronously. */
 import { gtSpan, itemLevel, truthy } from '../dataset/runs';
 import { answerText, gtText, reasoningText, type Span } from '../text';
-import type { ItemJudgment, JudgeItemsOptions } from './evaluate';
+import type { ItemJudgment, JudgeItemsOptions, JudgeStepName } from './evaluate';
 import { ruleRelevance, UNJUDGED, type RelevanceVerdict, type Verdict } from './judge';
 import { jaccard, temporalIou } from './measures';
 
@@ -97,6 +97,10 @@ function newJudgment(item: Record<string, unknown>, opts: JudgeItemsOptions, ind
 
 type StepGen = Generator<Pending, void, Verdict<unknown>>;
 
+function reused(j: ItemJudgment, step: JudgeStepName): void {
+  (j.reused ??= []).push(step);
+}
+
 /** Step 1: relevance and span (cached judgments reused), then the IoU. */
 function* relevanceStep(
   item: Record<string, unknown>,
@@ -119,8 +123,10 @@ function* relevanceStep(
     } else if (v.status === 'error') j.errors.push({ step: 'relevance', error: v.error });
     else j.notComputed.push(v.reason);
   }
-  if (cachedCorrect !== null) j.predRelevant = cachedCorrect ? gtRelevant : !gtRelevant;
-  else if (verdict) j.predRelevant = verdict.classification === 'relevant';
+  if (cachedCorrect !== null) {
+    j.predRelevant = cachedCorrect ? gtRelevant : !gtRelevant;
+    reused(j, 'relevance');
+  } else if (verdict) j.predRelevant = verdict.classification === 'relevant';
   if (j.predRelevant === null) return;
   j.predSpan = verdict?.span ?? null;
 
@@ -147,9 +153,10 @@ function* categoriesStep(
   reasoning: string,
   output: string,
 ): StepGen {
-  if (Array.isArray(item.pred_categories))
+  if (Array.isArray(item.pred_categories)) {
     j.predCategories = item.pred_categories.filter((c): c is string => typeof c === 'string');
-  else if (!j.predRelevant && reasoning) {
+    reused(j, 'categories');
+  } else if (!j.predRelevant && reasoning) {
     const v = (yield call(() => opts.judge.categories({ reasoningText: reasoning, output }, opts.signal))) as Verdict<
       string[]
     >;
@@ -173,8 +180,10 @@ function* reasoningStep(
   reasoning: string,
   gt: string,
 ): StepGen {
-  if (isNum(item.reasoning_score)) j.reasoningScore = item.reasoning_score;
-  else if (!gt) j.notComputed.push('reasoning: the item has no GT answer to compare with');
+  if (isNum(item.reasoning_score)) {
+    j.reasoningScore = item.reasoning_score;
+    reused(j, 'reasoning');
+  } else if (!gt) j.notComputed.push('reasoning: the item has no GT answer to compare with');
   else {
     const v = (yield call(() =>
       opts.judge.reasoning({ reasoningText: reasoning, gtText: gt }, opts.signal),
@@ -193,8 +202,10 @@ function* sbertStep(
   reasoning: string,
   gt: string,
 ): StepGen {
-  if (isNum(item.sbert_similarity)) j.sbert = item.sbert_similarity;
-  else if (!gt) j.notComputed.push('sbert: the item has no GT answer to compare with');
+  if (isNum(item.sbert_similarity)) {
+    j.sbert = item.sbert_similarity;
+    reused(j, 'sbert');
+  } else if (!gt) j.notComputed.push('sbert: the item has no GT answer to compare with');
   else if (!reasoning) j.sbert = 0;
   else if (opts.similarity) {
     const similarity = opts.similarity;

@@ -4,7 +4,8 @@
  * extension's "Evaluate Run" and the dashboard only present what it returns.
  */
 import type { Problem } from '../problems';
-import { itemWithJudgment, judgeItems, type ItemJudgment, type Similarity } from './evaluate';
+import { itemWithJudgment, judgeItems, withoutJudgments, type ItemJudgment, type Similarity } from './evaluate';
+import { reusedJudgments, type ReusedJudgments } from './reuse';
 import type { Judge, RelevanceVerdict } from './judge';
 import { computeMetrics, type Metrics } from './metrics';
 import { readItems, validateItems, type ItemsFile } from './read';
@@ -49,6 +50,8 @@ export interface EvaluationOptions {
   skipInvalid?: boolean;
   /** How often a quiet run reports progress anyway, with the judge's `waiting` (ms; default 5000). */
   heartbeatMs?: number;
+  /** Judge every item again, ignoring judgments cached in the input (an earlier evaluation's keys). */
+  rejudge?: boolean;
 }
 
 /** One item where the offline rule and the judge answered step 1 differently. */
@@ -79,6 +82,8 @@ export interface EvaluationReport {
   disagreements?: { count: number; items: Disagreement[] };
   /** The judge's own lines (usage, cost, cache). */
   judgeReport?: string;
+  /** Judgments read from the input instead of asked of this run's judge, and who made them. */
+  reused: ReusedJudgments;
 }
 
 /** What `runEvaluation` returns. */
@@ -155,7 +160,8 @@ export async function runEvaluation(
   onProgress?.({ phase: 'validate', done: file.items.length, total: file.items.length });
   if (errors.length && !options.skipInvalid) throw new InvalidItemsError(errors);
   const bad = new Set(errors.map((p) => p.path?.[0]).filter((i): i is number => typeof i === 'number'));
-  const items = bad.size ? file.items.filter((_, i) => !bad.has(i)) : file.items;
+  const kept = bad.size ? file.items.filter((_, i) => !bad.has(i)) : file.items;
+  const items = options.rejudge ? kept.map(withoutJudgments) : kept;
 
   const judgments = await judgeWithProgress(items, options, signal, onProgress);
   const setup = options.judge;
@@ -163,6 +169,8 @@ export async function runEvaluation(
   Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
   const disagreements = setup.disagreements ? disagreementList(items, judgments) : undefined;
   if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
+  const reused = await reusedJudgments(judgments, file.path);
+  if (reused.items) Object.assign(metrics.evaluation, { reused_judgments: reused });
   onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
   const ev = metrics.evaluation;
   return {
@@ -183,6 +191,7 @@ export async function runEvaluation(
       notComputedFigures: ev.not_computed_figures,
       disagreements,
       judgeReport: setup.report?.(),
+      reused,
     },
   };
 }

@@ -1,0 +1,52 @@
+/**
+ * Judgments an evaluation read from its input (an earlier `metrics_items.json`) instead of asking
+ * its own judge, counted by step, and which judge made them when our metrics.json beside the input
+ * says so (its `evaluation.items_file` names this file).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { isObject } from '../json/values';
+import type { ItemJudgment } from './evaluate';
+
+/** Reused judgments: items with any, counts by step, and the judge that made them if known. */
+export interface ReusedJudgments {
+  items: number;
+  by_step: Record<string, number>;
+  /** e.g. "llm (gpt-4o-mini)", from a metrics.json of ours that wrote the input; null when unknown. */
+  judge: string | null;
+}
+
+/** Counts the reused judgments of a run over `input` (its path, when read from a file). */
+export async function reusedJudgments(judgments: ItemJudgment[], input?: string): Promise<ReusedJudgments> {
+  const byStep: Record<string, number> = {};
+  let items = 0;
+  for (const j of judgments) {
+    if (!j.reused?.length) continue;
+    items++;
+    for (const s of j.reused) byStep[s] = (byStep[s] ?? 0) + 1;
+  }
+  return { items, by_step: byStep, judge: items && input ? await judgeThatWrote(input) : null };
+}
+
+/** The judge recorded by a metrics file beside `itemsPath` whose items file is `itemsPath`. */
+async function judgeThatWrote(itemsPath: string): Promise<string | null> {
+  const target = resolve(itemsPath);
+  let names: string[];
+  try {
+    names = (await readdir(dirname(target))).filter((n) => n.toLowerCase().endsWith('.json'));
+  } catch {
+    return null;
+  }
+  for (const name of names.slice(0, 200)) {
+    try {
+      const path = join(dirname(target), name);
+      if (path === target || (await stat(path)).size > 2_000_000) continue; // metrics files are small
+      const text = await readFile(path, 'utf8');
+      const ev = (JSON.parse(text) as { evaluation?: unknown }).evaluation;
+      if (!isObject(ev) || !isObject(ev.items_file) || ev.items_file.path !== target) continue;
+      const model = typeof ev.judge_model === 'string' && ev.judge_model ? ` (${ev.judge_model})` : '';
+      return typeof ev.judge === 'string' ? `${ev.judge}${model}` : null;
+    } catch {}
+  }
+  return null;
+}
