@@ -1,0 +1,97 @@
+/**
+ * End to end, remote jobs: a job launched from the extension (Launch Remote Job… in the palette)
+ * against the test sshd shows in the Jobs view with its log mirrored into the workspace; after a
+ * window reload it is still shown running and its log keeps growing, each line once.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Sshd, startSshd } from '../support/sshd';
+import { missingPrerequisite, type Session, startSession, waitFor } from './support/session';
+
+const skip = missingPrerequisite();
+
+describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
+  let s: Session;
+  let sshd: Sshd;
+  let id = '';
+  const mirror = () => join(s.workspace, '.rarft', 'jobs', id, 'stdout.log');
+  const lines = () => (existsSync(mirror()) ? readFileSync(mirror(), 'utf8').split('\n').filter(Boolean) : []);
+  /** Each line `tick N` exactly once, in order from 1. */
+  const inOrder = (ls: string[]) => ls.every((l, i) => l === `tick ${i + 1}`);
+
+  before(async () => {
+    sshd = await startSshd();
+    s = await startSession('jobs');
+    // rarft.remote.sshConfig is machine-scoped (a workspace must not point ssh at a config): in
+    // code-server such settings come from the Machine settings of the user data folder.
+    for (const where of ['Machine', 'User']) {
+      const settings = join(s.userDataDir, where, 'settings.json');
+      mkdirSync(join(s.userDataDir, where), { recursive: true });
+      const old = existsSync(settings) ? JSON.parse(readFileSync(settings, 'utf8')) : {};
+      const ours = { 'rarft.remote.sshConfig': sshd.configFile, 'rarft.remote.remoteRoot': sshd.remoteRoot };
+      writeFileSync(settings, JSON.stringify({ ...old, ...ours }, null, 2));
+    }
+  });
+  after(async () => {
+    await s?.close();
+    await sshd?.stop();
+  });
+
+  /** Answers one prompt: waits for it, types `value`, and for a pick waits for its row before Enter. */
+  const step = async (expect: RegExp, value: string, pick = false) => {
+    const widget = s.page.locator('.quick-input-widget');
+    try {
+      await waitFor(`the prompt ${expect}`, async () => expect.test(await widget.innerText().catch(() => '')), 60_000);
+      await s.workbench.quickInput.fill(value);
+      if (pick) await widget.locator('.monaco-list-row', { hasText: value }).first().waitFor({ timeout: 60_000 });
+      await s.page.keyboard.press('Enter');
+    } catch (e) {
+      await s.screenshot(`prompt-${expect.source.replace(/\W+/g, '-')}`);
+      throw e;
+    }
+  };
+
+  const jobRow = () => s.page.locator('.pane-body .monaco-list-row', { hasText: `command ${id}` }).first();
+
+  test('Launch Remote Job… runs a command on the host; the Jobs view shows it running', async () => {
+    // The Jobs view's own button (its welcome content while there are no jobs).
+    await s.workbench.openActivity('RA-RFT');
+    const button = s.page
+      .locator('.pane', { hasText: 'Jobs' })
+      .locator('a, .monaco-button', { hasText: 'Launch Remote Job' });
+    await button.first().waitFor({ timeout: 60_000 });
+    await button.first().click();
+    await step(/Launch Remote Job: host/, 'rarft-test', true);
+    await step(/what/, 'Command', true);
+    await step(/Run with/, 'Detached over ssh', true);
+    await step(/Remote working folder/, '/tmp');
+    await step(/Command line/, 'for i in $(seq 1 2000); do echo "tick $i"; sleep 0.2; done');
+    const jobsFile = join(s.workspace, '.rarft', 'jobs.json');
+    id = await waitFor(
+      'the job record',
+      () => existsSync(jobsFile) && JSON.parse(readFileSync(jobsFile, 'utf8')).jobs[0]?.id,
+      60_000,
+    );
+    await waitFor('the mirrored log to grow', () => lines().length >= 3, 60_000);
+    await jobRow().waitFor({ timeout: 60_000 });
+    await waitFor('the row to say running', async () => /running/.test(await jobRow().innerText()), 60_000);
+    await s.screenshot('job-running');
+  });
+
+  test('after a window reload the job is still shown running and its log goes on growing, each line once', async () => {
+    const loaded = s.page.waitForEvent('load', { timeout: 120_000 });
+    await s.workbench.runCommand('Developer: Reload Window');
+    await loaded;
+    await s.page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+    const atReload = lines().length;
+    await s.workbench.openActivity('RA-RFT');
+    await jobRow().waitFor({ timeout: 60_000 });
+    await waitFor('the row to say running', async () => /running/.test(await jobRow().innerText()), 60_000);
+    await waitFor('the log to grow after the reload', () => lines().length >= atReload + 10, 90_000);
+    const ls = lines();
+    assert.ok(inOrder(ls), `lines out of order or repeated: ${ls.slice(0, 5).join(' | ')} …`);
+    await s.screenshot('job-after-reload');
+  });
+});
