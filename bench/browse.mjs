@@ -26,7 +26,9 @@ for (let v = 0; v < 2000; v++) {
     items.push({
       video: `/data/x/V${v}.mp4`,
       query: g.q,
-      model_output: `<think>\n<timestep>0.0 to 3.0</timestep> a person stands.\n</think>\n<answer>${g.r ? '1.0 to 3.5' : 'No such action.'}</answer>\n<correction>NIL</correction>`,
+      model_output:
+        `<think>\n<timestep>0.0 to 3.0</timestep> a person stands.\n</think>\n` +
+        `<answer>${g.r ? '1.0 to 3.5' : 'No such action.'}</answer>\n<correction>NIL</correction>`,
       gt_relevant: g.r,
       gt_timestamp: g.r ? [1.5, 4] : null,
       gt_output: g.a,

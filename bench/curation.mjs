@@ -19,10 +19,10 @@ import { applyEdits } from '../src/core/fixes.ts';
 import { DiskCache, textKey } from '../src/core/embed/cache.ts';
 import { DATA, ROOT, figure, median } from './lib.mjs';
 
-const words =
-  'person opens closes door window sits stands walks runs table chair book phone laughs drinks cup eats food holds box bag towel cleans floor bed sofa light tv watches reads puts takes shoes'.split(
-    ' ',
-  );
+const words = (
+  'person opens closes door window sits stands walks runs table chair book phone laughs drinks cup eats food ' +
+  'holds box bag towel cleans floor bed sofa light tv watches reads puts takes shoes'
+).split(' ');
 let seed = 3;
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const sentence = (n) => Array.from({ length: n }, () => words[Math.floor(rand() * words.length)]).join(' ');
@@ -147,7 +147,8 @@ function annotations(videos, perVideo) {
   const w = median(withModel);
   const n = median(without);
   figure(
-    `audit 10,000 queries, embedding cache warm, all checks (${(w / n).toFixed(1)} × the audit without a model, ${n.toFixed(0)} ms; ${findings} near-duplicates of ~${Math.round(texts.length * 0.02)} planted)`,
+    `audit 10,000 queries, embedding cache warm, all checks (${(w / n).toFixed(1)} × the audit without a model, ` +
+      `${n.toFixed(0)} ms; ${findings} near-duplicates of ~${Math.round(texts.length * 0.02)} planted)`,
     (w / 1000).toFixed(2),
     ' s',
     '< 10 s',

@@ -27,14 +27,27 @@ function makeLog() {
     for (let i = 0; i < 8; i++) {
       const a = (random() * 20).toFixed(1);
       out.push(
-        `  [${i}] <think>The person walks in and reaches for the handle.</think> <answer>${a} to ${(Number(a) + 4).toFixed(1)}</answer> <correction>NIL</correction>`,
+        `  [${i}] <think>The person walks in and reaches for the handle.</think> ` +
+          `<answer>${a} to ${(Number(a) + 4).toFixed(1)}</answer> <correction>NIL</correction>`,
       );
     }
     for (const name of ['format', 'refuse_iou', 'explain_correction'])
       out.push(`reward_${name}: [${Array.from({ length: 8 }, () => random().toFixed(4)).join(', ')}]`);
     out.push(`\r ${step % 100}%|#####     | ${step}/5000 [01:02:03<10:00:00, 12.34s/it]`);
     out.push(
-      `{'loss': ${(random() / 1000).toExponential(4)}, 'grad_norm': ${step % 50 ? (random() * 5).toFixed(4) : 'nan'}, 'learning_rate': 9.8e-07, 'completion_length': ${(150 + random() * 100).toFixed(2)}, 'rewards/format_reward': ${random().toFixed(4)}, 'rewards/refuse_iou_reward': ${random().toFixed(4)}, 'rewards/explain_correction_reward': ${random().toFixed(4)}, 'reward': ${(random() * 3).toFixed(4)}, 'reward_std': ${random().toFixed(4)}, 'kl': ${step === 1 ? 'None' : (random() / 100).toFixed(6)}, 'epoch': ${(step / 5000).toFixed(4)}}`,
+      [
+        `{'loss': ${(random() / 1000).toExponential(4)},`,
+        `'grad_norm': ${step % 50 ? (random() * 5).toFixed(4) : 'nan'},`,
+        `'learning_rate': 9.8e-07,`,
+        `'completion_length': ${(150 + random() * 100).toFixed(2)},`,
+        `'rewards/format_reward': ${random().toFixed(4)},`,
+        `'rewards/refuse_iou_reward': ${random().toFixed(4)},`,
+        `'rewards/explain_correction_reward': ${random().toFixed(4)},`,
+        `'reward': ${(random() * 3).toFixed(4)},`,
+        `'reward_std': ${random().toFixed(4)},`,
+        `'kl': ${step === 1 ? 'None' : (random() / 100).toFixed(6)},`,
+        `'epoch': ${(step / 5000).toFixed(4)}}`,
+      ].join(' '),
     );
     if (step % 25 === 0)
       out.push(

@@ -95,7 +95,8 @@ for (let k = 0; k < 3; k++) {
 await browser.close();
 const ready = host.buildMs + median(draws);
 figure(
-  `dashboard of ${N} items ready after the metrics exist: data ${host.buildMs.toFixed(0)} ms + page load and draw ${median(draws).toFixed(0)} ms (${ratio(ready)})`,
+  `dashboard of ${N} items ready after the metrics exist: data ${host.buildMs.toFixed(0)} ms + ` +
+    `page load and draw ${median(draws).toFixed(0)} ms (${ratio(ready)})`,
   ready.toFixed(0),
   ' ms',
   '≤ 1000 ms',

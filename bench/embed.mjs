@@ -99,7 +99,8 @@ const pipeMs = median(pipeline);
 const bareMs = median(bare);
 const ab = pipeline.map((p, i) => p / bare[i] - 1);
 console.log(
-  `embed sentences/s (32-token texts, batch 32): ${((N * 1000) / pipeMs).toFixed(0)} (target ≥ 200 on a quiet machine; bare session.run in the same rounds ${((N * 1000) / bareMs).toFixed(0)})`,
+  `embed sentences/s (32-token texts, batch 32): ${((N * 1000) / pipeMs).toFixed(0)} ` +
+    `(target ≥ 200 on a quiet machine; bare session.run in the same rounds ${((N * 1000) / bareMs).toFixed(0)})`,
 );
 console.log(
   `embed overhead of tokenise+batch+pool over bare session.run: ${(100 * median(outside)).toFixed(1)}% (target < 15%) ` +
@@ -123,5 +124,6 @@ console.log(
     `(${cold.requested} texts, ${cold.computed} run through the model in ${cold.batches} batches, ${(coldMs / 1000).toFixed(1)} s) (target: report)`,
 );
 console.log(
-  `embed evaluation run again, cache warm: ${((warmTexts * 1000) / warmMs).toFixed(0)} embeddings/s (${warmTexts} texts, ${ev.stats.computed - cold.computed} run through the model) (target: report)`,
+  `embed evaluation run again, cache warm: ${((warmTexts * 1000) / warmMs).toFixed(0)} embeddings/s ` +
+    `(${warmTexts} texts, ${ev.stats.computed - cold.computed} run through the model) (target: report)`,
 );

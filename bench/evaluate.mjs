@@ -76,7 +76,8 @@ generate(small, 'charades.items.json', 50_000, 7);
 const s = sideBySide(small, 7);
 const mb = statSync(small).size / 1e6;
 figure(
-  `evaluate 50,000 items with cached judgments (${mb.toFixed(0)} MB), whole process, median of 7: ${s.ev.toFixed(0)} ms vs bare node -e read+JSON.parse ${s.bare.toFixed(0)} ms`,
+  `evaluate 50,000 items with cached judgments (${mb.toFixed(0)} MB), whole process, median of 7: ` +
+    `${s.ev.toFixed(0)} ms vs bare node -e read+JSON.parse ${s.bare.toFixed(0)} ms`,
   (s.ev / s.bare).toFixed(2),
   '×',
   '≤ 1.5 ×',

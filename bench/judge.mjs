@@ -86,7 +86,8 @@ try {
     cold <= bound,
   );
   console.log(
-    `  = ${(cold / ideal).toFixed(3)} × the ideal ${ideal.toFixed(2)} s (${(requests / cold).toFixed(1)} requests/s; ideal ${(CONCURRENCY / LATENCY_S).toFixed(0)}/s)`,
+    `  = ${(cold / ideal).toFixed(3)} × the ideal ${ideal.toFixed(2)} s ` +
+      `(${(requests / cold).toFixed(1)} requests/s; ideal ${(CONCURRENCY / LATENCY_S).toFixed(0)}/s)`,
   );
   figure('warm rerun requests', warmRequests, '', '0', warmRequests === 0);
   console.log(`warm rerun wall time: ${startup.toFixed(2)} s (no target; the start-up in the bound above)`);

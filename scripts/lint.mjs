@@ -1,6 +1,6 @@
 // `npm run lint`: the formatter check and the linter (Biome), the layer map on the real import
-// graph, and unused files/exports/dependencies (knip). Runs every check, names each failing one,
-// exits 1 when any failed.
+// graph, source sizes (scripts/checkSizes.mjs), and unused files/exports/dependencies (knip).
+// Runs every check, names each failing one, exits 1 when any failed.
 import { spawnSync } from 'node:child_process';
 
 const checks = [
@@ -10,6 +10,7 @@ const checks = [
     ['biome', 'ci', '--error-on-warnings', '--colors=off', '.'],
   ],
   ['layer map', process.execPath, ['scripts/checkBoundaries.mjs']],
+  ['source sizes (lines ≤ 160 characters, files ≤ 500 lines)', process.execPath, ['scripts/checkSizes.mjs']],
   ['unused files, exports and dependencies (knip)', 'npx', ['knip', '--no-progress']],
 ];
 const failed = [];

@@ -30,7 +30,8 @@ export const judgeOptionSpec = {
 
 /** Usage text for the judge options. */
 export const judgeUsage =
-  '[--judge offline|llm|hybrid] [--base-url URL] [--model NAME] [--concurrency N] [--cache-dir DIR | --no-cache] [--max-retries N] [--timeout SECONDS] [--give-up SECONDS] [--price IN,OUT]';
+  '[--judge offline|llm|hybrid] [--base-url URL] [--model NAME] [--concurrency N] [--cache-dir DIR | --no-cache] ' +
+  '[--max-retries N] [--timeout SECONDS] [--give-up SECONDS] [--price IN,OUT]';
 
 /** A judge built for one run (core's `JudgeSetup`: what `runEvaluation` takes). */
 export type { JudgeSetup } from '../core/eval/run';

@@ -119,7 +119,8 @@ export async function checkOutputs(outputs: OutputSpec[], inputs: InputSpec[], f
     if (force) continue;
     if (existing === 'other')
       throw new OutputRefused(
-        `${o.option} ${o.path} exists and is not a ${o.kind} file written by rarft (an annotation file or a run?): refusing to overwrite it; name another file (or pass --force)`,
+        `${o.option} ${o.path} exists and is not a ${o.kind} file written by rarft (an annotation file or a run?): ` +
+          'refusing to overwrite it; name another file (or pass --force)',
       );
   }
 }

@@ -42,7 +42,8 @@ export function registerIndexSummary(_context: vscode.ExtensionContext, deps: De
       for (const p of result.problems) deps.log.warn(`${shown(p.file)}:${p.line}:${p.column} [${p.code}] ${p.message}`);
       for (const k of result.skipped) deps.log.info(`skipped ${shown(k.path)}: ${k.reason}`);
       void vscode.window.showInformationMessage(
-        `RA-RFT: ${t.files} files, ${t.videos} videos, ${t.queries} queries (${t.answerable} answerable, ${t.refusable} refusable), ${result.problems.length} problems.`,
+        `RA-RFT: ${t.files} files, ${t.videos} videos, ${t.queries} queries ` +
+          `(${t.answerable} answerable, ${t.refusable} refusable), ${result.problems.length} problems.`,
       );
     } catch (e) {
       if ((e as Error)?.name === 'AbortError') return;

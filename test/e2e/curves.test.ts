@@ -20,7 +20,8 @@ const skip = missingPrerequisite();
 const LOG = '.rarft/jobs/job-e2e/stdout.log';
 
 const dict = (step: number, loss: number | string) =>
-  `{'loss': ${loss}, 'grad_norm': nan, 'learning_rate': 1e-06, 'reward': ${(1 + step / 10).toFixed(2)}, 'reward_std': 0.5, 'kl': None, 'epoch': ${(step / 100).toFixed(2)}}\n`;
+  `{'loss': ${loss}, 'grad_norm': nan, 'learning_rate': 1e-06, 'reward': ${(1 + step / 10).toFixed(2)}, ` +
+  `'reward_std': 0.5, 'kl': None, 'epoch': ${(step / 100).toFixed(2)}}\n`;
 
 /** A group block as the RA-RFT trainer prints it (DEBUG_MODE reward lines). */
 const block = (query: string, answers: string[], format: number[]) =>

@@ -245,5 +245,7 @@ export async function startSilentServer(): Promise<{ baseUrl: string; connection
 export const PLAIN_WEB_SERVER_501: Reply = {
   status: 501,
   contentType: 'text/html;charset=utf-8',
-  raw: '<!DOCTYPE HTML><html><head><title>Error response</title></head><body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method (&#x27;POST&#x27;).</p></body></html>',
+  raw:
+    '<!DOCTYPE HTML><html><head><title>Error response</title></head><body><h1>Error response</h1>' +
+    '<p>Error code: 501</p><p>Message: Unsupported method (&#x27;POST&#x27;).</p></body></html>',
 };

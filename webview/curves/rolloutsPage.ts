@@ -48,7 +48,8 @@ export class RolloutsPage {
         h(
           'p',
           { 'data-testid': 'status' },
-          `${m.groups.length} groups${m.omitted ? ` (the newest; ${m.omitted} older not shown)` : ''}, ${zero} with zero variance: all rewards equal, so no learning signal (candidates for curation)`,
+          `${m.groups.length} groups${m.omitted ? ` (the newest; ${m.omitted} older not shown)` : ''}, ` +
+            `${zero} with zero variance: all rewards equal, so no learning signal (candidates for curation)`,
         ),
         h('label', { for: 'only-zero' }, filter, ' Only zero-variance groups'),
         curves,

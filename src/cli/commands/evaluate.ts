@@ -16,8 +16,10 @@ import { createJudge, disagreementLines, judgeOptionSpec, judgeUsage } from '../
 import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
 import { problemLines, summary } from './evaluateSummary';
 
-export const evaluateUsage =
-  `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--skip-invalid] [--rejudge] [--max-judge-errors N|P%] [--force] ${judgeUsage} ${sbertUsage}`.trim();
+export const evaluateUsage = (
+  'rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--skip-invalid] [--rejudge] ' +
+  `[--max-judge-errors N|P%] [--force] ${judgeUsage} ${sbertUsage}`
+).trim();
 
 /** The `evaluate` command. */
 export const evaluateCommand: Command = {
@@ -134,7 +136,10 @@ function reusedLine(r: EvaluationResult['report']): string {
     .map(([s, n]) => `${s} ${n}`)
     .join(', ');
   const by = r.reused.judge ? `judged by ${r.reused.judge}` : 'judge unknown: no metrics.json of ours names this file';
-  return `reused the input's cached judgments for ${r.reused.items} of ${r.items} items (${steps}; ${by}), not asked of the ${r.judge} judge; pass --rejudge to judge them again`;
+  return (
+    `reused the input's cached judgments for ${r.reused.items} of ${r.items} items (${steps}; ${by}), ` +
+    `not asked of the ${r.judge} judge; pass --rejudge to judge them again`
+  );
 }
 
 /** 1 when judgments failed (beyond --max-judge-errors) or nothing could be judged: the files are written all the same. */
@@ -152,7 +157,9 @@ function exitCode(result: EvaluationResult, values: Record<string, unknown>, ite
   const allowed = allowedFailures(values['max-judge-errors'], result.items.length);
   if (r.failedItems > allowed)
     throw new CliError(
-      `${r.failedItems} of ${result.items.length} items have failed judgments (${why})${allowed ? `, more than --max-judge-errors allows (${allowed})` : ''}; the figures leave them out. ${where}; rerun the same command to retry only those`,
+      `${r.failedItems} of ${result.items.length} items have failed judgments (${why})` +
+        `${allowed ? `, more than --max-judge-errors allows (${allowed})` : ''}; the figures leave them out. ` +
+        `${where}; rerun the same command to retry only those`,
     );
   return 0;
 }

@@ -45,11 +45,13 @@ function mainTable(m: Metrics, f: (path: string, v: number | null | undefined, d
     ['RT-IoU', f('RT-IoU', m['RT-IoU'])],
     [
       'reasoning (irrelevant / TN)',
-      `${f('irrelevant_samples.mean_reasoning_score', m.irrelevant_samples.mean_reasoning_score, 2)} / ${f('true_negative_samples.mean_reasoning_score', m.true_negative_samples.mean_reasoning_score, 2)}`,
+      `${f('irrelevant_samples.mean_reasoning_score', m.irrelevant_samples.mean_reasoning_score, 2)} / ` +
+        `${f('true_negative_samples.mean_reasoning_score', m.true_negative_samples.mean_reasoning_score, 2)}`,
     ],
     [
       'SBERT (irrelevant / TN)',
-      `${f('irrelevant_samples.mean_sbert_similarity', m.irrelevant_samples.mean_sbert_similarity)} / ${f('true_negative_samples.mean_sbert_similarity', m.true_negative_samples.mean_sbert_similarity)}`,
+      `${f('irrelevant_samples.mean_sbert_similarity', m.irrelevant_samples.mean_sbert_similarity)} / ` +
+        `${f('true_negative_samples.mean_sbert_similarity', m.true_negative_samples.mean_sbert_similarity)}`,
     ],
   ]);
 }

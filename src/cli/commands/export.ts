@@ -11,7 +11,8 @@ import { loadModelForCli } from '../sbertOptions';
 import { loadDocsForCli } from './audit';
 
 export const exportUsage =
-  'rarft export <anno.json>... --out-dir DIR [--split train=0.8,val=0.1,test=0.1] [--seed N] [--tag T] [--exclude-tag T] [--where FIELD=VALUE] [--group-duplicates] [--allow-leaks] [--model DIR] [--root DIR] [--json]';
+  'rarft export <anno.json>... --out-dir DIR [--split train=0.8,val=0.1,test=0.1] [--seed N] [--tag T] ' +
+  '[--exclude-tag T] [--where FIELD=VALUE] [--group-duplicates] [--allow-leaks] [--model DIR] [--root DIR] [--json]';
 
 const spec = {
   'out-dir': { type: 'string' },

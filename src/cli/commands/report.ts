@@ -54,7 +54,9 @@ export const reportCommand: Command = {
         );
       else
         process.stdout.write(
-          `wrote ${values.out} (${(bytes / 1e6).toFixed(2)} MB, ${data.columns.n} items${other ? `, compared with ${values.compare}` : ''}${rewards ? ', rewards' : ''}); open it in any browser, no network needed\n`,
+          `wrote ${values.out} (${(bytes / 1e6).toFixed(2)} MB, ${data.columns.n} items` +
+            `${other ? `, compared with ${values.compare}` : ''}${rewards ? ', rewards' : ''}); ` +
+            'open it in any browser, no network needed\n',
         );
       return 0;
     } finally {

@@ -124,7 +124,8 @@ export function refusableNearAnswerableFindings(
       'warning',
       queryRef(h.q),
       [queryRef(h.best)],
-      `review rank ${k + 1} of ${hits.length}: the refusable "${clip(h.q.q)}" embeds at cosine ${h.cos.toFixed(3)} (≥ ${threshold}) to the answerable "${clip(h.best.q)}" of ${h.q.video}: it may not be irrelevant`,
+      `review rank ${k + 1} of ${hits.length}: the refusable "${clip(h.q.q)}" embeds at cosine ${h.cos.toFixed(3)} ` +
+        `(≥ ${threshold}) to the answerable "${clip(h.best.q)}" of ${h.q.video}: it may not be irrelevant`,
       h.cos,
     ),
   );

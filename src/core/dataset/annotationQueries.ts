@@ -215,7 +215,9 @@ export function checkAnswerTimestamp(q: QueryRecord, entry: VideoEntry, problems
       severity: 'warning',
       code: 'answer-timestamp-mismatch',
       path: [entry.index, 'GRPO', q.index, 'a'],
-      message: `entry ${entry.index}, query ${q.index}: the GT answer says ${m.startText} to ${m.endText} but the entry's timestamp is [${s}, ${e}] (compared at the answer's precision, ±${tx} and ±${ty} s)`,
+      message:
+        `entry ${entry.index}, query ${q.index}: the GT answer says ${m.startText} to ${m.endText} ` +
+        `but the entry's timestamp is [${s}, ${e}] (compared at the answer's precision, ±${tx} and ±${ty} s)`,
     });
   }
 }

@@ -179,7 +179,9 @@ export function checkJoins(files: IndexedFile[]): Map<IndexedFile, PendingProble
             severity: 'warning',
             code: 'join-ambiguous',
             path: [it.index, 'query'],
-            message: `item ${it.index}: ${refs.length} annotation queries match this (video, query) pair (${refs.map((r) => `${r.file.path} entry ${r.entry.index}`).join('; ')}); the join is ambiguous`,
+            message:
+              `item ${it.index}: ${refs.length} annotation queries match this (video, query) pair ` +
+              `(${refs.map((r) => `${r.file.path} entry ${r.entry.index}`).join('; ')}); the join is ambiguous`,
           });
       }
     }

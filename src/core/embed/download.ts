@@ -270,7 +270,8 @@ async function downloadFile(
     if (hex !== exp.hex) {
       await rm(part, { force: true });
       throw new DownloadError(
-        `${entry.path}: ${exp.algo === 'sha256' ? 'sha256' : 'git blob id'} mismatch (expected ${exp.hex}, got ${hex}); the file was not kept — the mirror or connection gave corrupted data, try again`,
+        `${entry.path}: ${exp.algo === 'sha256' ? 'sha256' : 'git blob id'} mismatch (expected ${exp.hex}, got ${hex}); ` +
+          'the file was not kept — the mirror or connection gave corrupted data, try again',
       );
     }
   }

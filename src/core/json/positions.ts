@@ -127,7 +127,10 @@ const NON_FINITE = /^-?(?:NaN|Infinity)(?![A-Za-z0-9_])/;
 function nonFiniteToken(text: string, offset: number): string | null {
   const m = NON_FINITE.exec(text.slice(offset, offset + 12));
   if (!m) return null;
-  return `${m[0]} is not a JSON number (Python's json.dump writes it by default for a float that is not finite): write null for a missing value, and dump with allow_nan=False to catch the value at its source`;
+  return (
+    `${m[0]} is not a JSON number (Python's json.dump writes it by default for a float that is not finite): ` +
+    'write null for a missing value, and dump with allow_nan=False to catch the value at its source'
+  );
 }
 
 function describe(code: ParseErrorCode, atEnd: boolean): string {

@@ -116,7 +116,8 @@ export class Requester {
       this.reached = true;
       if (!Array.isArray((r as { choices?: unknown })?.choices))
         throw new NotChatCompletionError(
-          `${this.baseUrl}/chat/completions did not answer with a chat completion (${preview(typeof r === 'string' ? r : JSON.stringify(r))}); is this an OpenAI-compatible server?`,
+          `${this.baseUrl}/chat/completions did not answer with a chat completion ` +
+            `(${preview(typeof r === 'string' ? r : JSON.stringify(r))}); is this an OpenAI-compatible server?`,
         );
       const usage = { prompt_tokens: r.usage?.prompt_tokens ?? 0, completion_tokens: r.usage?.completion_tokens ?? 0 };
       u.prompt_tokens += usage.prompt_tokens;

@@ -58,7 +58,9 @@ export function nanAlerts(steps: readonly StepPoint[]): Alert[] {
         kind: 'nan',
         severity: 'error',
         step: p.step,
-        message: `${k} became ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'inf' : '-inf'} at step ${p.step}${before === undefined ? '' : ` (last finite at step ${before})`}`,
+        message:
+          `${k} became ${Number.isNaN(v) ? 'NaN' : v > 0 ? 'inf' : '-inf'} at step ${p.step}` +
+          `${before === undefined ? '' : ` (last finite at step ${before})`}`,
       });
     }
   return out;
@@ -117,7 +119,9 @@ export function zeroVarianceAlert(
     kind: 'zero-variance-rising',
     severity: 'warning',
     step,
-    message: `the share of zero-variance groups (no learning signal) keeps rising: ${tail.map(pct).join(' → ')} over the last ${tail.length} windows of ${opts.window} steps (to step ${step})`,
+    message:
+      `the share of zero-variance groups (no learning signal) keeps rising: ${tail.map(pct).join(' → ')} ` +
+      `over the last ${tail.length} windows of ${opts.window} steps (to step ${step})`,
   };
 }
 

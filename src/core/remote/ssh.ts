@@ -77,7 +77,8 @@ const SSH_FAILED = 255;
 export async function sshFailure(host: string, r: SshResult, opts: SshOptions): Promise<Error> {
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key for .* has changed/i.test(r.stderr)) {
     return new HostKeyError(
-      `${host}: the host key has CHANGED since it was recorded in known_hosts: refusing to connect (this can be an attack; if the server was reinstalled, remove the old key with ssh-keygen -R)`,
+      `${host}: the host key has CHANGED since it was recorded in known_hosts: refusing to connect ` +
+        '(this can be an attack; if the server was reinstalled, remove the old key with ssh-keygen -R)',
       'changed',
       host,
     );
@@ -86,7 +87,8 @@ export async function sshFailure(host: string, r: SshResult, opts: SshOptions): 
     const fps = await hostKeyFingerprints(host, opts).catch(() => []);
     const shown = fps.length ? fps.join(', ') : '(could not be read)';
     return new HostKeyError(
-      `${host}: host key not known: ${shown}. Check it with the server's administrator, then accept it (rarft remote check ${host} --accept-host-key ${fps[0]?.split(' ')[1] ?? 'SHA256:…'})`,
+      `${host}: host key not known: ${shown}. Check it with the server's administrator, then accept it ` +
+        `(rarft remote check ${host} --accept-host-key ${fps[0]?.split(' ')[1] ?? 'SHA256:…'})`,
       'unknown',
       host,
       fps,

@@ -60,7 +60,8 @@ export function joinItems(items: readonly Record<string, unknown>[], annotationF
     }
     if (refs.length > 1) {
       base.notes.push(
-        `item ${i}: ${refs.length} annotation queries match this (video, query) pair (${refs.map((r) => `${r.file.path} entry ${r.entry.index}`).join('; ')}); the join is ambiguous`,
+        `item ${i}: ${refs.length} annotation queries match this (video, query) pair ` +
+          `(${refs.map((r) => `${r.file.path} entry ${r.entry.index}`).join('; ')}); the join is ambiguous`,
       );
       return base;
     }

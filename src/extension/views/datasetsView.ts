@@ -124,9 +124,12 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
             )
           : total;
         const problems = this.index.problemsOf(f.path).length;
-        item.description = `${f.stats.videos} videos · ${this.filters.active ? `${shown} of ` : ''}${total} queries${problems ? ` · ${problems} problems` : ''}`;
+        item.description =
+          `${f.stats.videos} videos · ${this.filters.active ? `${shown} of ` : ''}${total} queries` +
+          `${problems ? ` · ${problems} problems` : ''}`;
         item.tooltip = new vscode.MarkdownString(
-          `**${basename(f.path)}**\n\n${f.stats.videos} videos, ${f.stats.queries} queries (${f.stats.answerable} answerable, ${f.stats.refusable} refusable)\n\n` +
+          `**${basename(f.path)}**\n\n${f.stats.videos} videos, ${f.stats.queries} queries ` +
+            `(${f.stats.answerable} answerable, ${f.stats.refusable} refusable)\n\n` +
             Object.entries(f.stats.byDifficulty)
               .map(([d, n]) => `- ${d}: ${n}`)
               .join('\n'),
@@ -144,7 +147,10 @@ export class DatasetsProvider extends DisposableBase implements vscode.TreeDataP
         const total = node.entries.reduce((n, p) => n + node.file.entries![p].queries.length, 0);
         const shown = this.filters.active ? this.countQueries(node.file, node.entries) : total;
         const d = node.file.entries![node.entries[0]].duration;
-        item.description = `${this.filters.active ? `${shown} of ` : ''}${total} queries${d !== null ? ` · ${d.toFixed(1)} s` : ''}${node.entries.length > 1 ? ` · ${node.entries.length} entries` : ''}`;
+        item.description =
+          `${this.filters.active ? `${shown} of ` : ''}${total} queries` +
+          `${d !== null ? ` · ${d.toFixed(1)} s` : ''}` +
+          `${node.entries.length > 1 ? ` · ${node.entries.length} entries` : ''}`;
         item.tooltip = node.video;
         item.iconPath = new vscode.ThemeIcon('device-camera-video');
         item.contextValue = 'rarft.video';

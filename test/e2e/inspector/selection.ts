@@ -116,7 +116,8 @@ export function selectionTests(ctx: InspectorContext): void {
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
     const median = sorted(times)[Math.floor(times.length / 2)];
     ctx.figures.push(
-      `sample-switch click-to-repaint ms (query list → host → webview, next frame): median ${median.toFixed(0)}, max ${Math.max(...times).toFixed(0)} (target < 150; 2 shared cores, noisy)`,
+      'sample-switch click-to-repaint ms (query list → host → webview, next frame): ' +
+        `median ${median.toFixed(0)}, max ${Math.max(...times).toFixed(0)} (target < 150; 2 shared cores, noisy)`,
     );
     if (renders.length)
       ctx.figures.push(

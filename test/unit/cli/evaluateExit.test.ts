@@ -34,50 +34,54 @@ function twoItems(dir: string): string {
   return p;
 }
 
-test('a judgment that failed gives exit 1 (files still written) unless --max-judge-errors allows it; the first line says what the figures rest on', async () => {
-  const dir = tempDir();
-  const items = twoItems(dir);
-  const base = [
-    'evaluate',
-    items,
-    '--out',
-    join(dir, 'm.json'),
-    '--judge',
-    'llm',
-    '--model',
-    'm',
-    '--max-retries',
-    '0',
-  ];
-  const url = ['--base-url', `http://127.0.0.1:${await closedPort()}/v1`];
-  const r = rarft([...base, ...url]);
-  assert.equal(r.status, 1, r.stdout + r.stderr);
-  assert.equal(
-    r.stdout.split('\n')[0],
-    '1 items judged (llm:m): the figures rest on 1 of 2 items (1 left out after judge errors)',
-  );
-  assert.match(
-    r.stderr,
-    /1 of 2 items have failed judgments \(1 relevance errors\).*pass --items-out FILE to keep each item's judge_errors/,
-  );
-  assert.doesNotMatch(r.stderr, /the errors are in/);
-  assert.equal(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).num_items, 1, 'metrics written all the same');
-  assert.equal(rarft([...base, ...url, '--max-judge-errors', '1']).status, 0);
-  assert.equal(rarft([...base, ...url, '--max-judge-errors', '50%']).status, 0);
-  assert.equal(rarft([...base, ...url, '--max-judge-errors', '49%']).status, 1);
-  const bad = rarft([...base, ...url, '--max-judge-errors=-3']);
-  assert.equal(bad.status, 2, bad.stderr);
-  assert.match(bad.stderr, /--max-judge-errors: expected a whole number N or a percentage/);
-  const dash = rarft([...base, ...url, '--max-judge-errors', '-3']);
-  assert.equal(dash.status, 2);
-  assert.equal(
-    dash.stderr,
-    'rarft: --max-judge-errors -3: a value that starts with a dash reads as an option; write --max-judge-errors=-3\n',
-  );
-  const twice = rarft([...base, ...url, '--out', join(dir, 'other.json')]);
-  assert.equal(twice.status, 2);
-  assert.match(twice.stderr, /--out given twice/);
-});
+test(
+  'a judgment that failed gives exit 1 (files still written) unless --max-judge-errors allows it; ' +
+    'the first line says what the figures rest on',
+  async () => {
+    const dir = tempDir();
+    const items = twoItems(dir);
+    const base = [
+      'evaluate',
+      items,
+      '--out',
+      join(dir, 'm.json'),
+      '--judge',
+      'llm',
+      '--model',
+      'm',
+      '--max-retries',
+      '0',
+    ];
+    const url = ['--base-url', `http://127.0.0.1:${await closedPort()}/v1`];
+    const r = rarft([...base, ...url]);
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.equal(
+      r.stdout.split('\n')[0],
+      '1 items judged (llm:m): the figures rest on 1 of 2 items (1 left out after judge errors)',
+    );
+    assert.match(
+      r.stderr,
+      /1 of 2 items have failed judgments \(1 relevance errors\).*pass --items-out FILE to keep each item's judge_errors/,
+    );
+    assert.doesNotMatch(r.stderr, /the errors are in/);
+    assert.equal(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).num_items, 1, 'metrics written all the same');
+    assert.equal(rarft([...base, ...url, '--max-judge-errors', '1']).status, 0);
+    assert.equal(rarft([...base, ...url, '--max-judge-errors', '50%']).status, 0);
+    assert.equal(rarft([...base, ...url, '--max-judge-errors', '49%']).status, 1);
+    const bad = rarft([...base, ...url, '--max-judge-errors=-3']);
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /--max-judge-errors: expected a whole number N or a percentage/);
+    const dash = rarft([...base, ...url, '--max-judge-errors', '-3']);
+    assert.equal(dash.status, 2);
+    assert.equal(
+      dash.stderr,
+      'rarft: --max-judge-errors -3: a value that starts with a dash reads as an option; write --max-judge-errors=-3\n',
+    );
+    const twice = rarft([...base, ...url, '--out', join(dir, 'other.json')]);
+    assert.equal(twice.status, 2);
+    assert.match(twice.stderr, /--out given twice/);
+  },
+);
 
 test('summary: – for figures with nothing behind them (offline RT-IoU, reasoning), an unknown level row', () => {
   const dir = tempDir();

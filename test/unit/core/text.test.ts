@@ -64,7 +64,8 @@ test('isWellFormatted wants think, answer, correction in order with only whitesp
 
 test('parseOutput splits think timesteps, answer, correction, category tags and truncation', () => {
   const p = parseOutput(
-    '<think>\n<timestep>3.1 to 11.8</timestep> a person sits.\n<timestep>9.3 to 14.4</timestep> runs\n</think>\n<answer>No.</answer><object_objectexistence>x</object_objectexistence> <correction>NIL</correction>',
+    '<think>\n<timestep>3.1 to 11.8</timestep> a person sits.\n<timestep>9.3 to 14.4</timestep> runs\n</think>\n' +
+      '<answer>No.</answer><object_objectexistence>x</object_objectexistence> <correction>NIL</correction>',
   );
   assert.deepEqual(p.timesteps, [
     { start: 3.1, end: 11.8, caption: 'a person sits.' },

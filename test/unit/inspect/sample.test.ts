@@ -24,7 +24,9 @@ async function setup() {
       items.push({
         video: e.video,
         query: q.q,
-        model_output: `<think>\n<timestep>0.0 to 3.0</timestep> a person stands.\n</think>\n<answer>${answer}</answer>\n<correction>${q.r ? 'NIL' : 'a person stands.'}</correction>`,
+        model_output:
+          `<think>\n<timestep>0.0 to 3.0</timestep> a person stands.\n</think>\n<answer>${answer}</answer>\n` +
+          `<correction>${q.r ? 'NIL' : 'a person stands.'}</correction>`,
         gt_relevant: q.r,
         gt_timestamp: q.r ? ts : null,
         gt_output: q.a,

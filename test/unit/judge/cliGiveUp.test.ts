@@ -51,7 +51,11 @@ test('a server that accepts and never answers: the progress line says what the r
     assert.equal(r.status, 1, r.stderr);
     assert.match(
       r.stderr,
-      /evaluating: 0\/40 .*; judge: waiting for 2 replies from http:\/\/127\.0\.0\.1:\d+\/v1 \(oldest \d+ s of the 600 s timeout\); \d+ queued; no reply yet after \d+ s; giving up in \d+ s unless it answers/,
+      new RegExp(
+        /evaluating: 0\/40 .*; judge: waiting for 2 replies from http:\/\/127\.0\.0\.1:\d+\/v1 /.source +
+          /\(oldest \d+ s of the 600 s timeout\); \d+ queued; no reply yet after \d+ s; giving up in \d+ s unless it answers/
+            .source,
+      ),
     );
     assert.match(r.stderr, /rarft: judge: no reply at all for \d+ s; no further requests are sent/);
     assert.match(r.stderr, /no item could be judged/);

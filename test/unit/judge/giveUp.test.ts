@@ -145,42 +145,48 @@ test('a server that accepts and never answers: given up after the stall time, re
 });
 
 // One mock-clock session for both cases: timer handles of one session must not meet another's.
-test('with the defaults (and with --concurrency 1), a server that accepts and never answers is given up on within 3 minutes, with a status at least every 15 s (mock clock)', async (t) => {
-  const s = await startSilentServer();
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 });
-  try {
-    for (const concurrency of [undefined, 1]) {
-      const statuses: number[] = [];
-      const j = new LlmJudge({
-        baseUrl: s.baseUrl,
-        model: 'm',
-        concurrency,
-        onStatus: () => statuses.push(Date.now()),
-      });
-      const t0 = Date.now();
-      let settledAt = 0;
-      const all = judgeAll(j, 120).then((v) => ((settledAt = Date.now()), v));
-      // Let real I/O happen between steps of the mock clock (one second each).
-      for (let i = 0; i < 400 && !settledAt; i++) {
-        for (let k = 0; k < 20 && !settledAt; k++) await new Promise((r) => setImmediate(r));
-        t.mock.timers.tick(1000);
+test(
+  'with the defaults (and with --concurrency 1), a server that accepts and never answers is given up on ' +
+    'within 3 minutes, with a status at least every 15 s (mock clock)',
+  async (t) => {
+    const s = await startSilentServer();
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'], now: 1_000_000 });
+    try {
+      for (const concurrency of [undefined, 1]) {
+        const statuses: number[] = [];
+        const j = new LlmJudge({
+          baseUrl: s.baseUrl,
+          model: 'm',
+          concurrency,
+          onStatus: () => statuses.push(Date.now()),
+        });
+        const t0 = Date.now();
+        let settledAt = 0;
+        const all = judgeAll(j, 120).then((v) => ((settledAt = Date.now()), v));
+        // Let real I/O happen between steps of the mock clock (one second each).
+        for (let i = 0; i < 400 && !settledAt; i++) {
+          for (let k = 0; k < 20 && !settledAt; k++) await new Promise((r) => setImmediate(r));
+          t.mock.timers.tick(1000);
+        }
+        const out = await all;
+        const what =
+          `concurrency ${concurrency ?? 'default'}: gave up after ${(settledAt - t0) / 1000} s, ` +
+          `${j.usage.total('requests')} requests: ${j.info().judge_fatal_error}`;
+        t.diagnostic(what);
+        assert.ok(out.every((v) => v.status === 'error'));
+        assert.ok(settledAt - t0 <= 180_000, what);
+        assert.ok(settledAt - t0 >= 60_000, `${what}: not before the first requests timed out`);
+        assert.match(String(j.info().judge_fatal_error), /failed in a row|no reply/);
+        assert.ok(j.usage.total('requests') <= 3 * (concurrency ?? 8), what);
+        const gaps = statuses.map((x, i) => x - (statuses[i - 1] ?? t0));
+        assert.ok(statuses.length >= 2 && Math.max(...gaps) <= 15_000, `${what}; status gaps ${gaps.join(', ')}`);
       }
-      const out = await all;
-      const what = `concurrency ${concurrency ?? 'default'}: gave up after ${(settledAt - t0) / 1000} s, ${j.usage.total('requests')} requests: ${j.info().judge_fatal_error}`;
-      t.diagnostic(what);
-      assert.ok(out.every((v) => v.status === 'error'));
-      assert.ok(settledAt - t0 <= 180_000, what);
-      assert.ok(settledAt - t0 >= 60_000, `${what}: not before the first requests timed out`);
-      assert.match(String(j.info().judge_fatal_error), /failed in a row|no reply/);
-      assert.ok(j.usage.total('requests') <= 3 * (concurrency ?? 8), what);
-      const gaps = statuses.map((x, i) => x - (statuses[i - 1] ?? t0));
-      assert.ok(statuses.length >= 2 && Math.max(...gaps) <= 15_000, `${what}; status gaps ${gaps.join(', ')}`);
+    } finally {
+      t.mock.timers.reset();
+      await s.close();
     }
-  } finally {
-    t.mock.timers.reset();
-    await s.close();
-  }
-});
+  },
+);
 
 test('https against a plain http port: our words naming the URL, not an OpenSSL message', async () => {
   const s = await startOpenAiServer({});
