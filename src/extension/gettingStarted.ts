@@ -50,27 +50,8 @@ async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
   const runs = deps.index.browse.files.filter(
     (f) => f.kind === 'inference' || f.kind === 'inference-shard' || f.kind === 'evaluation-items',
   );
-  const given = (arg as { file?: { path?: unknown } } | undefined)?.file?.path;
-  let path: string;
-  if (typeof given === 'string') path = given;
-  else {
-    if (!runs.length) {
-      void vscode.window.showInformationMessage(
-        'RA-RFT: no inference results in this workspace (inference_results*.json).',
-      );
-      return;
-    }
-    const pick = await vscode.window.showQuickPick(
-      runs.map((f) => ({
-        label: vscode.workspace.asRelativePath(f.path),
-        description: `${f.items?.length ?? 0} items · ${f.kind}`,
-        path: f.path,
-      })),
-      { title: 'RA-RFT: Evaluate Run', placeHolder: 'Run to evaluate (offline judge)' },
-    );
-    if (!pick) return;
-    path = pick.path;
-  }
+  const path = await pickRunPath(runs, arg);
+  if (path === undefined) return;
   const file = runs.find((f) => f.path === path);
   if (!file?.items) return;
   const out = join(dirname(path), 'metrics.json');
@@ -83,7 +64,49 @@ async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
     );
     if (ok !== 'Overwrite') return;
   }
-  const result = await vscode.window.withProgress(
+  const result = await evaluateOfflineWithProgress(path);
+  if (!result) return;
+  const r = result.report;
+  if (r.items && !r.judged) {
+    // Every item was left out after judge errors: empty figures are not a result; write nothing.
+    void vscode.window.showErrorMessage(
+      `RA-RFT: no item of ${vscode.workspace.asRelativePath(path)} could be judged; nothing was written.`,
+    );
+    return;
+  }
+  await writeEvaluation(result, out, path !== itemsOut ? itemsOut : undefined);
+  deps.log.info(`evaluated ${path} with the offline judge → ${out}`);
+  const open = await vscode.window.showInformationMessage(
+    `RA-RFT: evaluated ${r.items} items (offline judge; the figures rest on ${r.judged}); wrote ${vscode.workspace.asRelativePath(out)}.`,
+    'Open Metrics',
+  );
+  if (open) await vscode.window.showTextDocument(vscode.Uri.file(out));
+}
+
+/** The run file the command was given (from the Datasets view) or the one the user picks; undefined when none. */
+async function pickRunPath(runs: { path: string; kind: string; items?: unknown[] }[], arg: unknown) {
+  const given = (arg as { file?: { path?: unknown } } | undefined)?.file?.path;
+  if (typeof given === 'string') return given;
+  if (!runs.length) {
+    void vscode.window.showInformationMessage(
+      'RA-RFT: no inference results in this workspace (inference_results*.json).',
+    );
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    runs.map((f) => ({
+      label: vscode.workspace.asRelativePath(f.path),
+      description: `${f.items?.length ?? 0} items · ${f.kind}`,
+      path: f.path,
+    })),
+    { title: 'RA-RFT: Evaluate Run', placeHolder: 'Run to evaluate (offline judge)' },
+  );
+  return pick?.path;
+}
+
+/** Evaluates `path` with the offline judge under a cancellable progress notification; null when stopped or invalid. */
+function evaluateOfflineWithProgress(path: string) {
+  return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'RA-RFT: evaluating', cancellable: true },
     (progress, token) => {
       let last = 0;
@@ -109,22 +132,6 @@ async function evaluateRun(deps: FeatureDeps, arg: unknown): Promise<void> {
       });
     },
   );
-  if (!result) return;
-  const r = result.report;
-  if (r.items && !r.judged) {
-    // Every item was left out after judge errors: empty figures are not a result; write nothing.
-    void vscode.window.showErrorMessage(
-      `RA-RFT: no item of ${vscode.workspace.asRelativePath(path)} could be judged; nothing was written.`,
-    );
-    return;
-  }
-  await writeEvaluation(result, out, path !== itemsOut ? itemsOut : undefined);
-  deps.log.info(`evaluated ${path} with the offline judge → ${out}`);
-  const open = await vscode.window.showInformationMessage(
-    `RA-RFT: evaluated ${r.items} items (offline judge; the figures rest on ${r.judged}); wrote ${vscode.workspace.asRelativePath(out)}.`,
-    'Open Metrics',
-  );
-  if (open) await vscode.window.showTextDocument(vscode.Uri.file(out));
 }
 
 /** Registers the getting-started commands. */

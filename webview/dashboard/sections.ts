@@ -150,10 +150,13 @@ export function cardsSection(m: SliceModel): HTMLElement {
   );
 }
 
-/** Every chart section of the slice. */
-export function chartSections(m: SliceModel, data: DashboardData, hooks: SectionHooks): HTMLElement[] {
-  const t = (id: string) => m.tables.find((x) => x.id === id);
-  const out: HTMLElement[] = [
+/** The charts every slice has: hardness levels, categories, confusion matrix, IoU. */
+function outcomeCharts(
+  m: SliceModel,
+  hooks: SectionHooks,
+  t: (id: string) => SliceModel['tables'][number] | undefined,
+) {
+  return [
     chartSection(
       'levels',
       'By hardness level',
@@ -199,6 +202,12 @@ export function chartSections(m: SliceModel, data: DashboardData, hooks: Section
       hooks,
     ),
   ];
+}
+
+/** Every chart section of the slice. */
+export function chartSections(m: SliceModel, data: DashboardData, hooks: SectionHooks): HTMLElement[] {
+  const t = (id: string) => m.tables.find((x) => x.id === id);
+  const out: HTMLElement[] = outcomeCharts(m, hooks, t);
   m.rewards.forEach((r) =>
     out.push(
       chartSection(

@@ -34,6 +34,46 @@ function usageError(e: unknown): never {
   throw e;
 }
 
+/** Refuses an export whose splits would share near-duplicate queries, listing the first five pairs. */
+function refuseLeaks(leaks: Awaited<ReturnType<typeof planExport>>['leaks']): never {
+  const shown = leaks
+    .slice(0, 5)
+    .map((l) => `  "${l.a.query}" (${l.a.video}, ${l.a.split}) ~ "${l.b.query}" (${l.b.video}, ${l.b.split})`);
+  throw new CliError(
+    [
+      `refused: ${leaks.length} near-duplicate query pairs would land in different splits:`,
+      ...shown,
+      ...(leaks.length > 5 ? [`  … and ${leaks.length - 5} more`] : []),
+      'nothing was written; --group-duplicates keeps such videos in one split, --allow-leaks writes anyway and lists them in manifest.json',
+    ].join('\n'),
+  );
+}
+
+/** The table and lines printed after an export. */
+function exportSummary(m: ReturnType<typeof renderExport>['manifest'], leakCount: number, written: string[]): string {
+  const rows: (string | number)[][] = [['split', 'entries', 'videos', 'queries', 'by difficulty']];
+  for (const [name, c] of Object.entries(m.counts))
+    rows.push([
+      name,
+      c.entries,
+      c.videos,
+      c.queries,
+      Object.entries(c.byDifficulty)
+        .map(([d, n]) => `${d} ${n}`)
+        .join(', '),
+    ]);
+  const reasons = Object.entries(m.dropped.byReason).map(([r, n]) => `  ${n} ${r}`);
+  return (
+    [
+      table(rows),
+      `kept ${m.kept} queries, dropped ${m.dropped.queries}${m.dropped.entries ? ` (and ${m.dropped.entries} entries)` : ''}`,
+      ...reasons,
+      ...(leakCount ? [`${leakCount} near-duplicate pairs across splits (listed in manifest.json)`] : []),
+      ...written.map((w) => `wrote ${w}`),
+    ].join('\n') + '\n'
+  );
+}
+
 /** The `export` command. */
 export const exportCommand: Command = {
   name: 'export',
@@ -75,19 +115,7 @@ export const exportCommand: Command = {
         embedder,
         threshold,
       });
-      if (plan.leaks.length && !values['allow-leaks']) {
-        const shown = plan.leaks
-          .slice(0, 5)
-          .map((l) => `  "${l.a.query}" (${l.a.video}, ${l.a.split}) ~ "${l.b.query}" (${l.b.video}, ${l.b.split})`);
-        throw new CliError(
-          [
-            `refused: ${plan.leaks.length} near-duplicate query pairs would land in different splits:`,
-            ...shown,
-            ...(plan.leaks.length > 5 ? [`  … and ${plan.leaks.length - 5} more`] : []),
-            'nothing was written; --group-duplicates keeps such videos in one split, --allow-leaks writes anyway and lists them in manifest.json',
-          ].join('\n'),
-        );
-      }
+      if (plan.leaks.length && !values['allow-leaks']) refuseLeaks(plan.leaks);
       const rendered = renderExport(docs, plan, {
         filter: { where: (where ?? []).map((c) => c.text), tags, excludeTags },
         split: split ? Object.fromEntries(split.map((s) => [s.name, s.ratio])) : null,
@@ -100,29 +128,7 @@ export const exportCommand: Command = {
         process.stdout.write(JSON.stringify({ written, manifest: m }, null, 2) + '\n');
         return 0;
       }
-      const rows: (string | number)[][] = [['split', 'entries', 'videos', 'queries', 'by difficulty']];
-      for (const [name, c] of Object.entries(m.counts))
-        rows.push([
-          name,
-          c.entries,
-          c.videos,
-          c.queries,
-          Object.entries(c.byDifficulty)
-            .map(([d, n]) => `${d} ${n}`)
-            .join(', '),
-        ]);
-      const reasons = Object.entries(m.dropped.byReason).map(([r, n]) => `  ${n} ${r}`);
-      process.stdout.write(
-        [
-          table(rows),
-          `kept ${m.kept} queries, dropped ${m.dropped.queries}${m.dropped.entries ? ` (and ${m.dropped.entries} entries)` : ''}`,
-          ...reasons,
-          ...(plan.leaks.length
-            ? [`${plan.leaks.length} near-duplicate pairs across splits (listed in manifest.json)`]
-            : []),
-          ...written.map((w) => `wrote ${w}`),
-        ].join('\n') + '\n',
-      );
+      process.stdout.write(exportSummary(m, plan.leaks.length, written));
       return 0;
     } finally {
       await embedder?.close();

@@ -85,6 +85,52 @@ async function readAnnotationFile(path: string) {
   return f;
 }
 
+/** One row per joined item: the scored rewards in order, or only the format reward where nothing joined. */
+function rewardRows(joined: ReturnType<typeof joinItems>, scored: Rewards[]): RewardRow[] {
+  let k = 0;
+  return joined.map((j): RewardRow => {
+    if (!j.input) {
+      return {
+        video: j.video,
+        query: j.query,
+        task_type: null,
+        format: formatReward(j.completion),
+        refuse_iou: null,
+        explain: null,
+        correction: null,
+        explain_correction: null,
+        total: null,
+        notes: j.notes,
+      };
+    }
+    const r = scored[k++];
+    const notes = [...j.notes, ...r.notes.map((n) => n.text)];
+    const row: RewardRow = {
+      video: j.video,
+      query: j.query,
+      task_type: j.taskType,
+      format: r.format,
+      refuse_iou: r.refuse_iou,
+      explain: r.explain,
+      correction: r.correction,
+      explain_correction: r.explain_correction,
+      total: r.total,
+    };
+    if (notes.length) row.notes = notes;
+    return row;
+  });
+}
+
+/** Sets each row's advantage within its group of `group` consecutive rows (null when a total is missing). */
+function addAdvantages(rows: RewardRow[], group: number): void {
+  for (let i = 0; i < rows.length; i += group) {
+    const g = rows.slice(i, i + group);
+    const totals = g.map((r) => r.total);
+    const adv = totals.every((t): t is number => t !== null) ? groupAdvantages(totals) : null;
+    g.forEach((r, m) => (r.advantage = adv ? adv[m] : null));
+  }
+}
+
 /** Computes the rewards; returns the exit code. */
 export async function runRewards(
   input: string,
@@ -121,46 +167,8 @@ export async function runRewards(
     stop.dispose();
     await embedder?.close();
   }
-  let k = 0;
-  const rows: RewardRow[] = joined.map((j) => {
-    if (!j.input) {
-      return {
-        video: j.video,
-        query: j.query,
-        task_type: null,
-        format: formatReward(j.completion),
-        refuse_iou: null,
-        explain: null,
-        correction: null,
-        explain_correction: null,
-        total: null,
-        notes: j.notes,
-      };
-    }
-    const r = scored[k++];
-    const notes = [...j.notes, ...r.notes.map((n) => n.text)];
-    const row: RewardRow = {
-      video: j.video,
-      query: j.query,
-      task_type: j.taskType,
-      format: r.format,
-      refuse_iou: r.refuse_iou,
-      explain: r.explain,
-      correction: r.correction,
-      explain_correction: r.explain_correction,
-      total: r.total,
-    };
-    if (notes.length) row.notes = notes;
-    return row;
-  });
-  if (group !== undefined) {
-    for (let i = 0; i < rows.length; i += group) {
-      const g = rows.slice(i, i + group);
-      const totals = g.map((r) => r.total);
-      const adv = totals.every((t): t is number => t !== null) ? groupAdvantages(totals) : null;
-      g.forEach((r, m) => (r.advantage = adv ? adv[m] : null));
-    }
-  }
+  const rows = rewardRows(joined, scored);
+  if (group !== undefined) addAdvantages(rows, group);
   await writeOutputs([{ path: out, data: () => JSON.stringify(rows, null, 2) + '\n' }]);
   process.stdout.write(summary(rows, out) + '\n');
   return 0;

@@ -33,7 +33,32 @@ export function readQuery(
   }
   const q = readString(g, 'q', where, path, problems, 'the query text');
   const a = readString(g, 'a', where, path, problems, 'the GT answer');
-  let r: boolean | null = null;
+  const r = readRelevance(g, where, path, problems);
+  const difficulty = readDifficulty(g, r, where, path, problems);
+  const categories = readCategories(g, where, path, problems);
+
+  if (a !== null) checkAnswer(a, r, where, [...path, 'a'], problems);
+  const qOrigin = typeof g.q_origin === 'string' ? g.q_origin : undefined;
+  return {
+    entry: entry.index,
+    index: j,
+    q: q ?? '',
+    a: a ?? '',
+    r,
+    qOrigin,
+    difficulty,
+    level: toHardnessLevel(difficulty ?? (r === true ? 'original' : undefined)),
+    categories,
+  };
+}
+
+/** The "r" field (true answerable, false refusable) of a query; null when missing or not a boolean. */
+function readRelevance(
+  g: Record<string, unknown>,
+  where: string,
+  path: (string | number)[],
+  problems: PendingProblem[],
+): boolean | null {
   if (!('r' in g))
     problems.push({
       severity: 'error',
@@ -48,8 +73,18 @@ export function readQuery(
       path: [...path, 'r'],
       message: `${where}: "r" should be true or false, found ${typeName(g.r)}`,
     });
-  else r = g.r;
+  else return g.r;
+  return null;
+}
 
+/** The "difficulty" field of a query, checked against its "r". */
+function readDifficulty(
+  g: Record<string, unknown>,
+  r: boolean | null,
+  where: string,
+  path: (string | number)[],
+  problems: PendingProblem[],
+): Difficulty | undefined {
   let difficulty: Difficulty | undefined;
   if ('difficulty' in g && g.difficulty !== null) {
     if (typeof g.difficulty === 'string' && DIFFICULTY_SET.has(g.difficulty)) difficulty = g.difficulty as Difficulty;
@@ -71,7 +106,16 @@ export function readQuery(
         : `${where}: a refusable query should be easy, medium or hard, found "original"`,
     });
   }
+  return difficulty;
+}
 
+/** The "c" category paths of a query (the strings among them), each checked against the taxonomy. */
+function readCategories(
+  g: Record<string, unknown>,
+  where: string,
+  path: (string | number)[],
+  problems: PendingProblem[],
+): string[] {
   const categories: string[] = [];
   if ('c' in g && g.c !== null) {
     if (!Array.isArray(g.c))
@@ -104,20 +148,7 @@ export function readQuery(
         }
       });
   }
-
-  if (a !== null) checkAnswer(a, r, where, [...path, 'a'], problems);
-  const qOrigin = typeof g.q_origin === 'string' ? g.q_origin : undefined;
-  return {
-    entry: entry.index,
-    index: j,
-    q: q ?? '',
-    a: a ?? '',
-    r,
-    qOrigin,
-    difficulty,
-    level: toHardnessLevel(difficulty ?? (r === true ? 'original' : undefined)),
-    categories,
-  };
+  return categories;
 }
 
 function readString(

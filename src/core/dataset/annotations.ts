@@ -3,7 +3,7 @@ import { isFiniteNumber, isObject, typeName } from '../json/values';
 import type { PendingProblem } from '../problems';
 import type { Span } from '../text';
 import { checkAnswerTimestamp, clip, readQuery } from './annotationQueries';
-import { emptyStats, type FileStats, type VideoEntry } from './model';
+import { emptyStats, type FileStats, type QueryRecord, type VideoEntry } from './model';
 
 /** What validating an annotation array yields. */
 export interface AnnotationResult {
@@ -56,73 +56,99 @@ export function readAnnotations(value: unknown): AnnotationResult {
     entries.push(entry);
     if (video) videos.add(video);
 
-    const grpo = raw.GRPO;
-    if (grpo === undefined) {
-      problems.push({
-        severity: 'error',
-        code: 'missing-field',
-        path: [i],
-        message: `entry ${i} (${video || 'no video'}): missing "GRPO", the list of queries`,
-      });
-      return;
-    }
-    if (!Array.isArray(grpo)) {
-      problems.push({
-        severity: 'error',
-        code: 'wrong-type',
-        path: [i, 'GRPO'],
-        message: `entry ${i}: "GRPO" should be an array of queries, found ${typeName(grpo)}`,
-      });
-      return;
-    }
-    if (grpo.length === 0) {
-      problems.push({
-        severity: 'warning',
-        code: 'no-queries',
-        path: [i, 'GRPO'],
-        message: `entry ${i} (${video || 'no video'}) has no queries`,
-      });
-    }
-    let hasAnswerable = false;
-    grpo.forEach((g, j) => {
-      const q = readQuery(g, i, j, entry, problems);
-      if (!q) return;
-      entry.queries.push(q);
-      stats.queries++;
-      if (q.r === true) {
-        stats.answerable++;
-        hasAnswerable = true;
-      } else if (q.r === false) stats.refusable++;
-      const d = q.difficulty ?? (q.r === true ? 'original' : 'unknown');
-      stats.byDifficulty[d] = (stats.byDifficulty[d] ?? 0) + 1;
-      for (const c of q.categories) stats.byCategory[c] = (stats.byCategory[c] ?? 0) + 1;
-      if (video && q.q) {
-        let byQuery = seen.get(video);
-        if (!byQuery) seen.set(video, (byQuery = new Map()));
-        const prev = byQuery.get(q.q);
-        if (prev) {
-          problems.push({
-            severity: 'warning',
-            code: 'duplicate-query',
-            path: [i, 'GRPO', j, 'q'],
-            message: `the query "${clip(q.q)}" of ${video} occurs again (first at entry ${prev[0]}, query ${prev[1]}); joins by (video, query) are ambiguous`,
-            data: { first: [prev[0], 'GRPO', prev[1]] },
-          });
-        } else byQuery.set(q.q, [i, j]);
-      }
-      if (q.r === true) checkAnswerTimestamp(q, entry, problems);
-    });
-    if (hasAnswerable && !timestamp && Array.isArray(raw.timestamp) && raw.timestamp.length === 0) {
-      problems.push({
-        severity: 'warning',
-        code: 'missing-timestamp',
-        path: [i, 'timestamp'],
-        message: `entry ${i}: "timestamp" is empty but the video has answerable queries`,
-      });
-    }
+    readGrpo(raw, entry, stats, seen, problems);
   });
   stats.videos = videos.size;
   return { entries, stats, problems };
+}
+
+/** Reads entry `raw`'s "GRPO" query list into `entry.queries`, counting them and noting duplicates. */
+function readGrpo(
+  raw: Record<string, unknown>,
+  entry: VideoEntry,
+  stats: FileStats,
+  seen: Map<string, Map<string, [number, number]>>,
+  problems: PendingProblem[],
+): void {
+  const { index: i, video, timestamp } = entry;
+  const grpo = raw.GRPO;
+  if (grpo === undefined) {
+    problems.push({
+      severity: 'error',
+      code: 'missing-field',
+      path: [i],
+      message: `entry ${i} (${video || 'no video'}): missing "GRPO", the list of queries`,
+    });
+    return;
+  }
+  if (!Array.isArray(grpo)) {
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path: [i, 'GRPO'],
+      message: `entry ${i}: "GRPO" should be an array of queries, found ${typeName(grpo)}`,
+    });
+    return;
+  }
+  if (grpo.length === 0) {
+    problems.push({
+      severity: 'warning',
+      code: 'no-queries',
+      path: [i, 'GRPO'],
+      message: `entry ${i} (${video || 'no video'}) has no queries`,
+    });
+  }
+  let hasAnswerable = false;
+  grpo.forEach((g, j) => {
+    const q = readQuery(g, i, j, entry, problems);
+    if (!q) return;
+    entry.queries.push(q);
+    if (countQuery(stats, q)) hasAnswerable = true;
+    if (video && q.q) checkDuplicate(seen, video, q, i, j, problems);
+    if (q.r === true) checkAnswerTimestamp(q, entry, problems);
+  });
+  if (hasAnswerable && !timestamp && Array.isArray(raw.timestamp) && raw.timestamp.length === 0) {
+    problems.push({
+      severity: 'warning',
+      code: 'missing-timestamp',
+      path: [i, 'timestamp'],
+      message: `entry ${i}: "timestamp" is empty but the video has answerable queries`,
+    });
+  }
+}
+
+/** Counts query `q` into `stats`; true when it is answerable. */
+function countQuery(stats: FileStats, q: QueryRecord): boolean {
+  stats.queries++;
+  if (q.r === true) stats.answerable++;
+  else if (q.r === false) stats.refusable++;
+  const d = q.difficulty ?? (q.r === true ? 'original' : 'unknown');
+  stats.byDifficulty[d] = (stats.byDifficulty[d] ?? 0) + 1;
+  for (const c of q.categories) stats.byCategory[c] = (stats.byCategory[c] ?? 0) + 1;
+  return q.r === true;
+}
+
+/** Notes a query asked again of the same video (joins by (video, query) become ambiguous). */
+function checkDuplicate(
+  seen: Map<string, Map<string, [number, number]>>,
+  video: string,
+  q: QueryRecord,
+  i: number,
+  j: number,
+  problems: PendingProblem[],
+): void {
+  let byQuery = seen.get(video);
+  if (!byQuery) seen.set(video, (byQuery = new Map()));
+  const prev = byQuery.get(q.q);
+  if (prev) {
+    problems.push({
+      severity: 'warning',
+      code: 'duplicate-query',
+      path: [i, 'GRPO', j, 'q'],
+      message: `the query "${clip(q.q)}" of ${video} occurs again (first at entry ${prev[0]}, query ${prev[1]}); joins by (video, query) are ambiguous`,
+      data: { first: [prev[0], 'GRPO', prev[1]] },
+    });
+  } else byQuery.set(q.q, [i, j]);
 }
 
 function readVideo(raw: Record<string, unknown>, i: number, problems: PendingProblem[]): string {

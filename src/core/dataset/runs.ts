@@ -103,6 +103,78 @@ function checkNumbers(v: unknown, path: (string | number)[], problems: PendingPr
   else if (isObject(v)) for (const k in v) checkNumbers(v[k], [...path, k], problems);
 }
 
+/** The string field `key` of item `i` ('' when it is missing or not a string, with a problem when that matters). */
+function itemString(
+  raw: Record<string, unknown>,
+  i: number,
+  key: string,
+  required: boolean,
+  problems: PendingProblem[],
+): string {
+  const v = raw[key];
+  if (typeof v === 'string') return v;
+  if (v === undefined) {
+    if (required)
+      problems.push({
+        severity: 'error',
+        code: 'missing-field',
+        path: [i],
+        message: `item ${i}: missing "${key}"`,
+      });
+  } else if (v !== null || required) {
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path: [i, key],
+      message: `item ${i}: "${key}" should be a string, found ${v === null ? 'null' : typeof v}`,
+    });
+  }
+  return '';
+}
+
+/** The problems of item `i`'s ground-truth fields: gt_relevant, gt_timestamp, gt_output. */
+function checkGtFields(
+  raw: Record<string, unknown>,
+  i: number,
+  gtRelevant: boolean,
+  hasTimestamp: boolean,
+  gtOutput: string,
+  problems: PendingProblem[],
+): void {
+  if (!('gt_relevant' in raw))
+    problems.push({
+      severity: 'error',
+      code: 'missing-field',
+      path: [i],
+      message: `item ${i}: missing "gt_relevant" (counted as refusable, as the reference evaluator does)`,
+    });
+  else if (typeof raw.gt_relevant !== 'boolean')
+    problems.push({
+      severity: 'error',
+      code: 'wrong-type',
+      path: [i, 'gt_relevant'],
+      message: `item ${i}: "gt_relevant" should be true or false, found ${JSON.stringify(raw.gt_relevant)?.slice(0, 40)}`,
+    });
+  const span = spanProblem(raw.gt_timestamp);
+  if (span) problems.push({ ...span, path: [i, 'gt_timestamp'], message: `item ${i}: "gt_timestamp" ${span.message}` });
+  else if (gtRelevant && !hasTimestamp) {
+    problems.push({
+      severity: 'warning',
+      code: 'missing-timestamp',
+      path: 'gt_timestamp' in raw ? [i, 'gt_timestamp'] : [i],
+      message: `item ${i}: an answerable item needs "gt_timestamp" as [start, end]; its IoU will be 0`,
+    });
+  }
+  if (!gtRelevant && gtOutput.trim() === '' && 'gt_relevant' in raw) {
+    problems.push({
+      severity: 'warning',
+      code: 'empty-answer',
+      path: 'gt_output' in raw ? [i, 'gt_output'] : [i],
+      message: `item ${i}: a refusable item has no GT answer; its reasoning score and SBERT similarity cannot be computed`,
+    });
+  }
+}
+
 /** Validates model-output items and builds the run model; never throws on any JSON value. */
 export function readRun(value: unknown): RunResult {
   const problems: PendingProblem[] = [];
@@ -129,67 +201,15 @@ export function readRun(value: unknown): RunResult {
       });
       return;
     }
-    const str = (key: string, required: boolean): string => {
-      const v = raw[key];
-      if (typeof v === 'string') return v;
-      if (v === undefined) {
-        if (required)
-          problems.push({
-            severity: 'error',
-            code: 'missing-field',
-            path: [i],
-            message: `item ${i}: missing "${key}"`,
-          });
-      } else if (v !== null || required) {
-        problems.push({
-          severity: 'error',
-          code: 'wrong-type',
-          path: [i, key],
-          message: `item ${i}: "${key}" should be a string, found ${v === null ? 'null' : typeof v}`,
-        });
-      }
-      return '';
-    };
+    const str = (key: string, required: boolean) => itemString(raw, i, key, required, problems);
     if (hasNonFinite(raw)) checkNumbers(raw, [i], problems);
     const video = str('video', true);
     const query = str('query', true);
     const modelOutput = str('model_output', true);
     const gtOutput = str('gt_output', false);
-    if (!('gt_relevant' in raw))
-      problems.push({
-        severity: 'error',
-        code: 'missing-field',
-        path: [i],
-        message: `item ${i}: missing "gt_relevant" (counted as refusable, as the reference evaluator does)`,
-      });
-    else if (typeof raw.gt_relevant !== 'boolean')
-      problems.push({
-        severity: 'error',
-        code: 'wrong-type',
-        path: [i, 'gt_relevant'],
-        message: `item ${i}: "gt_relevant" should be true or false, found ${JSON.stringify(raw.gt_relevant)?.slice(0, 40)}`,
-      });
     const gtRelevant = truthy(raw.gt_relevant);
     const gtTimestamp = gtSpan(raw.gt_timestamp);
-    const span = spanProblem(raw.gt_timestamp);
-    if (span)
-      problems.push({ ...span, path: [i, 'gt_timestamp'], message: `item ${i}: "gt_timestamp" ${span.message}` });
-    else if (gtRelevant && !gtTimestamp) {
-      problems.push({
-        severity: 'warning',
-        code: 'missing-timestamp',
-        path: 'gt_timestamp' in raw ? [i, 'gt_timestamp'] : [i],
-        message: `item ${i}: an answerable item needs "gt_timestamp" as [start, end]; its IoU will be 0`,
-      });
-    }
-    if (!gtRelevant && gtOutput.trim() === '' && 'gt_relevant' in raw) {
-      problems.push({
-        severity: 'warning',
-        code: 'empty-answer',
-        path: 'gt_output' in raw ? [i, 'gt_output'] : [i],
-        message: `item ${i}: a refusable item has no GT answer; its reasoning score and SBERT similarity cannot be computed`,
-      });
-    }
+    checkGtFields(raw, i, gtRelevant, gtTimestamp !== null, gtOutput, problems);
     const gtCategories = Array.isArray(raw.gt_categories)
       ? raw.gt_categories.filter((c): c is string => typeof c === 'string')
       : [];

@@ -78,32 +78,9 @@ export async function evaluateRun(
   const items = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>[];
   if (!Array.isArray(items)) throw new Error(`${path}: expected a JSON array of run items`);
   const cacheDir = join(dirname(path), '.rarft-cache', 'judge');
-  let judge: Judge = offlineJudge;
-  let llm: LlmJudge | undefined;
-  if (kind !== 'offline') {
-    const plan = await planJudgeRequests(items, {
-      baseUrl: settings.baseUrl,
-      model: settings.model,
-      cacheDir,
-      hybrid: kind === 'hybrid',
-    });
-    const later = plan.categories.requests + plan.reasoning.requests;
-    const message =
-      `RA-RFT: judging ${items.length} items with ${settings.model} at ${settings.baseUrl} sends ${plan.relevance.requests} requests for relevance` +
-      ` (${plan.relevance.cached} cached), and at most ${later} more for categories and reasoning (only for items judged irrelevant).`;
-    deps.log.info(message);
-    const ok = await vscode.window.showInformationMessage(message, { modal: true }, 'Evaluate');
-    if (ok !== 'Evaluate') return;
-    llm = new LlmJudge({
-      baseUrl: settings.baseUrl,
-      model: settings.model,
-      apiKey: settings.apiKey,
-      concurrency: settings.concurrency,
-      cacheDir,
-      onEvent: (m) => deps.log.warn(`judge: ${m}`),
-    });
-    judge = kind === 'hybrid' ? new HybridJudge(llm) : llm;
-  }
+  const chosen = await makeJudge(kind, settings, items, cacheDir, deps);
+  if (!chosen) return;
+  const { judge, llm } = chosen;
   let similarity: Similarity | undefined;
   const embedder = sbertDir ? await loadOnnxEmbedder(sbertDir, { cacheDir: embeddingCacheDir() }) : undefined;
   if (embedder) similarity = embedderSimilarity(embedder);
@@ -114,31 +91,7 @@ export async function evaluateRun(
       disagreements: !!llm,
       metricsInfo: llm ? () => (judge as LlmJudge | HybridJudge).info() : undefined,
     };
-    const result = await vscode.window.withProgress(
-      {
-        location: vscode.ProgressLocation.Notification,
-        title: `RA-RFT: evaluating (${judge.name})`,
-        cancellable: true,
-      },
-      (progress, token) =>
-        withAbortSignal(token, (signal) => {
-          const t0 = Date.now();
-          let last = 0;
-          return runEvaluation({ input: path, judge: setup, similarity }, signal, (p) => {
-            if (p.phase !== 'judge') return;
-            const f = p.done / Math.max(1, p.total);
-            if (f - last < 0.01 && p.done !== p.total) return;
-            const s = (Date.now() - t0) / 1000;
-            const rate = s > 0 ? p.done / s : 0;
-            const eta = rate > 0 ? Math.round((p.total - p.done) / rate) : 0;
-            progress.report({
-              increment: (f - last) * 100,
-              message: `${p.done}/${p.total} · ${rate.toFixed(1)}/s · ETA ${eta} s${p.waiting ? ` · ${p.waiting}` : ''}`,
-            });
-            last = f;
-          });
-        }),
-    );
+    const result = await evaluateWithProgress(path, setup, similarity);
     const { metrics, judgments } = result;
     const dir = dirname(path);
     const out = join(dir, 'metrics.json');
@@ -171,4 +124,66 @@ export async function evaluateRun(
   } finally {
     await embedder?.close();
   }
+}
+
+/** The judge for `kind`; an LLM or hybrid one only once the user confirms the requests it will send (else undefined). */
+async function makeJudge(
+  kind: NonNullable<Awaited<ReturnType<typeof pickJudge>>>,
+  settings: Awaited<ReturnType<typeof readJudgeSettings>>,
+  items: Record<string, unknown>[],
+  cacheDir: string,
+  deps: FeatureDeps,
+): Promise<{ judge: Judge; llm?: LlmJudge } | undefined> {
+  if (kind === 'offline') return { judge: offlineJudge };
+  const plan = await planJudgeRequests(items, {
+    baseUrl: settings.baseUrl,
+    model: settings.model,
+    cacheDir,
+    hybrid: kind === 'hybrid',
+  });
+  const later = plan.categories.requests + plan.reasoning.requests;
+  const message =
+    `RA-RFT: judging ${items.length} items with ${settings.model} at ${settings.baseUrl} sends ${plan.relevance.requests} requests for relevance` +
+    ` (${plan.relevance.cached} cached), and at most ${later} more for categories and reasoning (only for items judged irrelevant).`;
+  deps.log.info(message);
+  const ok = await vscode.window.showInformationMessage(message, { modal: true }, 'Evaluate');
+  if (ok !== 'Evaluate') return;
+  const llm = new LlmJudge({
+    baseUrl: settings.baseUrl,
+    model: settings.model,
+    apiKey: settings.apiKey,
+    concurrency: settings.concurrency,
+    cacheDir,
+    onEvent: (m) => deps.log.warn(`judge: ${m}`),
+  });
+  return { judge: kind === 'hybrid' ? new HybridJudge(llm) : llm, llm };
+}
+
+/** Runs the evaluation of `path` under a cancellable progress notification (rate and ETA while judging). */
+function evaluateWithProgress(path: string, setup: JudgeSetup, similarity: Similarity | undefined) {
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `RA-RFT: evaluating (${setup.judge.name})`,
+      cancellable: true,
+    },
+    (progress, token) =>
+      withAbortSignal(token, (signal) => {
+        const t0 = Date.now();
+        let last = 0;
+        return runEvaluation({ input: path, judge: setup, similarity }, signal, (p) => {
+          if (p.phase !== 'judge') return;
+          const f = p.done / Math.max(1, p.total);
+          if (f - last < 0.01 && p.done !== p.total) return;
+          const s = (Date.now() - t0) / 1000;
+          const rate = s > 0 ? p.done / s : 0;
+          const eta = rate > 0 ? Math.round((p.total - p.done) / rate) : 0;
+          progress.report({
+            increment: (f - last) * 100,
+            message: `${p.done}/${p.total} · ${rate.toFixed(1)}/s · ETA ${eta} s${p.waiting ? ` · ${p.waiting}` : ''}`,
+          });
+          last = f;
+        });
+      }),
+  );
 }
