@@ -58,9 +58,9 @@ describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
   test('Launch Remote Job… runs a command on the host; the Jobs view shows it running', async () => {
     // The Jobs view's own button (its welcome content while there are no jobs).
     await s.workbench.openActivity('RA-RFT');
-    const button = s.page
-      .locator('.pane', { hasText: 'Jobs' })
-      .locator('a, .monaco-button', { hasText: 'Launch Remote Job' });
+    // The Jobs view starts collapsed (Datasets and Runs keep the room).
+    const view = await s.workbench.expandView('Jobs');
+    const button = view.locator('a, .monaco-button', { hasText: 'Launch Remote Job' });
     await button.first().waitFor({ timeout: 60_000 });
     await button.first().click();
     await step(/Launch Remote Job: host/, 'rarft-test', true);

@@ -78,8 +78,14 @@ export class Workbench {
     const li = this.page.locator(`.activitybar .action-item:has([aria-label^="${prefix}"])`).first();
     const open = async () =>
       (await li.getAttribute('aria-pressed')) === 'true' || !!(await li.getAttribute('class'))?.includes('checked');
-    if (!(await open())) await item.click();
-    await waitFor(`the ${prefix} view container open`, open, STEP_MS);
+    // Right after a window reload the workbench may still be restoring its layout and drop (or undo)
+    // a click: click again while the container is still closed, each time waiting a while for it.
+    const deadline = Date.now() + STEP_MS * 2;
+    while (!(await open())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the ${prefix} view container open`);
+      await item.click();
+      await waitFor(`the ${prefix} view container open`, open, 5_000).catch(() => undefined);
+    }
   }
 
   /** The pane (view) with this title in the side bar. */
@@ -87,6 +93,16 @@ export class Workbench {
     return this.page
       .locator('.part.sidebar .pane')
       .filter({ has: this.page.locator(`.pane-header h3.title`, { hasText: title }) });
+  }
+
+  /** Expands a side-bar view that starts collapsed (Audit, Jobs), and waits until it is. */
+  async expandView(title: string): Promise<Locator> {
+    const header = this.view(title).locator('.pane-header').first();
+    await header.waitFor({ timeout: STEP_MS });
+    const expanded = async () => (await header.getAttribute('aria-expanded')) === 'true';
+    if (!(await expanded())) await header.click();
+    await waitFor(`the ${title} view expanded`, expanded, STEP_MS);
+    return this.view(title);
   }
 
   /** Visible tree rows of a view, by their label. */
@@ -126,6 +142,13 @@ export class Workbench {
     const list = view.locator('.monaco-list').first();
     const lastIndex = () =>
       list.evaluate((l) => [...l.querySelectorAll('.monaco-list-row')].map((r) => r.getAttribute('data-index')).join());
+    // A parent's rows appear a moment after it expands: give them that moment before scrolling
+    // (scrolling first can carry the list far past a row that was about to be drawn).
+    const drawn = await waitFor(`the tree row "${label}" drawn`, async () => (await row.count()) > 0, 5_000, 50).then(
+      () => true,
+      () => false,
+    );
+    if (drawn) return row;
     const deadline = Date.now() + STEP_MS * 2;
     let step = 200;
     await waitFor(
