@@ -116,7 +116,10 @@ describe('curation', { skip, timeout: 15 * 60_000 }, () => {
     await s.workbench.editorTab('hi_vtg_nodur.json').waitFor({ timeout: STEP_MS });
     await s.workbench.runCommand('RA-RFT: Fill Missing Durations from the Videos');
     await waitForLog(s.userDataDir, /filled 2 missing durations/, 'the fill to finish');
+    // The command ran from the palette, which gives the focus back where it likes: click into the
+    // editor before the keys meant for it.
     const editor = s.page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines').first().click();
     await s.workbench.pressIn(editor.locator('textarea').first(), 'Control+S', 'the editor');
     const saved = await waitFor(
       'the durations on disk',
@@ -150,6 +153,7 @@ describe('curation', { skip, timeout: 15 * 60_000 }, () => {
     await s.workbench.pressIn(input, 'Enter', 'the span input');
     await s.workbench.editorTab('hi_vtg_charades.json').waitFor({ timeout: STEP_MS });
     const editor = s.page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines').first().click(); // the keys below are for the editor
     await s.workbench.pressIn(editor.locator('textarea').first(), 'Control+S', 'the editor');
     const saved = await waitFor(
       'the new end on disk',
