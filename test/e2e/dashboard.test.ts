@@ -173,9 +173,13 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
         existsSync(join(s.workspace, 'runs', RUN_NAME, 'metrics.json')),
     );
     const metricsFile = join(s.workspace, 'runs', RUN_NAME, 'metrics.json');
-    // metrics_items.json is written after metrics.json: wait for the last of the two.
+    // The one output writer writes metrics_items.json first and metrics.json last: wait for both.
     const itemsFile = join(s.workspace, 'runs', RUN_NAME, 'metrics_items.json');
-    await waitFor('metrics.json and metrics_items.json written', () => existsSync(itemsFile), 120_000);
+    await waitFor(
+      'metrics.json and metrics_items.json written',
+      () => existsSync(itemsFile) && existsSync(metricsFile),
+      120_000,
+    );
     const metrics = JSON.parse(readFileSync(metricsFile, 'utf8'));
     assert.equal(metrics.evaluation.judge_model, MODEL);
     assert.ok(existsSync(metricsFile));

@@ -44,7 +44,8 @@ test('report: one file that draws in Chromium with every request blocked; clicks
       return route.request().url() === pathToFileURL(out).href ? route.continue() : route.abort();
     });
     await page.goto(pathToFileURL(out).href);
-    await page.waitForFunction('document.body.dataset.ready === "1"', null, { timeout: 60_000 });
+    // Locator waits, not waitForFunction: a string predicate is eval'd on each poll, which the report's CSP refuses.
+    await page.locator('body[data-ready="1"]').waitFor({ state: 'attached', timeout: 60_000 });
     // Levels, categories, IoU, disagreements, and the reward components that have values.
     const rewards = JSON.parse(readFileSync(join(dir, 'rewards.json'), 'utf8')) as Record<string, unknown>[];
     const rewardsWithValues = ['format', 'refuse_iou', 'explain', 'correction', 'explain_correction', 'total'].filter(
@@ -76,7 +77,7 @@ test('report: one file that draws in Chromium with every request blocked; clicks
     const strong = hits.find((x: { d: number; i: number }) => x.d === 0 && x.i === 3);
     await page.click('[data-testid=chart-levels]', { position: { x: strong.x, y: strong.y } });
     const expected = items.filter((it: Record<string, unknown>) => it.hardness_level === 'strong').length;
-    await page.waitForFunction(`document.body.dataset.selected === "${expected}"`, null, { timeout: 10_000 });
+    await page.locator(`body[data-selected="${expected}"]`).waitFor({ state: 'attached', timeout: 10_000 });
     // Keyboard: open the levels chart's value table from its summary, Tab to the first value
     // (original, accuracy) and press Enter: the same selection as a click on that bar.
     await page.focus('[data-testid=section-levels] summary');
@@ -85,10 +86,10 @@ test('report: one file that draws in Chromium with every request blocked; clicks
     assert.equal(await page.evaluate('document.activeElement.className'), 'cell');
     await page.keyboard.press('Enter');
     const original = items.filter((it: Record<string, unknown>) => it.hardness_level === 'original').length;
-    await page.waitForFunction(`document.body.dataset.selected === "${original}"`, null, { timeout: 10_000 });
+    await page.locator(`body[data-selected="${original}"]`).waitFor({ state: 'attached', timeout: 10_000 });
     // The sample with markup in its query is listed as text.
     await page.selectOption('[data-testid=slice-level]', '0');
-    await page.waitForFunction('document.querySelector("[data-testid=slice-rows]").textContent.startsWith("1098 of")');
+    await page.locator('[data-testid=slice-rows]', { hasText: /^1098 of/ }).waitFor({ state: 'attached' });
     await page.click('[data-testid=heatmap-confusion] [data-row="relevant"][data-col="relevant"]');
     const listed = (await page.textContent('[data-testid=selection-list]'))!;
     assert.ok(listed.includes(XSS), 'the query with markup is shown as text');
