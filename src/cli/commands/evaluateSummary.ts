@@ -4,7 +4,7 @@ import type { EvaluationReport } from '../../core/eval/run';
 import type { Problem } from '../../core/problems';
 import { fmt, table } from '../io';
 
-/** A figure for the tables: `–` when nothing is behind it (listed in not_computed_figures). */
+/** A figure for the tables: `–` when nothing is behind it (listed in evaluation.not_computed.figures). */
 function figure(empty: Set<string>, path: string, v: number | null | undefined, digits = 3): string {
   let p = path;
   for (;;) {

@@ -188,8 +188,8 @@ export function computeMetrics(judgments: ItemJudgment[], options: MetricsOption
       items_excluded: t.excluded,
       items_invalid: options.itemsInvalid ?? 0,
       judge_errors_by_step: t.errorsByStep,
-      not_computed: t.notComputed,
-      not_computed_figures: emptyFigures(t.all, t.levels),
+      /** Figures with nothing behind them (their value is kept for parity), and why items lack a value. */
+      not_computed: { figures: emptyFigures(t.all, t.levels), items_by_reason: t.notComputed },
     },
   };
 }

@@ -30,7 +30,7 @@ function cards(m: Metrics, rows: number): Card[] {
   const pc = r.per_class;
   const ev = m.evaluation;
   const errors = Object.values(ev.judge_errors_by_step).reduce((a, b) => a + b, 0);
-  const notComputed = Object.values(ev.not_computed).reduce((a, b) => a + b, 0);
+  const notComputed = Object.values(ev.not_computed.items_by_reason).reduce((a, b) => a + b, 0);
   return [
     { id: 'accuracy', label: 'Accuracy', value: f(r.overall_accuracy), detail: `${m.num_items} judged of ${rows}` },
     {
@@ -74,7 +74,7 @@ function cards(m: Metrics, rows: number): Card[] {
       id: 'not-computed',
       label: 'Not computed',
       value: String(notComputed),
-      detail: Object.entries(ev.not_computed)
+      detail: Object.entries(ev.not_computed.items_by_reason)
         .map(([why, n]) => `${n} × ${why}`)
         .join('; '),
     },

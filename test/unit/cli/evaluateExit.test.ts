@@ -100,7 +100,7 @@ test('summary: – for figures with nothing behind them (offline RT-IoU, reasoni
   assert.doesNotMatch(r.stdout, /0\.000 \/ 0\.000|n\/a/);
   const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
   assert.equal(m['RT-IoU'], 0, 'the reference value is kept for parity');
-  assert.ok(m.evaluation.not_computed_figures.includes('RT-IoU'));
+  assert.ok(m.evaluation.not_computed.figures.includes('RT-IoU'));
 });
 
 test('invalid items stop evaluate before judging, each at file:line:col; --skip-invalid leaves them out and lists them', () => {

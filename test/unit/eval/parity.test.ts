@@ -40,7 +40,7 @@ test('offline rule judge: metrics equal the reference offline run', async () => 
   // Reasoning and SBERT are not computed offline: null and counted, never 0.
   assert.equal(metrics.irrelevant_samples.mean_reasoning_score, null);
   assert.equal(metrics.true_negative_samples.mean_sbert_similarity, null);
-  assert.equal(metrics.evaluation.not_computed['sbert: no sentence model (pass --sbert DIR)'], 1097);
+  assert.equal(metrics.evaluation.not_computed.items_by_reason['sbert: no sentence model (pass --sbert DIR)'], 1097);
 });
 
 test('a wrong number is caught by the comparison (the parity check can fail)', async () => {
@@ -82,7 +82,7 @@ test('where the reference crashes: empty GT answer on a refusable item, missing 
   assert.equal(judgments[refusable].reasoningScore, null);
   assert.equal(judgments[refusable].sbert, null);
   assert.ok(judgments[refusable].jaccard !== null, 'Jaccard is still computed');
-  assert.equal(m.evaluation.not_computed['reasoning: the item has no GT answer to compare with'], 2);
+  assert.equal(m.evaluation.not_computed.items_by_reason['reasoning: the item has no GT answer to compare with'], 2);
   const known = judgments.filter((j) => !j.gtRelevant && j.reasoningScore !== null).length;
   assert.equal(m.irrelevant_samples.scored_count, known);
 });

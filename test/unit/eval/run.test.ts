@@ -116,11 +116,11 @@ test('metrics: items without a level get an `unknown` row; figures with nothing 
   const unknown = m.hardness_level_analysis.metrics_by_hardness_level.unknown;
   assert.equal(unknown.total, 5);
   assert.equal(m.hardness_level_analysis.items_without_level, 5);
-  const figures = m.evaluation.not_computed_figures;
+  const figures = m.evaluation.not_computed.figures;
   assert.ok(figures.includes('RT-IoU'), 'offline RT-IoU rests on no category judgment');
   assert.ok(figures.includes('irrelevant_samples.mean_reasoning_score'));
   assert.ok(!figures.includes('RA-IoU'));
   const empty = computeMetrics([]);
-  assert.ok(empty.evaluation.not_computed_figures.includes('relevance'));
+  assert.ok(empty.evaluation.not_computed.figures.includes('relevance'));
   assert.ok(!('unknown' in empty.hardness_level_analysis.metrics_by_hardness_level));
 });
