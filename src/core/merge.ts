@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { looksLikeAnnotations } from './dataset/annotations';
 import { joinKey, shardNumber } from './dataset/model';
 import { describeFsError } from './dataset/walk';
-import { writeFileAtomic } from './fsAtomic';
+import { writeOutputs } from './fsAtomic';
 import { parseJson, LineIndex } from './json/positions';
 import { isObject } from './json/values';
 
@@ -118,7 +118,7 @@ export async function mergeShards(dir: string, options: { force?: boolean; out?:
   const out = options.out ?? join(dir, 'inference_results_merged.json');
   const base = { out, shards: done, items: merged.length, missing, forced: refusals };
   if (await sameAsExisting(out, merged, done.length, !!options.force)) return { ...base, status: 'unchanged' };
-  await writeFileAtomic(out, JSON.stringify(merged, null, 2) + '\n');
+  await writeOutputs([{ path: out, data: () => JSON.stringify(merged, null, 2) + '\n' }]);
   return { ...base, status: 'written' };
 }
 

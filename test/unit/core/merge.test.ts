@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeShards } from '../../../src/core/merge';
 import { tempDir, text } from '../../support/fixtures';
@@ -92,4 +92,14 @@ test('an annotation file named like a shard is refused', async () => {
     ]),
   );
   await assert.rejects(mergeShards(dir), /inference_results_gpu1\.json is an annotation file/);
+});
+
+test('merge writes through the one output writer: a dead run’s temp file beside the output is cleared', async () => {
+  const dir = tempDir();
+  shards(dir, { 0: 1, 1: 1 });
+  const stale = join(dir, '.inference_results_merged.json.999999999.deadbeef.tmp');
+  writeFileSync(stale, 'half of a killed merge');
+  assert.equal((await mergeShards(dir)).status, 'written');
+  assert.equal(existsSync(stale), false, 'the stale temp file is removed');
+  assert.equal(JSON.parse(readFileSync(join(dir, 'inference_results_merged.json'), 'utf8')).length, 2);
 });
