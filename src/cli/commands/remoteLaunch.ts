@@ -1,5 +1,6 @@
 /** `rarft remote launch HOST (train|infer) [options] | launch HOST --cwd DIR -- COMMAND [ARG…]` */
-import { launchJob, type LaunchSpec } from '../../core/remote/jobs';
+import type { LaunchSpec } from '../../core/remote/jobRecord';
+import { launchJob } from '../../core/remote/jobs';
 import { inferArgs, inferArgv, type TrainOptions, trainArgv, trainArgvSrun } from '../../core/remote/rarftLaunch';
 import type { SlurmSpec } from '../../core/remote/slurm';
 import { launchSlurmJob } from '../../core/remote/slurmJobs';

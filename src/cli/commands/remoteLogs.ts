@@ -2,7 +2,8 @@
 import { closeSync, openSync, readSync, statSync, watch } from 'node:fs';
 import type { JobRecord } from '../../core/remote/jobStore';
 import { type LogStream, mirrorLog, mirrorPath, syncLog } from '../../core/remote/logs';
-import { isFinal, jobSshOptions, refreshJobs } from '../../core/remote/manage';
+import { isFinal } from '../../core/remote/jobRecord';
+import { jobSshOptions, refreshJobs } from '../../core/remote/manage';
 import type { SshOptions } from '../../core/remote/ssh';
 
 /** Writes the bytes of `path` from `from` on to stdout; returns the new offset. */

@@ -3,29 +3,17 @@
  * stdout/stderr in files and its exit code written to a file beside them, so it outlives the
  * ssh connection and the editor. State comes from those files and the process group.
  */
-import { type JobRecord, type JobState, newJobId, saveJobs } from './jobStore';
+import {
+  DEFAULT_REMOTE_ROOT,
+  type JobStatus,
+  type LaunchSpec,
+  newJobRecord,
+  RemoteError,
+  recordStarted,
+} from './jobRecord';
+import type { JobRecord, JobState } from './jobStore';
 import { shJoin, shQuote } from './quote';
 import { runRemote, type SshOptions } from './ssh';
-
-/** What to run and where. */
-export interface LaunchSpec {
-  host: string;
-  sshConfig?: string;
-  /** Remote working directory (must exist). */
-  cwd: string;
-  argv: string[];
-  kind?: JobRecord['kind'];
-  /** Remote folder for job folders; relative paths are under the remote home. Default `.rarft/jobs`. */
-  remoteRoot?: string;
-  outputDir?: string;
-  shards?: number;
-}
-
-/** The default remote jobs folder (relative to the remote home). */
-export const DEFAULT_REMOTE_ROOT = '.rarft/jobs';
-
-/** A remote script failed; the message holds its stderr. */
-export class RemoteError extends Error {}
 
 /** Runs "$@" with output to the job folder ($1), then writes its exit code atomically. */
 const WRAPPER = [
@@ -54,35 +42,11 @@ export function launchScript(rec: JobRecord, remoteRoot: string): string {
 /** Starts a detached job and records it in `<workspace>/.rarft/jobs.json`. */
 export async function launchJob(workspace: string, spec: LaunchSpec, opts: SshOptions): Promise<JobRecord> {
   if (!spec.argv.length) throw new RemoteError('no command to run');
-  const rec: JobRecord = {
-    id: newJobId(),
-    host: spec.host,
-    ...(spec.sshConfig ? { sshConfig: spec.sshConfig } : {}),
-    kind: spec.kind ?? 'command',
-    engine: 'ssh',
-    cwd: spec.cwd,
-    argv: spec.argv,
-    remoteDir: '',
-    ...(spec.outputDir ? { outputDir: spec.outputDir } : {}),
-    ...(spec.shards ? { shards: spec.shards } : {}),
-    createdAt: new Date().toISOString(),
-    state: 'starting',
-    exitCode: null,
-  };
+  const rec = newJobRecord(spec, 'ssh');
   const r = await runRemote(spec.host, launchScript(rec, spec.remoteRoot ?? DEFAULT_REMOTE_ROOT), opts);
   const m = /^rarft-job (\d+) (.+)$/m.exec(r.stdout);
   if (r.code !== 0 || !m) throw new RemoteError(`${spec.host}: launch failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-  const started: JobRecord = { ...rec, pgid: Number(m[1]), remoteDir: m[2], state: 'running' };
-  await saveJobs(workspace, [started]);
-  return started;
-}
-
-/** One job's state as a remote status script reports it. */
-export interface JobStatus {
-  id: string;
-  state: JobState;
-  exitCode: number | null;
-  detail?: string;
+  return recordStarted(workspace, { ...rec, pgid: Number(m[1]), remoteDir: m[2], state: 'running' });
 }
 
 /** sh that prints `ID STATE [CODE]` for a detached job (zombies count as dead). */

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { MergeError, mergeShards } from '../merge';
 import { type JobRecord, localJobDir, readJobs, updateJobs } from './jobStore';
-import { cancelSshJob, type JobStatus, sshJobStates } from './jobs';
+import { applyStatus, isFinal, type JobStatus } from './jobRecord';
+import { cancelSshJob, sshJobStates } from './jobs';
 import { syncLog } from './logs';
 import { cancelSlurmJob, slurmJobStates } from './slurmJobs';
 import type { SshOptions } from './ssh';
@@ -11,13 +12,6 @@ import { pull } from './transfer';
 /** ssh options for a job: its own recorded config file unless one is given. */
 export function jobSshOptions(job: JobRecord, base: SshOptions): SshOptions {
   return { ...base, configFile: base.configFile ?? job.sshConfig };
-}
-
-const FINAL = new Set(['exited', 'cancelled', 'lost']);
-
-/** Is the job over (its state will not change any more)? */
-export function isFinal(job: Pick<JobRecord, 'state'>): boolean {
-  return FINAL.has(job.state);
 }
 
 /**
@@ -53,12 +47,7 @@ export async function refreshJobs(workspace: string, base: SshOptions, ids?: str
   return updateJobs(workspace, (jobs) =>
     jobs.map((j) => {
       const s = found.get(j.id);
-      if (!s) return j;
-      const next: JobRecord = { ...j, state: s.state, exitCode: s.exitCode };
-      if (s.detail) next.detail = s.detail;
-      else delete next.detail;
-      if (isFinal(next) && !j.endedAt) next.endedAt = new Date().toISOString();
-      return next;
+      return s ? applyStatus(j, s) : j;
     }),
   );
 }

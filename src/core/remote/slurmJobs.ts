@@ -1,6 +1,13 @@
 /** Slurm jobs over ssh: sbatch a generated script, state from squeue/sacct, cancel with scancel. */
-import { type JobRecord, newJobId, saveJobs } from './jobStore';
-import { DEFAULT_REMOTE_ROOT, type JobStatus, type LaunchSpec, RemoteError } from './jobs';
+import {
+  DEFAULT_REMOTE_ROOT,
+  type JobStatus,
+  type LaunchSpec,
+  newJobRecord,
+  RemoteError,
+  recordStarted,
+} from './jobRecord';
+import type { JobRecord } from './jobStore';
 import { shQuote } from './quote';
 import { type SlurmSpec, mapSlurmState, sbatchScript } from './slurm';
 import { runRemote, type SshOptions } from './ssh';
@@ -17,21 +24,7 @@ export interface SlurmLaunchSpec extends LaunchSpec {
 /** Submits a generated sbatch script and records the job. */
 export async function launchSlurmJob(workspace: string, spec: SlurmLaunchSpec, opts: SshOptions): Promise<JobRecord> {
   const root = spec.remoteRoot ?? DEFAULT_REMOTE_ROOT;
-  const rec: JobRecord = {
-    id: newJobId(),
-    host: spec.host,
-    ...(spec.sshConfig ? { sshConfig: spec.sshConfig } : {}),
-    kind: spec.kind ?? 'command',
-    engine: 'slurm',
-    cwd: spec.cwd,
-    argv: spec.argv,
-    remoteDir: '',
-    ...(spec.outputDir ? { outputDir: spec.outputDir } : {}),
-    ...(spec.shards ? { shards: spec.shards } : {}),
-    createdAt: new Date().toISOString(),
-    state: 'pending',
-    exitCode: null,
-  };
+  const rec = newJobRecord(spec, 'slurm');
   const dir = shQuote(`${root}/${rec.id}`);
   // The job folder must be absolute inside the script, so it is made first and the script written after.
   const mk = await runRemote(spec.host, `set -e\nmkdir -p ${dir}\ncd ${dir} && pwd`, opts);
@@ -58,9 +51,7 @@ export async function launchSlurmJob(workspace: string, spec: SlurmLaunchSpec, o
   const r = await runRemote(spec.host, submit, opts);
   const m = /^rarft-slurm (\d+)/m.exec(r.stdout);
   if (r.code !== 0 || !m) throw new RemoteError(`${spec.host}: sbatch failed: ${r.stderr.trim() || `exit ${r.code}`}`);
-  const started: JobRecord = { ...withDir, slurmId: m[1] };
-  await saveJobs(workspace, [started]);
-  return started;
+  return recordStarted(workspace, { ...withDir, slurmId: m[1] });
 }
 
 function stateScript(j: JobRecord): string {

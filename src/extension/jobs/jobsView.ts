@@ -1,7 +1,7 @@
 /** The Jobs view: each job with its state, elapsed time and host; refreshed from `.rarft/jobs.json`. */
 import * as vscode from 'vscode';
 import type { JobRecord } from '../../core/remote/jobStore';
-import { isFinal } from '../../core/remote/manage';
+import { isFinal } from '../../core/remote/jobRecord';
 
 /** How long a job has run (or ran), e.g. `3m12s`. */
 export function elapsedText(j: JobRecord, now = Date.now()): string {

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { listHosts } from '../../core/remote/hosts';
 import type { JobRecord } from '../../core/remote/jobStore';
-import { launchJob, type LaunchSpec } from '../../core/remote/jobs';
+import type { LaunchSpec } from '../../core/remote/jobRecord';
+import { launchJob } from '../../core/remote/jobs';
 import { inferArgs, inferArgv, trainArgv, trainArgvSrun } from '../../core/remote/rarftLaunch';
 import { launchSlurmJob } from '../../core/remote/slurmJobs';
 import type { SshOptions } from '../../core/remote/ssh';
