@@ -9,7 +9,7 @@ import { joinQueryText, queryTextIndex } from '../../core/logs/groundTruth';
 import { parseCurvesUiState, parseCurvesViewMessage, type RolloutGroup } from '../../protocol/curves';
 import type { FeatureDeps } from '../deps';
 import { DisposableBase } from '../disposable';
-import { curvesHtml } from './html';
+import { webviewPage } from '../webviewPage';
 import { LogSession, type SessionPage } from './logSession';
 
 export const CURVES_VIEW_TYPE = 'rarft.trainingCurves';
@@ -82,7 +82,13 @@ class CurvesFeature extends DisposableBase {
     panel.iconPath = vscode.Uri.joinPath(ext, 'media', 'rarft.svg');
     const page: SessionPage = { kind, ready: false, post: (m) => void panel.webview.postMessage(m) };
     session.pages.add(page);
-    panel.webview.html = curvesHtml(panel.webview, ext, kind);
+    panel.webview.html = webviewPage(panel.webview, ext, {
+      script: 'curves',
+      style: 'curves',
+      title: kind === 'curves' ? 'RA-RFT Training Curves' : 'RA-RFT Rollouts',
+      placeholder: 'Reading the log…',
+      bodyData: { app: kind },
+    });
     const subs = [
       panel.webview.onDidReceiveMessage((raw) => {
         const msg = parseCurvesViewMessage(raw);

@@ -13,7 +13,7 @@ import { rewardsBeside } from '../../core/report/runFiles';
 import { parseDashboardMessage, type DashboardHostMessage, type DashboardViewMessage } from '../../protocol/dashboard';
 import type { FeatureDeps } from '../deps';
 import { DisposableBase } from '../disposable';
-import { dashboardHtml } from './html';
+import { webviewPage } from '../webviewPage';
 
 const EXT = { png: 'PNG image', csv: 'CSV', md: 'Markdown', tex: 'LaTeX' } as const;
 
@@ -62,7 +62,13 @@ export class DashboardPanel extends DisposableBase {
       },
     );
     this.panel = panel;
-    panel.webview.html = dashboardHtml(panel.webview, this.context.extensionUri);
+    panel.webview.html = webviewPage(panel.webview, this.context.extensionUri, {
+      script: 'dashboard',
+      style: 'dashboard',
+      title: 'RA-RFT Dashboard',
+      placeholder: 'Loading the evaluation…',
+      allow: ['blob'],
+    });
     const subs = [
       panel.webview.onDidReceiveMessage((raw) => {
         const m = parseDashboardMessage(raw);

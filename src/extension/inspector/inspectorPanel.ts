@@ -18,7 +18,7 @@ import {
 } from '../../protocol/messages';
 import { DisposableBase } from '../disposable';
 import type { WorkspaceIndex } from '../workspaceIndex';
-import { inspectorHtml } from './html';
+import { webviewPage } from '../webviewPage';
 import { PanelVideo } from './panelVideo';
 import { revealSample } from './reveal';
 import { RewardScorer } from './rewardScorer';
@@ -95,7 +95,13 @@ export class Inspector extends DisposableBase {
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'rarft.svg');
     this.video.reset();
     this.video.updateRoots(panel);
-    panel.webview.html = inspectorHtml(panel.webview, this.context.extensionUri);
+    panel.webview.html = webviewPage(panel.webview, this.context.extensionUri, {
+      script: 'inspector',
+      style: 'inspector',
+      title: 'RA-RFT Inspector',
+      placeholder: 'Select a query in the RA-RFT Datasets or Runs view.',
+      allow: ['media'],
+    });
     this.panelSubs = [
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const msg = parseViewMessage(raw);
