@@ -8,7 +8,7 @@ import { provenanceFromMetrics, type RunProvenance } from '../core/compare/prove
 import { judgeItems, type ItemJudgment } from '../core/eval/evaluate';
 import { metricsBeside } from '../core/report/runFiles';
 import type { JudgeSetup } from './judgeOptions';
-import { readItemsFile } from './io';
+import { mark, readItemsFile } from './io';
 
 /** A run read and judged. */
 export interface LoadedRun {
@@ -34,6 +34,7 @@ export async function loadRun(
     disagreements: setup.disagreements,
     onProgress: opts.onProgress,
   });
+  mark('judge');
   const metrics = metricsBeside(path);
   const fromMetrics = provenanceFromMetrics(metrics);
   const judgedHere = judgments.some((_, i) => typeof items[i].classification_correct !== 'boolean');

@@ -1,7 +1,7 @@
 /** `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] [judge options]` */
 import { compareRuns, type Comparison, type GroupComparison } from '../../core/compare/compare';
 import { OUTCOMES } from '../../core/compare/outcomes';
-import { CliError, fmt, numberOption, parse, table, type Command } from '../io';
+import { CliError, fmt, mark, numberOption, parse, table, type Command } from '../io';
 import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
 import { loadRun } from '../runSide';
 
@@ -31,6 +31,7 @@ export const compareCommand: Command = {
       const a = await loadRun(positionals[0], setup, { signal: controller.signal });
       const b = await loadRun(positionals[1], setup, { signal: controller.signal });
       const { comparison } = compareRuns(a, b, { seed, resamples });
+      mark('compare');
       if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
       else process.stdout.write(compareText(comparison, positionals[0], positionals[1]) + '\n');
       return 0;

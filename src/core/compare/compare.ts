@@ -9,7 +9,8 @@ import { levelMetrics, OVERALL_METRICS, type RatioMetric } from './metrics';
 import { OUTCOMES, outcomeOf, r05Hit, relevanceCorrect, type Outcome } from './outcomes';
 import { pairItems } from './pair';
 import { provenanceWarnings, type RunProvenance } from './provenance';
-import { bootstrapDeltas, mcnemarExact, ratio, type ClusterTable } from './stats';
+import { bootstrapDeltas } from './bootstrap';
+import { mcnemarExact, ratio, type ClusterTable } from './stats';
 
 /** One side of a comparison: its items, their judgments (same order) and where they came from. */
 export interface CompareSide {

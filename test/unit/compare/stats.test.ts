@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareRuns } from '../../../src/core/compare/compare';
-import { bootstrapDeltas, mcnemarExact, quantileSorted } from '../../../src/core/compare/stats';
+import { bootstrapDeltas } from '../../../src/core/compare/bootstrap';
+import { mcnemarExact, quantileSorted } from '../../../src/core/compare/stats';
 import type { ItemJudgment } from '../../../src/core/eval/evaluate';
 import { rng } from '../../../scripts/lib/random.mjs';
+import { referenceBootstrapDeltas } from '../../support/bootstrapReference';
 
 /** Two-sided exact McNemar by exact rational arithmetic (BigInt binomial coefficients). */
 function mcnemarBig(b: number, c: number): number {
@@ -157,4 +159,47 @@ test('bootstrap interval converges to the exact bootstrap distribution (all 4^4 
 test('bootstrapDeltas: a metric whose denominator is 0 in every resample has no interval', () => {
   const data = new Float64Array([1, 1, 0, 0, 0, 1, 0, 0]); // 2 clusters, 1 metric: B has no denominator
   assert.deepEqual(bootstrapDeltas({ clusters: 2, metrics: 1, data }, 100, 1), [null]);
+});
+
+/**
+ * A table shaped like a comparison's: per cluster and metric, counts (shared denominators), hit
+ * numerators, F1-like denominators that differ between the sides, IoU sums (not integers), and
+ * metrics no cluster has (zero columns).
+ */
+function randomTable(clusters: number, seed: number) {
+  const r = rng(seed);
+  // rng's values are multiples of 2^-32, whose sums are exact in any order: divide by 3 to get
+  // full-mantissa fractions, whose sums depend on the order of the additions.
+  const frac = () => r() / 3;
+  const M = 6;
+  const data = new Float64Array(clusters * M * 4);
+  for (let v = 0; v < clusters; v++) {
+    const n = 1 + Math.floor(r() * 4);
+    const put = (m: number, vals: number[]) => vals.forEach((x, k) => (data[(v * M + m) * 4 + k] = x));
+    const hitsA = Math.floor(r() * (n + 1));
+    const hitsB = Math.floor(r() * (n + 1));
+    put(0, [hitsA, n, hitsB, n]); // accuracy: shared denominator
+    put(1, [2 * hitsA, 2 * hitsA + (n - hitsA), 2 * hitsB, 2 * hitsB + Math.floor(r() * 3)]); // F1-like
+    put(2, [frac() * n, n, frac() * n, n]); // a mean IoU: fractions
+    put(3, [100 * hitsA, n, 100 * hitsB, n]); // R@k in percent
+    if (r() < 0.3) put(4, [frac(), 1, frac(), 1]); // a sparse mean (refusable items only)
+    // metric 5: nothing (a figure the offline judge does not compute)
+  }
+  return { clusters, metrics: M, data };
+}
+
+test('bootstrapDeltas gives exactly the intervals of the reference implementation for a fixed seed', () => {
+  for (const [clusters, seed, resamples] of [
+    [7, 1, 500],
+    [300, 2, 400],
+    [2000, 3, 200],
+    [5000, 0, 100],
+  ]) {
+    const table = randomTable(clusters, seed + 100);
+    const got = bootstrapDeltas(table, resamples, seed);
+    const want = referenceBootstrapDeltas(table, resamples, seed);
+    assert.deepStrictEqual(got, want, `${clusters} clusters, seed ${seed}`);
+    assert.equal(got[5], null);
+    assert.ok(got.slice(0, 5).every((ci) => ci !== null && ci[0] <= ci[1]));
+  }
 });
