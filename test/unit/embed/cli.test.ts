@@ -110,7 +110,10 @@ test('rarft evaluate --sbert fills the SBERT similarity with the model; without 
   await e.close();
   assert.ok(checked >= 10);
   const metrics = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
-  assert.equal(metrics.evaluation.not_computed.items_by_reason['sbert: no sentence model (pass --sbert DIR)'], undefined);
+  assert.equal(
+    metrics.evaluation.not_computed.items_by_reason['sbert: no sentence model (pass --sbert DIR)'],
+    undefined,
+  );
 
   const r2 = rarft([
     'evaluate',
