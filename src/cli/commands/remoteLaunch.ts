@@ -1,10 +1,14 @@
 /** `rarft remote launch HOST (train|infer) [options] | launch HOST --cwd DIR -- COMMAND [ARG…]` */
-import type { LaunchSpec } from '../../core/remote/jobRecord';
 import { launchJob } from '../../core/remote/jobs';
-import { inferArgs, inferArgv, type TrainOptions, trainArgv, trainArgvSrun } from '../../core/remote/rarftLaunch';
-import type { SlurmSpec } from '../../core/remote/slurm';
+import {
+  type BuiltLaunch,
+  buildLaunch,
+  type LaunchAnswers,
+  LaunchFormError,
+  slurmFromAnswers,
+} from '../../core/remote/launchForm';
 import { launchSlurmJob } from '../../core/remote/slurmJobs';
-import { CliError, numberOption, parse } from '../io';
+import { CliError, parse } from '../io';
 import { common, context, guard, out } from './remoteCommon';
 
 export const launchUsage = [
@@ -44,38 +48,47 @@ const rarftOpts = {
   'batch-size': { type: 'string' },
 } as const;
 
-const int = (name: string, v: unknown, min = 1) => {
-  const n = numberOption(name, v, min);
-  if (n !== undefined && !Number.isInteger(n)) throw new CliError(`--${name}: expected a whole number, got '${v}'`, 2);
-  return n;
-};
+const trainOpts = {
+  ...rarftOpts,
+  'train-data': { type: 'string' },
+  deepspeed: { type: 'string' },
+  'reward-funcs': { type: 'string' },
+  'num-generations': { type: 'string' },
+  epochs: { type: 'string' },
+  'grad-accum': { type: 'string' },
+  'learning-rate': { type: 'string' },
+  'save-steps': { type: 'string' },
+  'master-port': { type: 'string' },
+  'no-resume': { type: 'boolean' },
+} as const;
 
-function slurmSpec(v: Record<string, unknown>): SlurmSpec {
-  return {
-    nodes: int('nodes', v.nodes),
-    gpusPerNode: int('gpus-per-node', v['gpus-per-node'], 0),
-    tasksPerNode: int('tasks-per-node', v['tasks-per-node']),
-    partition: v.partition as string | undefined,
-    account: v.account as string | undefined,
-    time: v.time as string | undefined,
-  };
+const inferOpts = {
+  ...rarftOpts,
+  'test-data': { type: 'string' },
+  'preprocessed-data': { type: 'string' },
+  shards: { type: 'string' },
+} as const;
+
+/** Runs a form step, a wrong field becoming a usage error naming its option. */
+function formed<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof LaunchFormError) throw new CliError(`${what}: --${e.field}: ${e.problem}`, 2);
+    throw e;
+  }
 }
 
-const need = (v: Record<string, unknown>, k: string, what: string) => {
-  if (typeof v[k] !== 'string' || !v[k]) throw new CliError(`launch ${what}: --${k} is required`, 2);
-  return v[k] as string;
-};
+/** The parsed options as form answers (flags as 'true'). */
+const answers = (v: Record<string, unknown>): LaunchAnswers =>
+  Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'boolean' ? String(x) : (x as string)]));
 
-async function start(
-  values: Record<string, unknown>,
-  spec: LaunchSpec,
-  mode: 'srun' | 'array' | 'single',
-  slurmExtra: Partial<SlurmSpec> = {},
-) {
+async function start(values: Record<string, unknown>, built: BuiltLaunch) {
   const { ssh, workspace } = context(values);
-  const s = { ...spec, sshConfig: ssh.configFile, remoteRoot: values['remote-root'] as string | undefined };
-  const job = values.slurm
-    ? await guard(launchSlurmJob(workspace, { ...s, slurm: { ...slurmSpec(values), ...slurmExtra }, mode }, ssh))
+  const s = { ...built.spec, sshConfig: ssh.configFile, remoteRoot: values['remote-root'] as string | undefined };
+  const slurm = values.slurm && (built.slurm ?? formed('launch', () => slurmFromAnswers(answers(values))));
+  const job = slurm
+    ? await guard(launchSlurmJob(workspace, { ...s, slurm, mode: built.mode }, ssh))
     : await guard(launchJob(workspace, s, ssh));
   out(
     !!values.json,
@@ -85,86 +98,15 @@ async function start(
   return 0;
 }
 
-async function train(host: string, args: string[], extra: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    ...rarftOpts,
-    'train-data': { type: 'string' },
-    deepspeed: { type: 'string' },
-    'reward-funcs': { type: 'string' },
-    'num-generations': { type: 'string' },
-    epochs: { type: 'string' },
-    'grad-accum': { type: 'string' },
-    'learning-rate': { type: 'string' },
-    'save-steps': { type: 'string' },
-    'master-port': { type: 'string' },
-    'no-resume': { type: 'boolean' },
-  });
+/** A training or inference launch from the options, through the form the editor uses too. */
+async function rarftJob(kind: 'train' | 'infer', host: string, args: string[], extra: string[]): Promise<number> {
+  const { values, positionals } = parse(args, kind === 'train' ? trainOpts : inferOpts);
   if (positionals.length)
-    throw new CliError(`launch train: unexpected '${positionals[0]}' (extra arguments go after --)`, 2);
+    throw new CliError(`launch ${kind}: unexpected '${positionals[0]}' (extra arguments go after --)`, 2);
   const v = values as Record<string, unknown>;
-  const o: TrainOptions = {
-    python: v.python as string | undefined,
-    gpus: int('gpus', v.gpus) ?? 8,
-    nodes: int('nodes', v.nodes),
-    masterPort: int('master-port', v['master-port']),
-    model: need(v, 'model', 'train'),
-    trainData: need(v, 'train-data', 'train'),
-    outputDir: need(v, 'output-dir', 'train'),
-    deepspeed: v.deepspeed as string | undefined,
-    rewardFuncs: (v['reward-funcs'] as string | undefined)?.split(/[,\s]+/).filter(Boolean),
-    numGenerations: int('num-generations', v['num-generations']),
-    epochs: numberOption('epochs', v.epochs, 0),
-    perDeviceBatchSize: int('batch-size', v['batch-size']),
-    gradAccum: int('grad-accum', v['grad-accum']),
-    learningRate: v['learning-rate'] as string | undefined,
-    saveSteps: int('save-steps', v['save-steps']),
-    resume: !v['no-resume'],
-    extra,
-  };
-  const argv = v.slurm ? trainArgvSrun(o) : trainArgv(o);
-  const cwd = (v.checkout as string) ?? 'RA-RFT';
-  return start(v, { host, cwd, argv, kind: 'train', outputDir: o.outputDir }, 'srun', {
-    gpusPerNode: int('gpus-per-node', v['gpus-per-node'], 0) ?? 0,
-  });
-}
-
-async function infer(host: string, args: string[], extra: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    ...rarftOpts,
-    'test-data': { type: 'string' },
-    'preprocessed-data': { type: 'string' },
-    shards: { type: 'string' },
-  });
-  if (positionals.length)
-    throw new CliError(`launch infer: unexpected '${positionals[0]}' (extra arguments go after --)`, 2);
-  const v = values as Record<string, unknown>;
-  const gpuList = ((v.gpus as string | undefined) ?? '0').split(',').map((g) => {
-    if (!/^\d+$/.test(g.trim())) throw new CliError(`--gpus: expected GPU indices like 0,1,2,3, got '${v.gpus}'`, 2);
-    return Number(g);
-  });
-  const o = {
-    python: v.python as string | undefined,
-    gpus: gpuList,
-    modelPath: need(v, 'model', 'infer'),
-    testData: need(v, 'test-data', 'infer'),
-    outputDir: need(v, 'output-dir', 'infer'),
-    batchSize: int('batch-size', v['batch-size']),
-    preprocessedDataPath: v['preprocessed-data'] as string | undefined,
-    extra,
-  };
-  const cwd = (v.checkout as string) ?? 'RA-RFT';
-  if (v.slurm) {
-    const shards = int('shards', v.shards) ?? gpuList.length;
-    const argv = inferArgs(o, '{shard}', shards);
-    return start(v, { host, cwd, argv, kind: 'infer', outputDir: o.outputDir, shards }, 'array', {
-      array: shards,
-      gpusPerNode: int('gpus-per-node', v['gpus-per-node'], 0) ?? 0,
-    });
-  }
   return start(
     v,
-    { host, cwd, argv: inferArgv(o), kind: 'infer', outputDir: o.outputDir, shards: gpuList.length },
-    'single',
+    formed(`launch ${kind}`, () => buildLaunch(kind, host, answers(v), { slurm: !!v.slurm, extra })),
   );
 }
 
@@ -175,15 +117,17 @@ export async function runLaunch(args: string[]): Promise<number> {
   const after = dd < 0 ? [] : args.slice(dd + 1);
   const [host, what, ...rest] = before;
   if (!host || host.startsWith('-')) throw new CliError(`usage: ${launchUsage}`, 2);
-  if (what === 'train') return train(host, rest, after);
-  if (what === 'infer') return infer(host, rest, after);
+  if (what === 'train' || what === 'infer') return rarftJob(what, host, rest, after);
   const { values, positionals } = parse(before.slice(1), base);
   if (positionals.length) throw new CliError(`launch: unexpected '${positionals[0]}': the command goes after --`, 2);
   if (!after.length) throw new CliError(`launch: no command (give it after --)\nusage: ${launchUsage}`, 2);
   const cwd = (values.cwd as string) ?? '.';
-  return start(
-    values,
-    { host, cwd, argv: after, kind: 'command', outputDir: values['output-dir'] as string | undefined },
-    'single',
-  );
+  const spec = {
+    host,
+    cwd,
+    argv: after,
+    kind: 'command' as const,
+    outputDir: values['output-dir'] as string | undefined,
+  };
+  return start(values, { spec, mode: 'single' });
 }

@@ -29,7 +29,10 @@ class JobsFeature extends DisposableBase {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
 
-  constructor(private readonly deps: FeatureDeps) {
+  constructor(
+    private readonly deps: FeatureDeps,
+    private readonly state: vscode.Memento,
+  ) {
     super();
     this.own(vscode.window.createTreeView('rarft.jobs', { treeDataProvider: this.tree, showCollapseAll: false }));
     const ws = jobsWorkspace();
@@ -137,7 +140,7 @@ class JobsFeature extends DisposableBase {
 
   async launch(given?: LaunchArgs): Promise<void> {
     const ws = this.ws;
-    const job = await launchFromEditor(ws, sshOptions(), given);
+    const job = await launchFromEditor(ws, sshOptions(), this.state, given);
     this.deps.log.info(`launched job ${job.id} on ${job.host}: ${job.argv.join(' ')}`);
     await this.load();
     this.mirror(job);
@@ -212,8 +215,8 @@ class JobsFeature extends DisposableBase {
 }
 
 /** Registers the Jobs view and its commands. */
-export function registerJobs(_context: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
-  const f = new JobsFeature(deps);
+export function registerJobs(context: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
+  const f = new JobsFeature(deps, context.workspaceState);
   const run = (name: string, fn: (arg?: unknown) => Promise<unknown>) =>
     vscode.commands.registerCommand(name, async (arg?: unknown) => {
       try {

@@ -1,13 +1,15 @@
-/** The Launch Remote Job prompts: host, engine, what to run; each step cancellable with Escape. */
+/** The Launch Remote Job prompts: host, what to run, engine, then its form; each step cancellable with Escape. */
 import * as vscode from 'vscode';
 import { listHosts } from '../../core/remote/hosts';
 import type { JobRecord } from '../../core/remote/jobStore';
 import type { LaunchSpec } from '../../core/remote/jobRecord';
 import { launchJob } from '../../core/remote/jobs';
-import { inferArgs, inferArgv, trainArgv, trainArgvSrun } from '../../core/remote/rarftLaunch';
+import { buildLaunch, slurmFromAnswers } from '../../core/remote/launchForm';
+import type { SlurmSpec } from '../../core/remote/slurm';
 import { launchSlurmJob } from '../../core/remote/slurmJobs';
 import type { SshOptions } from '../../core/remote/ssh';
 import { withHostKey } from './hostKey';
+import { fillForm, fillSlurm, remember, remembered } from './launchForm';
 import { remoteSetting } from './settings';
 
 /** A launch given by a caller (a script, a test) instead of prompts. */
@@ -37,10 +39,10 @@ async function pickHost(ssh: SshOptions): Promise<string> {
   return 'other' in pick ? ask('Host (as you would give it to ssh)') : pick.label;
 }
 
-/** Asks what to run; returns the launch spec and whether it goes through Slurm. */
-async function pickWhat(
-  host: string,
-): Promise<{ spec: LaunchSpec; slurm: boolean; mode: 'srun' | 'array' | 'single' }> {
+type What = { spec: LaunchSpec; slurm?: SlurmSpec; mode: 'srun' | 'array' | 'single' };
+
+/** Asks what to run (a command line, training, inference) and how; returns the launch. */
+async function pickWhat(host: string, state: vscode.Memento): Promise<What> {
   const kind = await vscode.window.showQuickPick(
     [
       { label: 'Command', detail: 'any command line, run detached', id: 'command' as const },
@@ -60,47 +62,34 @@ async function pickWhat(
   });
   if (!engine) throw new vscode.CancellationError();
   const slurm = engine.startsWith('Slurm');
-  const checkout = remoteSetting('checkout', 'RA-RFT');
-  if (kind.id === 'command') {
-    const cwd = await ask('Remote working folder', '.');
-    const line = await ask('Command line (run by /bin/sh -c on the host)');
-    return { spec: { host, cwd, argv: ['/bin/sh', '-c', line], kind: 'command' }, slurm, mode: 'single' };
-  }
-  const model = await ask('Model (path or hub id)', '', 'Qwen/Qwen2.5-VL-7B-Instruct');
-  const data = await ask(kind.id === 'train' ? 'Training data (annotation file)' : 'Test data (annotation file)');
-  const outputDir = await ask('Output folder', kind.id === 'train' ? 'ckpts/rarft' : 'inference_output');
-  const python = remoteSetting('python', 'python');
-  if (kind.id === 'train') {
-    const gpus = Number(await ask('GPUs (processes per node)', '8'));
-    const o = { python, gpus, model, trainData: data, outputDir };
-    const argv = slurm ? trainArgvSrun(o) : trainArgv(o);
-    return { spec: { host, cwd: checkout, argv, kind: 'train', outputDir }, slurm, mode: 'srun' };
-  }
-  const gpus = (await ask('GPUs (one shard each)', '0,1,2,3')).split(',').map(Number);
-  const o = { python, gpus, modelPath: model, testData: data, outputDir };
-  const argv = slurm ? inferArgs(o, '{shard}', gpus.length) : inferArgv(o);
-  return {
-    spec: { host, cwd: checkout, argv, kind: 'infer', outputDir, shards: gpus.length },
-    slurm,
-    mode: slurm ? 'array' : 'single',
-  };
+  if (kind.id !== 'command') return buildLaunch(kind.id, host, await fillForm(state, host, kind.id, slurm), { slurm });
+  const last = remembered(state, host, 'command');
+  const cwd = await ask('Remote working folder', last.cwd ?? '.');
+  const line = await ask('Command line (run by /bin/sh -c on the host)', last.line ?? '');
+  await remember(state, host, 'command', { cwd, line });
+  const spec: LaunchSpec = { host, cwd, argv: ['/bin/sh', '-c', line], kind: 'command' };
+  return { spec, slurm: slurm ? slurmFromAnswers(await fillSlurm(state, host)) : undefined, mode: 'single' };
 }
 
 /** Prompts (or takes `given`), launches, and returns the new job's record. */
-export async function launchFromEditor(workspace: string, ssh: SshOptions, given?: LaunchArgs): Promise<JobRecord> {
+export async function launchFromEditor(
+  workspace: string,
+  ssh: SshOptions,
+  state: vscode.Memento,
+  given?: LaunchArgs,
+): Promise<JobRecord> {
   const host = given?.host ?? (await pickHost(ssh));
-  const what = given
+  const what: What = given
     ? {
-        spec: { host, cwd: given.cwd ?? '.', argv: ['/bin/sh', '-c', given.command], kind: 'command' as const },
-        slurm: !!given.slurm,
-        mode: 'single' as const,
+        spec: { host, cwd: given.cwd ?? '.', argv: ['/bin/sh', '-c', given.command], kind: 'command' },
+        slurm: given.slurm ? {} : undefined,
+        mode: 'single',
       }
-    : await pickWhat(host);
+    : await pickWhat(host, state);
   const remoteRoot = remoteSetting('remoteRoot', '') || undefined;
   const spec = { ...what.spec, remoteRoot, ...(ssh.configFile ? { sshConfig: ssh.configFile } : {}) };
+  const slurm = what.slurm;
   return withHostKey(host, ssh, () =>
-    what.slurm
-      ? launchSlurmJob(workspace, { ...spec, slurm: {}, mode: what.mode }, ssh)
-      : launchJob(workspace, spec, ssh),
+    slurm ? launchSlurmJob(workspace, { ...spec, slurm, mode: what.mode }, ssh) : launchJob(workspace, spec, ssh),
   );
 }
