@@ -88,10 +88,9 @@ export function summary(m: Metrics, r: EvaluationReport): string {
   const f = (path: string, v: number | null | undefined, d = 3) => figure(empty, path, v, d);
   const lines = [restsOn(r), mainTable(m, f), '', levelTable(m, f)];
   if (r.invalid.length) lines.push('', `left out as invalid (--skip-invalid):`, ...problemLines(r.invalid));
-  if (r.warnings.length) {
-    const byCode = new Map<string, number>();
-    for (const p of r.warnings) byCode.set(p.code, (byCode.get(p.code) ?? 0) + 1);
-    const codes = [...byCode].map(([c, n]) => `${n} ${c}`).join(', ');
+  const warned = Object.entries(r.warningsByCode);
+  if (warned.length) {
+    const codes = warned.map(([c, n]) => `${n} ${c}`).join(', ');
     lines.push('', `validation warnings (judged anyway; rarft index lists them): ${codes}`);
   }
   const nc = Object.entries(r.notComputed);

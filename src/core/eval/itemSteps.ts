@@ -67,12 +67,27 @@ export function* itemSteps(item: Record<string, unknown>, opts: JudgeItemsOption
   yield* relevanceStep(item, opts, j, output);
   if (j.predRelevant === null || j.gtRelevant) return j;
   // Steps 2–4: GT-irrelevant items only.
-  const reasoning = reasoningText(output);
-  const gt = gtText(typeof item.gt_output === 'string' ? item.gt_output : '');
-  yield* categoriesStep(item, opts, j, reasoning, output);
-  yield* reasoningStep(item, opts, j, reasoning, gt);
-  yield* sbertStep(item, opts, j, reasoning, gt);
+  const texts = new Texts(output, item.gt_output);
+  yield* categoriesStep(item, opts, j, texts);
+  yield* reasoningStep(item, opts, j, texts);
+  yield* sbertStep(item, opts, j, texts);
   return j;
+}
+
+/** The reasoning and GT texts of an item, cut from its output when a step first needs them (cached steps never do). */
+class Texts {
+  #reasoning: string | undefined;
+  #gt: string | undefined;
+  constructor(
+    readonly output: string,
+    private readonly gtOutput: unknown,
+  ) {}
+  get reasoning(): string {
+    return (this.#reasoning ??= reasoningText(this.output));
+  }
+  get gt(): string {
+    return (this.#gt ??= gtText(typeof this.gtOutput === 'string' ? this.gtOutput : ''));
+  }
 }
 
 /** An item's judgment before any step: GT facts only. */
@@ -150,16 +165,14 @@ function* categoriesStep(
   item: Record<string, unknown>,
   opts: JudgeItemsOptions,
   j: ItemJudgment,
-  reasoning: string,
-  output: string,
+  texts: Texts,
 ): StepGen {
   if (Array.isArray(item.pred_categories)) {
     j.predCategories = item.pred_categories.filter((c): c is string => typeof c === 'string');
     reused(j, 'categories');
-  } else if (!j.predRelevant && reasoning) {
-    const v = (yield call(() => opts.judge.categories({ reasoningText: reasoning, output }, opts.signal))) as Verdict<
-      string[]
-    >;
+  } else if (!j.predRelevant && texts.reasoning) {
+    const input = { reasoningText: texts.reasoning, output: texts.output };
+    const v = (yield call(() => opts.judge.categories(input, opts.signal))) as Verdict<string[]>;
     if (v.status === 'ok') {
       j.predCategories = v.value;
       if (v.note === UNJUDGED) j.categoriesUnjudged = true;
@@ -177,17 +190,15 @@ function* reasoningStep(
   item: Record<string, unknown>,
   opts: JudgeItemsOptions,
   j: ItemJudgment,
-  reasoning: string,
-  gt: string,
+  texts: Texts,
 ): StepGen {
   if (isNum(item.reasoning_score)) {
     j.reasoningScore = item.reasoning_score;
     reused(j, 'reasoning');
-  } else if (!gt) j.notComputed.push('reasoning: the item has no GT answer to compare with');
+  } else if (!texts.gt) j.notComputed.push('reasoning: the item has no GT answer to compare with');
   else {
-    const v = (yield call(() =>
-      opts.judge.reasoning({ reasoningText: reasoning, gtText: gt }, opts.signal),
-    )) as Verdict<number>;
+    const input = { reasoningText: texts.reasoning, gtText: texts.gt };
+    const v = (yield call(() => opts.judge.reasoning(input, opts.signal))) as Verdict<number>;
     if (v.status === 'ok') j.reasoningScore = v.value;
     else if (v.status === 'error') j.errors.push({ step: 'reasoning', error: v.error });
     else j.notComputed.push(v.reason);
@@ -195,20 +206,15 @@ function* reasoningStep(
 }
 
 /** Step 4: SBERT similarity of reasoning and GT answer. */
-function* sbertStep(
-  item: Record<string, unknown>,
-  opts: JudgeItemsOptions,
-  j: ItemJudgment,
-  reasoning: string,
-  gt: string,
-): StepGen {
+function* sbertStep(item: Record<string, unknown>, opts: JudgeItemsOptions, j: ItemJudgment, texts: Texts): StepGen {
   if (isNum(item.sbert_similarity)) {
     j.sbert = item.sbert_similarity;
     reused(j, 'sbert');
-  } else if (!gt) j.notComputed.push('sbert: the item has no GT answer to compare with');
-  else if (!reasoning) j.sbert = 0;
+  } else if (!texts.gt) j.notComputed.push('sbert: the item has no GT answer to compare with');
+  else if (!texts.reasoning) j.sbert = 0;
   else if (opts.similarity) {
     const similarity = opts.similarity;
+    const { reasoning, gt } = texts;
     const v = (yield call(() => {
       const s = similarity(reasoning, gt, opts.signal);
       const wrap = (x: number | null): Verdict<number | null> => ({ status: 'ok', value: x });

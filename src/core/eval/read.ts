@@ -81,12 +81,15 @@ export async function readItems(path: string, onPhase?: (phase: 'read' | 'parse'
   return { path, text, items: asItems(path, text, value) };
 }
 
-/** The items' validation problems (the same rules and codes as `index`), at their line and column. */
-export function validateItems(file: ItemsFile): { errors: Problem[]; warnings: Problem[] } {
+/**
+ * The items' validation problems (the same rules and codes as `index`): errors at their line
+ * and column, warnings counted by code (`rarft index` places those; placing them here would
+ * scan the whole text again for a count).
+ */
+export function validateItems(file: ItemsFile): { errors: Problem[]; warningsByCode: Record<string, number> } {
   const pending = readRun(file.items).problems;
-  const placed = placeProblems(file.path, file.text, pending);
-  return {
-    errors: placed.filter((p) => p.severity === 'error'),
-    warnings: placed.filter((p) => p.severity !== 'error'),
-  };
+  const warningsByCode: Record<string, number> = {};
+  for (const p of pending) if (p.severity !== 'error') warningsByCode[p.code] = (warningsByCode[p.code] ?? 0) + 1;
+  const errors = pending.filter((p) => p.severity === 'error');
+  return { errors: placeProblems(file.path, file.text, errors), warningsByCode };
 }

@@ -73,9 +73,10 @@ export interface EvaluationReport {
   excluded: number;
   failedItems: number;
   errorsByStep: Record<string, number>;
-  /** Validation errors (with `skipInvalid`, those items were left out) and warnings. */
+  /** Validation errors (with `skipInvalid`, those items were left out). */
   invalid: Problem[];
-  warnings: Problem[];
+  /** Validation warnings, counted by code (the items were judged anyway). */
+  warningsByCode: Record<string, number>;
   /** Per-item reasons something was not computed → count; figures with nothing behind them. */
   notComputed: Record<string, number>;
   notComputedFigures: string[];
@@ -156,7 +157,7 @@ export async function runEvaluation(
       ? await readItems(options.input, (phase) => onProgress?.({ phase, done: 1, total: 1 }))
       : options.input;
   signal?.throwIfAborted();
-  const { errors, warnings } = validateItems(file);
+  const { errors, warningsByCode } = validateItems(file);
   onProgress?.({ phase: 'validate', done: file.items.length, total: file.items.length });
   if (errors.length && !options.skipInvalid) throw new InvalidItemsError(errors);
   const bad = new Set(errors.map((p) => p.path?.[0]).filter((i): i is number => typeof i === 'number'));
@@ -186,7 +187,7 @@ export async function runEvaluation(
       failedItems: judgments.reduce((n, j) => n + (j.errors.length ? 1 : 0), 0),
       errorsByStep: ev.judge_errors_by_step,
       invalid: errors,
-      warnings,
+      warningsByCode,
       notComputed: ev.not_computed.items_by_reason,
       notComputedFigures: ev.not_computed.figures,
       disagreements,
