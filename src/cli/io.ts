@@ -79,7 +79,8 @@ export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
  * `afterMs`. `final` lines (a file done, the last item) always show.
  */
 export function progressLine(opts: { afterMs?: number; everyMs?: number; logEveryMs?: number } = {}): {
-  show(line: string, final?: boolean): void;
+  /** `line` may be a function: it is called only when the line is shown (progress is updated per item). */
+  show(line: string | (() => string), final?: boolean): void;
   end(): void;
 } {
   const { afterMs = 1000, everyMs = 250 } = opts;
@@ -94,8 +95,9 @@ export function progressLine(opts: { afterMs?: number; everyMs?: number; logEver
       if (now - start < afterMs || (!final && now - last < every)) return;
       last = now;
       shown = true;
-      if (tty) process.stderr.write(`\r${line}\x1b[K`);
-      else process.stderr.write(line + '\n');
+      const text = typeof line === 'function' ? line() : line;
+      if (tty) process.stderr.write(`\r${text}\x1b[K`);
+      else process.stderr.write(text + '\n');
     },
     end() {
       if (shown && tty) process.stderr.write('\n');
@@ -119,7 +121,7 @@ export function progressReporter(
   const line = progressLine({ afterMs });
   return {
     update(done, total, waiting) {
-      line.show(`${label}: ${rateEta(done, total, start)}${waiting ? `; ${waiting}` : ''}`, done === total);
+      line.show(() => `${label}: ${rateEta(done, total, start)}${waiting ? `; ${waiting}` : ''}`, done === total);
     },
     end: () => line.end(),
   };
