@@ -170,3 +170,35 @@ export function jobExitAlert(job: string, exitCode: number | null, signal?: stri
   const how = exitCode === null ? `was killed${signal ? ` by ${signal}` : ''}` : `exited with code ${exitCode}`;
   return { id: `job-failed:${job}`, kind: 'job-failed', severity: 'error', message: `job ${job} ${how}` };
 }
+
+/** A job's end as its record has it (structurally a remote JobRecord). */
+export interface JobEnd {
+  id: string;
+  state: string;
+  exitCode: number | null;
+  /** Why, when known (a Slurm state such as `Slurm: TIMEOUT (signal 15)`). */
+  detail?: string;
+}
+
+/**
+ * The alert for a job that is over, or null: exited non-zero (`jobExitAlert`), killed (exited
+ * without a code, e.g. a Slurm TIMEOUT), cancelled (a warning: usually the user's doing) or lost
+ * (its processes are gone and it wrote no exit code). Null while it runs and when it exited 0.
+ */
+export function jobEndAlert(j: JobEnd): Alert | null {
+  const why = j.detail ? ` (${j.detail})` : '';
+  if (j.state === 'exited') {
+    const a = jobExitAlert(j.id, j.exitCode);
+    if (!a) return null;
+    return { ...a, message: j.exitCode === null ? `job ${j.id} was killed${why}` : `${a.message}${why}` };
+  }
+  const base = { id: `job-failed:${j.id}`, kind: 'job-failed' as const };
+  if (j.state === 'cancelled') return { ...base, severity: 'warning', message: `job ${j.id} was cancelled${why}` };
+  if (j.state === 'lost')
+    return {
+      ...base,
+      severity: 'error',
+      message: `job ${j.id} was lost: its processes are gone and it wrote no exit code`,
+    };
+  return null;
+}

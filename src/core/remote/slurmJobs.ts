@@ -66,6 +66,20 @@ function stateScript(j: JobRecord): string {
   ].join('\n');
 }
 
+/**
+ * A job sacct says is over. A state other than COMPLETED (FAILED, TIMEOUT, OUT_OF_MEMORY,
+ * NODE_FAIL, …) is a failure even when its exit code reads 0 (a job killed at its time limit is
+ * `TIMEOUT 0:15`): then the exit code is null (killed), and `detail` names the Slurm state.
+ */
+function sacctEnd(id: string, done: string[][], codes: number[]): JobStatus {
+  const code = Math.max(...done.map((r) => Number((r[3] ?? '0').split(':')[0]) || 0), ...codes);
+  const bad = done.find((r) => !/^COMPLETED/i.test(r[2] ?? ''));
+  if (!bad) return { id, state: 'exited', exitCode: code };
+  const sig = Number((bad[3] ?? '').split(':')[1]) || 0;
+  const detail = `Slurm: ${bad[2]}${sig ? ` (signal ${sig})` : ''}`;
+  return { id, state: 'exited', exitCode: code || null, detail };
+}
+
 /** Reads one job's squeue/sacct/exit-code lines into a state. */
 export function parseSlurmState(id: string, lines: string[], tasks: number): JobStatus {
   const q = lines.filter((l) => l.startsWith('q|')).map((l) => l.split('|'));
@@ -80,10 +94,7 @@ export function parseSlurmState(id: string, lines: string[], tasks: number): Job
   if (cancelled) return { id, state: 'cancelled', exitCode: null };
   if (codes.length >= tasks) return { id, state: 'exited', exitCode: Math.max(...codes) };
   const done = a.filter((r) => mapSlurmState(r[2] ?? '') === 'exited');
-  if (done.length) {
-    const code = Math.max(...done.map((r) => Number((r[3] ?? '0').split(':')[0]) || 0), ...codes);
-    return { id, state: 'exited', exitCode: code };
-  }
+  if (done.length) return sacctEnd(id, done, codes);
   return { id, state: 'unknown', exitCode: null, detail: 'neither squeue nor sacct knows the job' };
 }
 

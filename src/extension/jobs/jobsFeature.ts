@@ -3,12 +3,13 @@
  * running jobs (resumed after a reload from the local records), tqdm bars as progress, and a
  * notice when a job ends.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { jobEndAlert } from '../../core/logs/alerts';
 import { gpuUse } from '../../core/remote/check';
 import { type JobRecord, rarftDir, readJobs } from '../../core/remote/jobStore';
-import { mirrorLog } from '../../core/remote/logs';
+import { mirrorLog, mirrorPath } from '../../core/remote/logs';
 import { isFinal } from '../../core/remote/jobRecord';
 import { cancelJob, fetchJob, jobSshOptions, refreshJobs } from '../../core/remote/manage';
 import type { FeatureDeps } from '../deps';
@@ -25,7 +26,8 @@ class JobsFeature extends DisposableBase {
   private readonly tree = this.own(new JobsTree());
   private readonly mirrors = new Map<string, { abort: AbortController; done: Promise<unknown> }>();
   private readonly logs = new Map<string, JobLogChannel>();
-  private readonly seenFinal = new Set<string>();
+  /** Each job's state when last seen, to tell the moment one ends. */
+  private readonly states = new Map<string, JobRecord['state']>();
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
 
@@ -59,8 +61,7 @@ class JobsFeature extends DisposableBase {
     const ws = jobsWorkspace();
     if (!ws || this.isDisposed) return;
     const jobs = await readJobs(ws).catch((e) => (this.deps.log.error(String(e)), this.tree.all()));
-    for (const j of jobs) if (isFinal(j) && !this.mirrors.has(j.id)) this.seenFinal.add(j.id);
-    this.tree.set(jobs);
+    this.observe(jobs);
     for (const j of jobs) if (!isFinal(j)) this.mirror(j);
   }
 
@@ -112,9 +113,8 @@ class JobsFeature extends DisposableBase {
           : '';
         for (const j of jobs) if (j.host === h) text ? this.tree.gpu.set(j.id, text) : this.tree.gpu.delete(j.id);
       }
-      this.tree.set(jobs);
+      this.observe(jobs);
       for (const j of jobs) if (!isFinal(j)) this.mirror(j);
-      for (const j of jobs.filter((x) => isFinal(x) && !this.seenFinal.has(x.id))) this.ended(j);
     } catch (e) {
       this.deps.log.warn(`jobs: ${(e as Error).message}`);
     } finally {
@@ -122,19 +122,38 @@ class JobsFeature extends DisposableBase {
     }
   }
 
+  /** Shows the records; a job seen not over before and over now has just ended: say so. */
+  private observe(jobs: JobRecord[]): void {
+    this.tree.set(jobs);
+    for (const j of jobs) {
+      const before = this.states.get(j.id);
+      this.states.set(j.id, j.state);
+      if (before !== undefined && !isFinal({ state: before }) && isFinal(j)) this.ended(j);
+    }
+  }
+
+  /** A notification for a job that ended: the alert (with Show Log) when it failed, else a notice. */
   private ended(j: JobRecord): void {
-    this.seenFinal.add(j.id);
-    const what = j.state === 'exited' ? `exited with code ${j.exitCode}` : j.state;
+    const alert = jobEndAlert(j);
+    if (alert) this.deps.log[alert.severity === 'error' ? 'error' : 'warn'](alert.message);
     const show = 'Show Log';
+    const errors = 'Show Errors';
     const fetch = 'Fetch Results';
-    const buttons = j.outputDir ? [show, fetch] : [show];
-    const say =
-      j.state === 'exited' && j.exitCode === 0
-        ? vscode.window.showInformationMessage
+    const stderr = mirrorPath(this.ws, j.id, 'stderr');
+    const hasErrors = !!alert && statSync(stderr, { throwIfNoEntry: false })?.size;
+    const buttons = [show, ...(hasErrors ? [errors] : []), ...(j.outputDir ? [fetch] : [])];
+    const say = !alert
+      ? vscode.window.showInformationMessage
+      : alert.severity === 'error'
+        ? vscode.window.showErrorMessage
         : vscode.window.showWarningMessage;
-    void say(`Job ${j.id} (${j.kind} on ${j.host}) ${what}.`, ...buttons).then((b) => {
+    const text = alert
+      ? `${alert.message[0].toUpperCase()}${alert.message.slice(1)}`
+      : `Job ${j.id} exited with code 0`;
+    void say(`${text} (${j.kind} on ${j.host}).`, ...buttons).then((b) => {
       if (b === show) void this.showLog(j);
       if (b === fetch) void this.fetch(j);
+      if (b === errors) void vscode.window.showTextDocument(vscode.Uri.file(stderr), { preview: true });
     });
   }
 

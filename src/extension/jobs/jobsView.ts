@@ -1,5 +1,6 @@
 /** The Jobs view: each job with its state, elapsed time and host; refreshed from `.rarft/jobs.json`. */
 import * as vscode from 'vscode';
+import { jobEndAlert } from '../../core/logs/alerts';
 import type { JobRecord } from '../../core/remote/jobStore';
 import { isFinal } from '../../core/remote/jobRecord';
 
@@ -44,10 +45,11 @@ export class JobsTree implements vscode.TreeDataProvider<JobRecord> {
 
   getTreeItem(j: JobRecord): vscode.TreeItem {
     const item = new vscode.TreeItem(`${j.kind} ${j.id}`, vscode.TreeItemCollapsibleState.None);
-    const failed = j.state === 'exited' && j.exitCode !== 0;
-    const state = j.state === 'exited' ? `exited ${j.exitCode}` : j.state;
+    const alert = jobEndAlert(j);
+    const failed = alert?.severity === 'error';
+    const state = j.state === 'exited' ? (j.exitCode === null ? 'killed' : `exited ${j.exitCode}`) : j.state;
     const gpu = this.gpu.get(j.id);
-    item.description = [state, elapsedText(j), j.host, gpu].filter(Boolean).join(' · ');
+    item.description = [failed ? `✗ ${state}` : state, elapsedText(j), j.host, gpu].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(
       failed ? 'error' : (ICON[j.state] ?? 'question'),
       failed ? new vscode.ThemeColor('errorForeground') : undefined,
@@ -57,6 +59,7 @@ export class JobsTree implements vscode.TreeDataProvider<JobRecord> {
       [
         `${j.kind} job ${j.id} on ${j.host} (${j.engine}${j.slurmId ? ` ${j.slurmId}` : ''})`,
         `state: ${state}${j.detail ? ` (${j.detail})` : ''}`,
+        ...(alert ? [alert.message] : []),
         `cwd: ${j.cwd}`,
         `command: ${j.argv.join(' ')}`,
         `remote folder: ${j.remoteDir}`,

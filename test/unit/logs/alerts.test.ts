@@ -4,6 +4,7 @@ import { buildCurves } from '../../../src/core/logs/curves';
 import { groupView } from '../../../src/core/logs/groups';
 import { parseTrainerLog } from '../../../src/core/logs/trainerLog';
 import {
+  jobEndAlert,
   jobExitAlert,
   nanAlerts,
   refusalAlert,
@@ -114,4 +115,26 @@ test('all training alerts together; job exit alert for the remote side', () => {
   assert.equal(jobExitAlert('j1', 0), null);
   assert.equal(jobExitAlert('j1', 3)?.message, 'job j1 exited with code 3');
   assert.equal(jobExitAlert('j2', null, 'SIGKILL')?.message, 'job j2 was killed by SIGKILL');
+});
+
+test('jobEndAlert: non-zero, killed (Slurm TIMEOUT), cancelled and lost jobs alert; running and exit 0 do not', () => {
+  assert.equal(jobEndAlert({ id: 'j', state: 'exited', exitCode: 0 }), null);
+  assert.equal(jobEndAlert({ id: 'j', state: 'running', exitCode: null }), null);
+  assert.equal(jobEndAlert({ id: 'j', state: 'pending', exitCode: null }), null);
+  const failed = jobEndAlert({ id: 'j', state: 'exited', exitCode: 3 });
+  assert.deepEqual(failed, {
+    id: 'job-failed:j',
+    kind: 'job-failed',
+    severity: 'error',
+    message: 'job j exited with code 3',
+  });
+  assert.equal(
+    jobEndAlert({ id: 'j', state: 'exited', exitCode: 1, detail: 'Slurm: FAILED' })?.message,
+    'job j exited with code 1 (Slurm: FAILED)',
+  );
+  const killed = jobEndAlert({ id: 'j', state: 'exited', exitCode: null, detail: 'Slurm: TIMEOUT (signal 15)' });
+  assert.deepEqual([killed?.severity, killed?.message], ['error', 'job j was killed (Slurm: TIMEOUT (signal 15))']);
+  const cancelled = jobEndAlert({ id: 'j', state: 'cancelled', exitCode: null });
+  assert.deepEqual([cancelled?.severity, cancelled?.message], ['warning', 'job j was cancelled']);
+  assert.match(jobEndAlert({ id: 'j', state: 'lost', exitCode: null })?.message ?? '', /^job j was lost: /);
 });

@@ -105,6 +105,20 @@ test('parseSlurmState: squeue first, then our exit codes, then sacct', () => {
     { id: 'j', state: 'exited', exitCode: 2 },
   );
   assert.equal(parseSlurmState('j', ['a|7|CANCELLED by 0|0:15', 'x|cancelled'], 1).state, 'cancelled');
-  assert.deepEqual(parseSlurmState('j', ['a|7|FAILED|1:0'], 1), { id: 'j', state: 'exited', exitCode: 1 });
+  assert.deepEqual(parseSlurmState('j', ['a|7|FAILED|1:0'], 1), {
+    id: 'j',
+    state: 'exited',
+    exitCode: 1,
+    detail: 'Slurm: FAILED',
+  });
+  // Killed at the time limit or out of memory: a failure, never an exit code of 0.
+  assert.deepEqual(parseSlurmState('j', ['a|8|TIMEOUT|0:15'], 1), {
+    id: 'j',
+    state: 'exited',
+    exitCode: null,
+    detail: 'Slurm: TIMEOUT (signal 15)',
+  });
+  assert.deepEqual(parseSlurmState('j', ['a|9|OUT_OF_MEMORY|0:125'], 1).exitCode, null);
+  assert.deepEqual(parseSlurmState('j', ['a|9|COMPLETED|0:0'], 1), { id: 'j', state: 'exited', exitCode: 0 });
   assert.equal(parseSlurmState('j', [], 1).state, 'unknown');
 });
