@@ -2,7 +2,8 @@
  * The paired cluster bootstrap as it was before it was made fast (main at e1dc831), kept verbatim as
  * the reference the fast one must equal exactly: same seed, same replicates, same intervals.
  */
-import { quantileSorted, ratio, seededRandom, type ClusterTable } from '../../src/core/compare/stats';
+import { quantileSorted, ratio, type ClusterTable } from '../../src/core/compare/stats';
+import { seededRandom } from '../../src/core/random';
 
 /** How each metric's delta is read from the compacted columns (-1: a column of zeros). */
 interface Plan {

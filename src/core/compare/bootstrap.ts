@@ -104,7 +104,7 @@ function sumPlan(columns: Float64Array[], V: number): SumPlan {
 }
 
 /**
- * One replicate's draws: `V` clusters with replacement, by the seeded PRNG of `seededRandom`
+ * One replicate's draws: `V` clusters with replacement, by the seeded PRNG of `seededRandom` (core/random.ts)
  * (mulberry32, inlined: the same state, the same draws). Counts per cluster and per group.
  * Returns the PRNG state after the draws.
  */

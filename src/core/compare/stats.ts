@@ -1,16 +1,4 @@
-/** The statistics of a paired comparison: a seeded PRNG, the cluster bootstrap and McNemar's exact test. */
-
-/** A deterministic PRNG (mulberry32), uniform in [0, 1): one seed, one sequence, on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The statistics of a paired comparison: the cluster bootstrap and McNemar's exact test. */
 
 /** The p-quantile of sorted values, interpolated linearly between ranks (numpy's default, type 7). */
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {

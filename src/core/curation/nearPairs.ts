@@ -6,24 +6,13 @@
  * exactly at the threshold would show, so a pair at the threshold is missed with a probability
  * of about 3 in 100,000 (less the closer it is).
  */
+import { seededRandom } from '../random';
 
 const BITS = 128;
 const WORDS = BITS / 32;
 
-/** A seeded PRNG (mulberry32): the same hyperplanes, so the same findings, on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gaussianPlanes(dim: number, seed: number): Float32Array {
-  const rand = prng(seed);
+  const rand = seededRandom(seed); // the same hyperplanes, so the same findings, on every run
   const out = new Float32Array(BITS * dim);
   for (let i = 0; i < out.length; i++) {
     const u = Math.max(rand(), 1e-12);

@@ -3,6 +3,7 @@
  * videos linked by near-duplicate queries) are shuffled with a seed and dealt to the splits so
  * that within each stratum (the group's set of difficulties) every split gets its share.
  */
+import { seededRandom } from '../random';
 import { CurationError } from './annoDoc';
 
 /** A named split and its share (normalised to sum to 1). */
@@ -27,18 +28,6 @@ export function parseSplit(text: string): SplitSpec[] {
   return specs.map((s) => ({ name: s.name, ratio: s.ratio / sum }));
 }
 
-/** A seeded PRNG (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A unit of assignment. */
 export interface SplitGroup {
   /** Queries in the group (the weight). */
@@ -52,7 +41,7 @@ export interface SplitGroup {
  * to the split furthest below its share of that stratum's queries so far.
  */
 export function assignSplits(groups: readonly SplitGroup[], specs: readonly SplitSpec[], seed: number): number[] {
-  const rand = seeded(seed);
+  const rand = seededRandom(seed);
   const byStratum = new Map<string, number[]>();
   groups.forEach((g, i) => {
     let l = byStratum.get(g.stratum);

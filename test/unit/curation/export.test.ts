@@ -6,7 +6,8 @@ import { parseAnnoDoc, videoKey, type AnnoDoc } from '../../../src/core/curation
 import { planExport } from '../../../src/core/curation/exportPlan';
 import { entryText, renderExport, writeExport } from '../../../src/core/curation/exportWrite';
 import type { Flag } from '../../../src/core/curation/flags';
-import { assignSplits, parseSplit, seeded } from '../../../src/core/curation/split';
+import { assignSplits, parseSplit } from '../../../src/core/curation/split';
+import { seededRandom } from '../../../src/core/random';
 import { parseClause } from '../../../src/core/curation/where';
 import { TableEmbedder } from '../../../src/core/embed/embedder';
 import { cut, samplePath, tempDir, text } from '../../support/fixtures';
@@ -130,7 +131,7 @@ test('tags select and exclude by flags (a whole-video flag counts), and the reas
 
 test('property: over random seeds, filters and shares, no video is in two splits and kept + dropped = input', async () => {
   const docs = [sampleDoc(150), parseAnnoDoc('h2.json', text(cut('hi_vtg_charades.json', 80, 100)))];
-  const rand = seeded(2024);
+  const rand = seededRandom(2024);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const inputQueries = docs.reduce(
     (a, d) => a + d.raw.reduce((b: number, e) => b + (e as { GRPO: unknown[] }).GRPO.length, 0),
