@@ -1,6 +1,7 @@
 /** Small CLI helpers: errors with exit codes, progress on stderr, table printing. */
 import { parseArgs } from 'node:util';
 import { checkOutputs, OutputRefused, type InputSpec, type OutputSpec } from '../core/fsAtomic';
+import { indexText } from '../core/dataset/indexer';
 import { InputError, parseJsonText, readItems, readTextFile } from '../core/eval/read';
 
 /** A failure the user caused or can fix: printed without a stack, exit code 1 (or 2 for usage). */
@@ -27,6 +28,19 @@ export async function readJsonFile(path: string): Promise<unknown> {
 /** Reads an items file (core `readItems`); input errors become exit-1 `CliError`s. */
 export async function readItemsFile(path: string): Promise<Record<string, unknown>[]> {
   return (await userErrors(() => readItems(path, mark))).items;
+}
+
+/** Reads an HI-VTG annotation file (`--anno`); anything else is an error naming the file (and line:column). */
+export async function readAnnotationFile(path: string) {
+  const text = await userErrors(() => readTextFile(path, 'an annotation JSON file'));
+  const f = indexText(path, text);
+  const broken = f.kind === 'invalid' ? f.problems[0] : undefined;
+  if (broken) throw new CliError(`${path}:${broken.line}:${broken.column}: ${broken.message}`);
+  if (f.kind !== 'annotations')
+    throw new CliError(
+      `${path}: not an annotation file (found ${f.kind}); --anno takes HI-VTG annotation files with "GRPO" query lists`,
+    );
+  return f;
 }
 
 /** Runs `f`, turning core's `InputError` (a message for the user) into a `CliError`. */

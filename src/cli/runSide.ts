@@ -1,49 +1,34 @@
 /**
- * Loads an evaluated run for `compare` and `report`: its items, their judgments (cached ones used
- * as they are, the rest judged as `evaluate` judges them) and its provenance from `metrics.json`.
+ * Loads an evaluated run for `compare` and `report`: its items, their judgments through core's
+ * one judging path (`judgeRun` → `judgeItems`: cached ones used as they are, the rest judged as
+ * `evaluate` judges them) and its provenance (hashes of the run and its annotation files).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { provenanceFromMetrics, type RunProvenance } from '../core/compare/provenance';
-import { judgeItems, type ItemJudgment } from '../core/eval/evaluate';
-import { metricsBeside } from '../core/report/runFiles';
+import { judgeRun, type LoadedRun } from '../core/report/judgedRun';
+import { mark, readAnnotationFile, readItemsFile } from './io';
 import type { JudgeSetup } from './judgeOptions';
-import { mark, readItemsFile } from './io';
 
-/** A run read and judged. */
-export interface LoadedRun {
-  path: string;
-  items: Record<string, unknown>[];
-  judgments: ItemJudgment[];
-  provenance: RunProvenance;
-  /** The `metrics.json` found beside the items, if any. */
-  metrics?: Record<string, unknown>;
-}
+export type { LoadedRun } from '../core/report/judgedRun';
 
-/** Reads and judges one run with `setup`'s judge; `hash` adds the file's sha256 to the provenance. */
+/** Reads and judges one run with `setup`'s judge; `annotationFiles` are recorded with their sha256. */
 export async function loadRun(
   path: string,
   setup: JudgeSetup,
-  opts: { signal?: AbortSignal; hash?: boolean; onProgress?: (done: number, total: number) => void } = {},
+  opts: { signal?: AbortSignal; annotationFiles?: string[]; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<LoadedRun> {
   const items = await readItemsFile(path);
-  const judgments = await judgeItems(items, {
+  const run = await judgeRun(path, items, {
     judge: setup.judge,
     signal: opts.signal,
     concurrency: setup.itemConcurrency,
     disagreements: setup.disagreements,
     onProgress: opts.onProgress,
+    annotationFiles: opts.annotationFiles,
   });
   mark('judge');
-  const metrics = metricsBeside(path);
-  const fromMetrics = provenanceFromMetrics(metrics);
-  const judgedHere = judgments.some((_, i) => typeof items[i].classification_correct !== 'boolean');
-  const provenance: RunProvenance = {
-    ...fromMetrics,
-    path,
-    items: items.length,
-    judge: fromMetrics.judge ?? (judgedHere ? setup.judge.name : undefined),
-  };
-  if (opts.hash) provenance.sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
-  return { path, items, judgments, provenance, metrics };
+  return run;
+}
+
+/** Checks that every `--anno` file is an HI-VTG annotation file (an error names the file otherwise). */
+export async function checkAnnotationFiles(paths: readonly string[]): Promise<void> {
+  for (const p of paths) await readAnnotationFile(p);
 }

@@ -3,9 +3,9 @@ import { compareRuns, type Comparison, type GroupComparison } from '../../core/c
 import { OUTCOMES } from '../../core/compare/outcomes';
 import { CliError, fmt, mark, numberOption, parse, table, type Command } from '../io';
 import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
-import { loadRun } from '../runSide';
+import { checkAnnotationFiles, loadRun } from '../runSide';
 
-const usage = `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] ${judgeUsage}`;
+const usage = `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] [--anno <annotation.json>]... ${judgeUsage}`;
 
 /** The `compare` command. */
 export const compareCommand: Command = {
@@ -16,6 +16,7 @@ export const compareCommand: Command = {
       json: { type: 'boolean' },
       seed: { type: 'string' },
       resamples: { type: 'string' },
+      anno: { type: 'string', multiple: true },
       ...judgeOptionSpec,
     });
     if (positionals.length !== 2) throw new CliError(`usage: ${usage}`, 2);
@@ -23,13 +24,15 @@ export const compareCommand: Command = {
     const resamples = numberOption('resamples', values.resamples, 100, 1e6) ?? 1000;
     if (!Number.isInteger(seed) || !Number.isInteger(resamples))
       throw new CliError('--seed and --resamples take whole numbers', 2);
-    const setup = await createJudge({ ...values, out: positionals[0] });
+    const annotationFiles = values.anno ?? [];
+    await checkAnnotationFiles(annotationFiles);
+    const setup = await createJudge({ ...values, anno: undefined, out: positionals[0] });
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
-      const a = await loadRun(positionals[0], setup, { signal: controller.signal });
-      const b = await loadRun(positionals[1], setup, { signal: controller.signal });
+      const a = await loadRun(positionals[0], setup, { signal: controller.signal, annotationFiles });
+      const b = await loadRun(positionals[1], setup, { signal: controller.signal, annotationFiles });
       const { comparison } = compareRuns(a, b, { seed, resamples });
       mark('compare');
       if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
@@ -55,11 +58,27 @@ function metricRows(g: GroupComparison): (string | number)[][] {
   return rows;
 }
 
+/** Which files the comparison was made on: each run with its sha256, its annotation files with theirs. */
+function provenanceLines(c: Comparison, pathA: string, pathB: string): string[] {
+  const lines: string[] = [];
+  for (const [tag, path, p] of [
+    ['A', pathA, c.provenance?.a],
+    ['B', pathB, c.provenance?.b],
+  ] as const) {
+    lines.push(`${tag}: ${path}${p?.sha256 ? ` (sha256 ${p.sha256})` : ''}`);
+    const files = p?.annotation_files ?? [];
+    for (const f of files)
+      lines.push(`   annotation file: ${f.path}${f.sha256 ? ` (sha256 ${f.sha256})` : ' (not found)'}`);
+    if (!files.length) lines.push('   annotation files: not recorded (give them with --anno)');
+  }
+  return lines;
+}
+
 const pFmt = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
 
 /** The text `rarft compare` prints: pairing, warnings, deltas, McNemar, flips and hardness levels. */
 export function compareText(c: Comparison, pathA: string, pathB: string): string {
-  const lines = [`A: ${pathA}`, `B: ${pathB}`];
+  const lines = provenanceLines(c, pathA, pathB);
   lines.push(
     `${c.paired} pairs by (video, query) over ${c.videos} videos; unpaired: ${c.unpaired.a} in A, ${c.unpaired.b} in B` +
       (c.excluded ? `; ${c.excluded} pairs left out (judge errors)` : ''),

@@ -6,9 +6,11 @@ import { dashboardData } from '../../core/report/build';
 import { reportAssets, reportHtml } from '../../core/report/html';
 import { CliError, numberOption, parse, readJsonFile, type Command } from '../io';
 import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
-import { loadRun } from '../runSide';
+import { checkAnnotationFiles, loadRun } from '../runSide';
 
-const usage = `rarft report <items.json> --out <report.html> [--compare <other.json>] [--rewards <rewards.json>] [--seed N] [--json] ${judgeUsage}`;
+const usage =
+  'rarft report <items.json> --out <report.html> [--compare <other.json>] [--rewards <rewards.json>] ' +
+  `[--anno <annotation.json>]... [--seed N] [--json] ${judgeUsage}`;
 
 /** The `report` command. */
 export const reportCommand: Command = {
@@ -21,15 +23,18 @@ export const reportCommand: Command = {
       rewards: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
+      anno: { type: 'string', multiple: true },
       ...judgeOptionSpec,
     });
     if (positionals.length !== 1 || typeof values.out !== 'string') throw new CliError(`usage: ${usage}`, 2);
     if (!/\.html?$/i.test(values.out)) throw new CliError(`--out ${values.out}: expected an .html file`, 2);
     const seed = numberOption('seed', values.seed, 0, 2 ** 32 - 1) ?? 0;
-    const setup = await createJudge({ ...values, out: positionals[0] });
+    const annotationFiles = values.anno ?? [];
+    await checkAnnotationFiles(annotationFiles);
+    const setup = await createJudge({ ...values, anno: undefined, out: positionals[0] });
     try {
-      const run = await loadRun(positionals[0], setup, { hash: true });
-      const other = values.compare ? await loadRun(values.compare, setup, { hash: true }) : undefined;
+      const run = await loadRun(positionals[0], setup, { annotationFiles });
+      const other = values.compare ? await loadRun(values.compare, setup, { annotationFiles }) : undefined;
       const rewardsPath = values.rewards ?? join(dirname(positionals[0]), 'rewards.json');
       let rewards: Record<string, unknown>[] | undefined;
       if (values.rewards || existsSync(rewardsPath)) {

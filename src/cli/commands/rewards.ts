@@ -2,8 +2,6 @@
 import { realpath } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { joinKey } from '../../core/dataset/model';
-import { readTextFile } from '../../core/eval/read';
-import { indexText } from '../../core/dataset/indexer';
 import { NO_MODEL_HINT, type Embedder } from '../../core/embed/embedder';
 import { writeOutputs } from '../../core/fsAtomic';
 import { groupAdvantages } from '../../core/rewards/grpo';
@@ -14,7 +12,7 @@ import {
   abortOnSignals,
   checkOutputsForCli,
   CliError,
-  userErrors,
+  readAnnotationFile,
   fmt,
   numberOption,
   parse,
@@ -72,18 +70,6 @@ export const rewardsCommand: Command = {
     return runRewards(positionals[0], unique, values.out, values.model, group);
   },
 };
-
-async function readAnnotationFile(path: string) {
-  const text = await userErrors(() => readTextFile(path, 'an annotation JSON file'));
-  const f = indexText(path, text);
-  const broken = f.kind === 'invalid' ? f.problems[0] : undefined;
-  if (broken) throw new CliError(`${path}:${broken.line}:${broken.column}: ${broken.message}`);
-  if (f.kind !== 'annotations')
-    throw new CliError(
-      `${path}: not an annotation file (found ${f.kind}); --anno takes HI-VTG annotation files with "GRPO" query lists`,
-    );
-  return f;
-}
 
 /** One row per joined item: the scored rewards in order, or only the format reward where nothing joined. */
 function rewardRows(joined: ReturnType<typeof joinItems>, scored: Rewards[]): RewardRow[] {

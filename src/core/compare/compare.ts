@@ -8,7 +8,7 @@ import { HARDNESS_LEVELS } from '../taxonomy';
 import { levelMetrics, OVERALL_METRICS, type RatioMetric } from './metrics';
 import { OUTCOMES, outcomeOf, r05Hit, relevanceCorrect, type Outcome } from './outcomes';
 import { pairItems } from './pair';
-import { provenanceWarnings, type RunProvenance } from './provenance';
+import { provenanceJson, provenanceWarnings, type ProvenanceJson, type RunProvenance } from './provenance';
 import { bootstrapDeltas } from './bootstrap';
 import { mcnemarExact, ratio, type ClusterTable } from './stats';
 
@@ -63,6 +63,8 @@ export interface Comparison extends GroupComparison {
   warnings: string[];
   seed: number;
   resamples: number;
+  /** Which files each side was made on (when the sides carry a provenance). */
+  provenance?: { a: ProvenanceJson; b: ProvenanceJson };
 }
 
 /** One compared sample, for views that open the samples behind a flip cell. */
@@ -204,6 +206,9 @@ export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOpti
       warnings,
       seed: opts.seed,
       resamples: opts.resamples,
+      ...(a.provenance || b.provenance
+        ? { provenance: { a: provenanceJson(a.provenance ?? {}), b: provenanceJson(b.provenance ?? {}) } }
+        : {}),
     },
     pairs,
     unpairedA: pairing.unpairedA,

@@ -45,7 +45,7 @@ export function provenanceWarnings(a: RunProvenance | undefined, b: RunProvenanc
   check('judges', a.judge, b.judge);
   check('judge models', a.judgeModel, b.judgeModel);
   check('judge prompt versions', a.promptVersion, b.promptVersion);
-  if (a.annotationFiles && b.annotationFiles) {
+  if (a.annotationFiles?.length && b.annotationFiles?.length) {
     const key = (fs: { path: string; sha256?: string }[]) =>
       fs
         .map((f) => f.sha256 ?? f.path)
@@ -54,4 +54,28 @@ export function provenanceWarnings(a: RunProvenance | undefined, b: RunProvenanc
     check('annotation files', key(a.annotationFiles), key(b.annotationFiles));
   }
   return out;
+}
+
+/** A run's provenance as `compare --json` prints it (snake_case, as `metrics.json` names them). */
+export interface ProvenanceJson {
+  path: string | null;
+  sha256: string | null;
+  items: number | null;
+  judge: string | null;
+  judge_model: string | null;
+  judge_prompt_version: string | null;
+  annotation_files: { path: string; sha256: string | null }[];
+}
+
+/** The JSON form of a run's provenance (unknown fields null). */
+export function provenanceJson(p: RunProvenance): ProvenanceJson {
+  return {
+    path: p.path ?? null,
+    sha256: p.sha256 ?? null,
+    items: p.items ?? null,
+    judge: p.judge ?? null,
+    judge_model: p.judgeModel ?? null,
+    judge_prompt_version: p.promptVersion ?? null,
+    annotation_files: (p.annotationFiles ?? []).map((f) => ({ path: f.path, sha256: f.sha256 ?? null })),
+  };
 }

@@ -16,12 +16,14 @@ import { InvalidItemsError, runEvaluation, type JudgeSetup } from '../../core/ev
 import { writeEvaluation } from '../../core/eval/write';
 import { HybridJudge } from '../../core/judge/hybrid';
 import { LlmJudge } from '../../core/judge/llmJudge';
-import { provenanceFromMetrics } from '../../core/compare/provenance';
+import { provenanceFromMetrics, type RunProvenance } from '../../core/compare/provenance';
+import { annotationFilesOf, fileSha256 } from '../../core/report/judgedRun';
 import { planJudgeRequests } from '../../core/report/judgePlan';
 import { withAbortSignal } from '../cancel';
 import type { FeatureDeps } from '../deps';
 import { readJudgeSettings } from '../judgeKey';
 import type { DashboardPanel } from './dashboardPanel';
+import { joinedAnnotationFiles } from './load';
 
 type JudgeKind = 'offline' | 'llm' | 'hybrid';
 
@@ -100,8 +102,7 @@ export async function evaluateRun(
     await writeEvaluation(result, out, itemsOut);
     deps.log.info(`evaluated ${path} (${judge.name}) → ${out}, ${itemsOut}`);
     void deps.index.reindexAll();
-    const provenance = { ...provenanceFromMetrics(metrics), path: itemsOut, items: rows.length };
-    dashboard.show({ items: rows, judgments, provenance });
+    dashboard.show({ items: rows, judgments, provenance: await evaluatedProvenance(metrics, itemsOut, rows, deps) });
     if (!metrics.num_items && result.items.length)
       void vscode.window.showErrorMessage(
         `RA-RFT: no item could be judged; the errors are in ${vscode.workspace.asRelativePath(itemsOut)} (judge_errors).`,
@@ -124,6 +125,24 @@ export async function evaluateRun(
   } finally {
     await embedder?.close();
   }
+}
+
+/** The provenance of a run just evaluated: the items file written (sha256) and the annotation files it joins to. */
+async function evaluatedProvenance(
+  metrics: Record<string, unknown>,
+  itemsOut: string,
+  rows: Record<string, unknown>[],
+  deps: FeatureDeps,
+): Promise<RunProvenance> {
+  const recorded = provenanceFromMetrics(metrics);
+  const named = joinedAnnotationFiles(rows, deps.index.browse.joins);
+  return {
+    ...recorded,
+    path: itemsOut,
+    items: rows.length,
+    sha256: await fileSha256(itemsOut),
+    annotationFiles: await annotationFilesOf(recorded.annotationFiles ?? [], named, dirname(itemsOut)),
+  };
 }
 
 /** The judge for `kind`; an LLM or hybrid one only once the user confirms the requests it will send (else undefined). */

@@ -40,7 +40,10 @@ export function registerDashboard(
   const load = (paths: string[]) =>
     vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'RA-RFT: reading the run', cancellable: true },
-      (_p, token) => withAbortSignal(token, (signal) => Promise.all(paths.map((p) => loadJudgedRun(p, signal)))),
+      (_p, token) =>
+        withAbortSignal(token, (signal) =>
+          Promise.all(paths.map((p) => loadJudgedRun(p, signal, deps.index.browse.joins))),
+        ),
     );
   const guard = (f: (arg: unknown) => Promise<void>) => async (arg: unknown) => {
     try {
@@ -88,7 +91,7 @@ export function registerDashboard(
     const path = vscode.Uri.joinPath(folder.uri, start).fsPath;
     setTimeout(
       () =>
-        void loadJudgedRun(path).then(
+        void loadJudgedRun(path, undefined, deps.index.browse.joins).then(
           (run) => panel.show(run),
           (e) => deps.log.warn(`rarft.dashboard.openOnStart: ${(e as Error).message}`),
         ),
