@@ -1,12 +1,17 @@
 /**
  * End to end, remote jobs: a job launched from the extension (Launch Remote Job… in the palette)
  * against the test sshd shows in the Jobs view with its log mirrored into the workspace; after a
- * window reload it is still shown running and its log keeps growing, each line once.
+ * window reload it is still shown running and its log keeps growing, each line once. A job that
+ * exits non-zero is marked on its row and notified with Show Log. An inference job launched
+ * through the form runs the stand-in checkout; fetching it lists the merged run in the Runs view
+ * and offers Evaluate Run, which evaluates it.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { cut } from '../support/fixtures';
+import { fakeCheckout, tempDir } from '../support/remote';
 import { type Sshd, startSshd } from '../support/sshd';
 import { missingPrerequisite, type Session, startSession, waitFor } from './support/session';
 
@@ -16,6 +21,7 @@ describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
   let s: Session;
   let sshd: Sshd;
   let id = '';
+  let checkout = '';
   const mirror = () => join(s.workspace, '.rarft', 'jobs', id, 'stdout.log');
   const lines = () => (existsSync(mirror()) ? readFileSync(mirror(), 'utf8').split('\n').filter(Boolean) : []);
   /** Each line `tick N` exactly once, in order from 1. */
@@ -24,13 +30,19 @@ describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
   before(async () => {
     sshd = await startSshd();
     s = await startSession('jobs');
+    checkout = fakeCheckout();
     // rarft.remote.sshConfig is machine-scoped (a workspace must not point ssh at a config): in
     // code-server such settings come from the Machine settings of the user data folder.
     for (const where of ['Machine', 'User']) {
       const settings = join(s.userDataDir, where, 'settings.json');
       mkdirSync(join(s.userDataDir, where), { recursive: true });
       const old = existsSync(settings) ? JSON.parse(readFileSync(settings, 'utf8')) : {};
-      const ours = { 'rarft.remote.sshConfig': sshd.configFile, 'rarft.remote.remoteRoot': sshd.remoteRoot };
+      const ours = {
+        'rarft.remote.sshConfig': sshd.configFile,
+        'rarft.remote.remoteRoot': sshd.remoteRoot,
+        'rarft.remote.checkout': checkout,
+        'rarft.remote.python': 'python3',
+      };
       writeFileSync(settings, JSON.stringify({ ...old, ...ours }, null, 2));
     }
   });
@@ -93,5 +105,78 @@ describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
     const ls = lines();
     assert.ok(inOrder(ls), `lines out of order or repeated: ${ls.slice(0, 5).join(' | ')} …`);
     await s.screenshot('job-after-reload');
+  });
+
+  const jobsFile = () => join(s.workspace, '.rarft', 'jobs.json');
+  /** The id of the job whose command line matches `re`, once it is recorded. */
+  const jobWith = (re: RegExp) =>
+    waitFor(
+      `the job record of ${re}`,
+      () =>
+        existsSync(jobsFile()) &&
+        (JSON.parse(readFileSync(jobsFile(), 'utf8')).jobs as { id: string; argv: string[] }[]).find((j) =>
+          re.test(j.argv.join(' ')),
+        )?.id,
+      60_000,
+    );
+  /** The notification toast whose message matches `re`. */
+  const toast = (re: RegExp) => s.page.locator('.notifications-toasts .notification-toast', { hasText: re }).first();
+  /** Waits for a toast and clicks its button `label`. */
+  const clickToast = async (re: RegExp, label: string) => {
+    const t = toast(re);
+    try {
+      await t.waitFor({ timeout: 120_000 });
+      await t.locator('.monaco-button', { hasText: label }).first().click();
+    } catch (e) {
+      await s.screenshot(`toast-${label.replace(/\W+/g, '-')}`);
+      throw e;
+    }
+  };
+
+  test('a job that exits non-zero: its row is marked and a notification says so, with Show Log', async () => {
+    await s.workbench.runCommand('RA-RFT: Launch Remote Job…');
+    await step(/Launch Remote Job: host/, 'rarft-test', true);
+    await step(/what/, 'Command', true);
+    await step(/Run with/, 'Detached over ssh', true);
+    await step(/Remote working folder/, '/tmp');
+    await step(/Command line/, 'echo started; echo boom >&2; exit 3');
+    const failed = await jobWith(/exit 3/);
+    await clickToast(new RegExp(`Job ${failed} exited with code 3`), 'Show Log');
+    const panel = s.page.locator('.part.panel');
+    await waitFor(
+      'the job log in the panel',
+      async () => /started/.test(await panel.innerText().catch(() => '')),
+      60_000,
+    );
+    const row = s.page.locator('.pane-body .monaco-list-row', { hasText: `command ${failed}` }).first();
+    await waitFor('the row marked failed', async () => /✗ exited 3/.test(await row.innerText()), 60_000);
+    await s.screenshot('job-failed');
+  });
+
+  test('inference from the form: fetching lists the merged run in Runs and offers Evaluate Run', async () => {
+    const videos = cut('hi_vtg_charades.json', 3);
+    const queries = videos.reduce((n, v) => n + v.GRPO.length, 0);
+    const data = join(tempDir('e2e infer data'), 'test data.json');
+    writeFileSync(data, JSON.stringify(videos));
+    await s.workbench.runCommand('RA-RFT: Launch Remote Job…');
+    await step(/Launch Remote Job: host/, 'rarft-test', true);
+    await step(/what/, 'Inference', true);
+    await step(/Run with/, 'Detached over ssh', true);
+    await step(/Model \(path or hub id\)/, './ckpts/m');
+    await step(/Test data/, data);
+    await step(/Output folder/, 'inference_output');
+    await step(/GPUs \(indices/, '0,1');
+    await step(/with the values below/, 'Launch', true);
+    const infer = await jobWith(/inference\.py/);
+    await clickToast(new RegExp(`Job ${infer} exited with code 0`), 'Fetch Results');
+    const merged = `runs/${infer}/inference_results_merged.json`;
+    const offer = new RegExp(`${queries} results from 2 shard\\(s\\) in ${merged}, listed in Runs`);
+    await toast(offer).waitFor({ timeout: 120_000 });
+    const runs = await s.workbench.expandView('Runs');
+    await runs.locator('.monaco-list-row', { hasText: merged }).first().waitFor({ timeout: 60_000 });
+    await s.screenshot('job-fetched');
+    await clickToast(offer, 'Evaluate Run');
+    await toast(new RegExp(`evaluated ${queries} items`)).waitFor({ timeout: 120_000 });
+    assert.ok(existsSync(join(s.workspace, 'runs', infer, 'metrics.json')));
   });
 });

@@ -21,6 +21,24 @@ import { type LaunchArgs, launchFromEditor } from './launch';
 import { jobsWorkspace, sshOptions } from './settings';
 
 const POLL_MS = 3000;
+/** How long a fetch waits for the index to pick up the merged results before offering them anyway. */
+const INDEX_WAIT_MS = 60_000;
+
+/** Resolves true once the workspace index holds `path` (at once when it does), false after `ms`. */
+function whenIndexed(deps: FeatureDeps, path: string, ms: number): Promise<boolean> {
+  const has = () => deps.index.browse.files.some((f) => f.path === path);
+  return new Promise((resolve) => {
+    let sub: vscode.Disposable | undefined;
+    const done = (v: boolean) => {
+      clearTimeout(t);
+      sub?.dispose();
+      resolve(v);
+    };
+    const t = setTimeout(() => done(has()), ms);
+    sub = deps.index.onDidChange(() => has() && done(true));
+    void deps.index.ensureStarted().then(() => has() && done(true));
+  });
+}
 
 class JobsFeature extends DisposableBase {
   private readonly tree = this.own(new JobsTree());
@@ -194,14 +212,8 @@ class JobsFeature extends DisposableBase {
       () => withHostKey(job.host, jobSshOptions(job, sshOptions()), () => fetchJob(ws, job, sshOptions())),
     );
     if (r.mergeError) void vscode.window.showWarningMessage(`Job ${job.id}: fetched, not merged: ${r.mergeError}`);
-    if (r.merged) {
-      const evaluate = 'Evaluate';
-      const b = await vscode.window.showInformationMessage(
-        `Job ${job.id}: ${r.merged.items} results from ${r.merged.shards} shard(s) in ${vscode.workspace.asRelativePath(r.merged.path)}.`,
-        evaluate,
-      );
-      if (b === evaluate) await vscode.commands.executeCommand('rarft.evaluateRun', { file: { path: r.merged.path } });
-    } else if (r.resultsDir) {
+    if (r.merged) await this.offerEvaluate(job, r.merged);
+    else if (r.resultsDir) {
       const cks = readdirSync(r.resultsDir).filter((n) => /^checkpoint-\d+$/.test(n));
       void vscode.window.showInformationMessage(
         `Job ${job.id}: fetched into ${vscode.workspace.asRelativePath(r.resultsDir)}${cks.length ? `; checkpoints: ${cks.join(', ')}` : ''}.`,
@@ -210,6 +222,19 @@ class JobsFeature extends DisposableBase {
       void vscode.window.showInformationMessage(
         `Job ${job.id}: logs are up to date in ${join('.rarft', 'jobs', job.id)}.`,
       );
+  }
+
+  /** Once the index (and so the Runs view) holds the merged results, offers to evaluate them. */
+  private async offerEvaluate(job: JobRecord, merged: { path: string; items: number; shards: number }): Promise<void> {
+    const where = vscode.workspace.asRelativePath(merged.path);
+    const listed = await whenIndexed(this.deps, merged.path, INDEX_WAIT_MS);
+    if (!listed) this.deps.log.warn(`job ${job.id}: ${where} is not in the Runs view yet (outside the workspace?)`);
+    const evaluate = 'Evaluate Run';
+    const b = await vscode.window.showInformationMessage(
+      `Job ${job.id}: ${merged.items} results from ${merged.shards} shard(s) in ${where}${listed ? ', listed in Runs' : ''}.`,
+      evaluate,
+    );
+    if (b === evaluate) await vscode.commands.executeCommand('rarft.evaluateRun', { file: { path: merged.path } });
   }
 
   pick(arg: unknown): JobRecord | undefined {
