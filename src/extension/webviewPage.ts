@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
+import { escapeHtml, htmlPage } from '../core/htmlPage';
 
 export interface PageOptions {
   /** The bundle under dist/webview/ (without .js). */
@@ -19,8 +20,6 @@ export interface PageOptions {
   /** data-* attributes of <body> besides data-ready. */
   bodyData?: Record<string, string>;
 }
-
-const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 
 /** The page HTML for a webview; all content is filled in by the script. */
 export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, o: PageOptions): string {
@@ -37,23 +36,16 @@ export function webviewPage(webview: vscode.Webview, extensionUri: vscode.Uri, o
     `style-src ${src}`,
     `font-src ${src}`,
     `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  ];
   const data = Object.entries(o.bodyData ?? {})
-    .map(([k, v]) => ` data-${k}="${escapeAttr(v)}"`)
+    .map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`)
     .join('');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${base}">
-<link rel="stylesheet" href="${style}">
-<title>${escapeAttr(o.title)}</title>
-</head>
-<body${data} data-ready="0">
-<main id="app" aria-live="polite"><p class="empty">${escapeAttr(o.placeholder)}</p></main>
-<script type="module" nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  return htmlPage({
+    csp,
+    title: o.title,
+    head: `<link rel="stylesheet" href="${base}">\n<link rel="stylesheet" href="${style}">`,
+    bodyAttrs: `${data} data-ready="0"`,
+    body: `<main id="app" aria-live="polite"><p class="empty">${escapeHtml(o.placeholder)}</p></main>
+<script type="module" nonce="${nonce}" src="${script}"></script>`,
+  });
 }

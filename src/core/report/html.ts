@@ -3,15 +3,13 @@
  * inlined, a strict CSP (`default-src 'none'`, script and style by nonce) and no network use.
  */
 import { randomBytes } from 'node:crypto';
+import { htmlPage } from '../htmlPage';
 import type { DashboardData } from './data';
 
 /** Text that may sit inside a `<script>` or `<style>` element without closing it. */
 function inert(text: string): string {
   return text.replace(/<\/(script|style)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * The report page. `script` is the dashboard bundle (chart.js inside), `css` its stylesheet; the
@@ -26,25 +24,18 @@ export function reportHtml(data: DashboardData, script: string, css: string): st
     `img-src data: blob:`,
     `base-uri 'none'`,
     `form-action 'none'`,
-  ].join('; ');
+  ];
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   const code = script.replace(/\n\/\/# sourceMappingURL=.*$/m, '');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(data.title)}</title>
-<style nonce="${nonce}">${inert(css)}</style>
-</head>
-<body data-ready="0">
-<main id="app"><p class="empty">This report needs JavaScript to draw its charts.</p></main>
+  return htmlPage({
+    csp,
+    title: data.title,
+    head: `<style nonce="${nonce}">${inert(css)}</style>`,
+    bodyAttrs: ' data-ready="0"',
+    body: `<main id="app"><p class="empty">This report needs JavaScript to draw its charts.</p></main>
 <script type="application/json" id="rarft-data">${json}</script>
-<script nonce="${nonce}">${inert(code)}</script>
-</body>
-</html>
-`;
+<script nonce="${nonce}">${inert(code)}</script>`,
+  });
 }
 
 /** The dashboard bundle and stylesheet of an installed build (`distDir` holds `webview/dashboard.js`). */
