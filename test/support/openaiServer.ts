@@ -31,7 +31,9 @@ export type Reply =
   | { status: number; headers?: Record<string, string>; body?: unknown; delayMs?: number }
   /** A body sent as it is (an HTML page, a 501 from a plain web server). */
   | { status: number; raw: string; contentType: string; delayMs?: number }
-  | { hang: true };
+  | { hang: true }
+  /** The default answer, sent once `after` settles (a test orders replies by events, not by delays). */
+  | { after: Promise<unknown> };
 
 /** Server behaviour. */
 export interface ServerOptions {
@@ -149,8 +151,11 @@ function readRequest(req: IncomingMessage, res: ServerResponse, raw: Buffer, n: 
 
 /** The script's answer, else the server's default for the options. */
 function chooseReply(options: ServerOptions, seen: SeenRequest): Reply {
-  const reply = options.script?.(seen);
-  if (reply) return reply;
+  return options.script?.(seen) ?? defaultReply(options, seen);
+}
+
+/** The server's own answer for the options. */
+function defaultReply(options: ServerOptions, seen: SeenRequest): Exclude<Reply, { hang: true } | { after: unknown }> {
   if (options.rejectResponseFormat && seen.body.response_format)
     return {
       status: 400,
@@ -168,7 +173,11 @@ function chooseReply(options: ServerOptions, seen: SeenRequest): Reply {
 }
 
 /** Writes a reply (not a hang) to the response. */
-function sendReply(res: ServerResponse, r: Exclude<Reply, { hang: true }>, seen: SeenRequest): void {
+function sendReply(
+  res: ServerResponse,
+  r: Exclude<Reply, { hang: true } | { after: unknown }>,
+  seen: SeenRequest,
+): void {
   if ('content' in r) {
     const messages = (seen.body.messages as { content: string }[]) ?? [];
     const prompt = messages.reduce((s, m) => s + tokens(m.content), 0);
@@ -206,6 +215,10 @@ export async function startOpenAiServer(options: ServerOptions = {}): Promise<Fa
       state.log.push(seen);
       const r = chooseReply(options, seen);
       if ('hang' in r) return; // never answered; the client has to time out
+      if ('after' in r) {
+        void r.after.then(() => res.destroyed || sendReply(res, defaultReply(options, seen), seen));
+        return;
+      }
       const timer = setTimeout(() => sendReply(res, r, seen), (r.delayMs ?? 0) + (options.latencyMs ?? 0));
       // A reply nobody waits for any more (client aborted, server closed) must not keep the process alive.
       res.on('close', () => clearTimeout(timer));

@@ -76,8 +76,9 @@ export class Requester {
         (e) => this.classify(e),
         this.policy,
         signal,
-        () => {
+        ({ delayMs }) => {
           u.retries++;
+          u.retry_wait_ms += delayMs;
           sleeping = true;
           this.run.backingOff++;
         },

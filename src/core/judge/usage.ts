@@ -14,6 +14,8 @@ export interface StepUsage {
   /** HTTP requests sent (first attempts and retries). */
   requests: number;
   retries: number;
+  /** Time spent waiting before retries (ms): Retry-After and backoff. */
+  retry_wait_ms: number;
   /** Answered from the on-disk cache. */
   cache_hits: number;
   /** Shared with an identical judgment of the same run. */
@@ -35,6 +37,7 @@ const emptyStep = (): StepUsage => ({
   calls: 0,
   requests: 0,
   retries: 0,
+  retry_wait_ms: 0,
   cache_hits: 0,
   shared: 0,
   errors: 0,

@@ -98,8 +98,8 @@ test('429: Retry-After (seconds) and retry-after-ms are honoured, not the short 
       const r = await j.relevance(rel('1 to 2'));
       assert.equal(r.status, 'ok');
       assert.equal(s.log.length, 2);
-      const gap = s.log[1].at - s.log[0].at;
-      assert.ok(gap >= 950, `retried after ${gap} ms`);
+      // The wait the retry loop took, not a wall-clock gap: the server's second, not the 10 ms backoff.
+      assert.equal(j.usage.steps.relevance.retry_wait_ms, 1000);
       assert.equal(j.usage.steps.relevance.retries, 1);
     },
   );
@@ -109,24 +109,37 @@ test('429: Retry-After (seconds) and retry-after-ms are honoured, not the short 
     {},
     async (s, j) => {
       assert.equal((await j.relevance(rel('1 to 2'))).status, 'ok');
-      const gap = s.log[1].at - s.log[0].at;
-      assert.ok(gap >= 280, `retried after ${gap} ms`);
+      assert.equal(s.log.length, 2);
+      assert.equal(j.usage.steps.relevance.retry_wait_ms, 300);
     },
   );
 });
 
 test('a 429 holds back the whole pool, not only the request that got it', async () => {
+  // Requests 2–4 are answered only once the judge has taken in the 429 (its pool is paused), so
+  // the order of events is fixed whatever the load: every request sent after that waits out the pause.
+  let pausedAt = 0;
+  let onPause = () => {};
+  const paused = new Promise<void>((resolve) => (onPause = resolve));
   await withServer(
-    { latencyMs: 40, script: (r) => (r.n === 1 ? { status: 429, headers: { 'retry-after-ms': '400' } } : undefined) },
+    {
+      script: (r) =>
+        r.n === 1 ? { status: 429, headers: { 'retry-after-ms': '400' } } : r.n <= 4 ? { after: paused } : undefined,
+    },
     { concurrency: 4 },
     async (s, j) => {
+      const pauseUntil = j.pool.pauseUntil.bind(j.pool);
+      j.pool.pauseUntil = (time) => {
+        pauseUntil(time);
+        pausedAt = time;
+        onPause();
+      };
       const results = await Promise.all(Array.from({ length: 12 }, (_, i) => j.relevance(rel(`${i} to ${i + 1}`))));
       assert.ok(results.every((r) => r.status === 'ok'));
-      const limited = s.log[0].at + 40; // when the 429 arrived
       const later = s.log.slice(4);
       assert.equal(later.length, 9);
       for (const r of later)
-        assert.ok(r.at >= limited + 380, `request ${r.n} started ${r.at - limited} ms after the 429`);
+        assert.ok(r.at >= pausedAt, `request ${r.n} arrived ${pausedAt - r.at} ms before the pause ended`);
     },
   );
 });
@@ -178,11 +191,9 @@ test('malformed content is retried; a reply that stays malformed is an error, no
 test('a hung request times out and is retried', async () => {
   let n = 0;
   await withServer({ script: () => (++n === 1 ? { hang: true } : undefined) }, { timeoutMs: 300 }, async (s, j) => {
-    const t0 = Date.now();
     const r = await j.relevance(rel('7 to 8'));
     assert.equal(r.status, 'ok');
-    assert.ok(Date.now() - t0 >= 290);
-    assert.equal(s.log.length, 2);
+    assert.equal(s.log.length, 2, 'the hung request was given up on and sent again');
     assert.equal(j.usage.steps.relevance.retries, 1);
   });
   await withServer({ script: () => ({ hang: true }) }, { timeoutMs: 100, maxRetries: 1 }, async (_s, j) => {
