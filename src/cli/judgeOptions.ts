@@ -83,6 +83,19 @@ export async function createJudge(
   };
 }
 
+/** What `--dry-run` plans with: the LLM judge's server, model, cache and price (undefined: the offline judge). */
+export function judgeTarget(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): { name: string; baseUrl: string; model: string; cacheDir?: string; price?: Price } | undefined {
+  const name = String(values.judge ?? 'offline');
+  if (name === 'offline') return undefined;
+  if (name !== 'llm' && name !== 'hybrid')
+    throw new CliError(`--judge ${name}: unknown judge (expected offline, llm or hybrid)`, 2);
+  const o = llmOptions(name, values, env);
+  return { name, baseUrl: o.baseUrl ?? DEFAULT_BASE_URL, model: o.model, cacheDir: o.cacheDir, price: o.price };
+}
+
 /** The LLM judge's options from the command line (usage errors exit 2). */
 function llmOptions(name: string, values: Record<string, unknown>, env: NodeJS.ProcessEnv): LlmJudgeOptions {
   const model = typeof values.model === 'string' && values.model.trim() ? values.model.trim() : undefined;

@@ -4,6 +4,7 @@
  * --judge llm` get the arguments and the environment from one place.
  */
 import * as vscode from 'vscode';
+import type { Price } from '../core/judge/usage';
 
 /** SecretStorage key of the judge's API key. */
 export const JUDGE_KEY_SECRET = 'rarft.judge.apiKey';
@@ -14,9 +15,18 @@ export interface JudgeSettings {
   model: string;
   concurrency: number;
   apiKey?: string;
+  /** `rarft.judge.price`: US dollars per million prompt and completion tokens (unset: no cost shown). */
+  price?: Price;
 }
 
-/** Reads `rarft.judge.baseUrl|model|concurrency` and the stored key. */
+/** `rarft.judge.price` when it holds two non-negative numbers, `input` and `output`. */
+function readPrice(v: unknown): Price | undefined {
+  const p = v as { input?: unknown; output?: unknown } | null | undefined;
+  const ok = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+  return p && ok(p.input) && ok(p.output) ? { input: p.input, output: p.output } : undefined;
+}
+
+/** Reads `rarft.judge.baseUrl|model|concurrency|price` and the stored key. */
 export async function readJudgeSettings(context: vscode.ExtensionContext): Promise<JudgeSettings> {
   const c = vscode.workspace.getConfiguration('rarft.judge');
   const apiKey = (await context.secrets.get(JUDGE_KEY_SECRET)) || undefined;
@@ -25,6 +35,7 @@ export async function readJudgeSettings(context: vscode.ExtensionContext): Promi
     model: c.get<string>('model') ?? '',
     concurrency: Math.max(1, Math.floor(c.get<number>('concurrency') ?? 8)),
     apiKey,
+    price: readPrice(c.get('price')),
   };
 }
 

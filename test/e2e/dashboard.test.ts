@@ -35,7 +35,16 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
     const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
     writeFileSync(
       settingsFile,
-      JSON.stringify({ ...settings, 'rarft.judge.baseUrl': server.baseUrl, 'rarft.judge.model': MODEL }, null, 2),
+      JSON.stringify(
+        {
+          ...settings,
+          'rarft.judge.baseUrl': server.baseUrl,
+          'rarft.judge.model': MODEL,
+          'rarft.judge.price': { input: 0.15, output: 0.6 },
+        },
+        null,
+        2,
+      ),
     );
     dashboard = new Dashboard(s.page);
     inspector = new Inspector(s.page);
@@ -164,6 +173,8 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
     await dialog.waitFor({ timeout: 30_000 });
     const said = await dialog.innerText();
     assert.match(said, new RegExp(`sends ${step1} requests for relevance \\(0 cached\\)`), said);
+    assert.match(said, /Estimated tokens \(from the prompts' length[^)]*\): [\d,]+ prompt/, said);
+    assert.match(said, /Estimated cost at \$0\.15 \/ \$0\.6 per million .*: \$\d+\.\d+ for relevance/, said);
     await s.screenshot('dashboard-confirm');
     await dialog.locator('.monaco-button', { hasText: 'Evaluate' }).click();
     await waitFor(

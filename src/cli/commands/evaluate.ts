@@ -14,11 +14,12 @@ import {
 } from '../io';
 import { createJudge, disagreementLines, judgeOptionSpec, judgeUsage } from '../judgeOptions';
 import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
+import { dryRun } from './evaluatePlan';
 import { problemLines, summary } from './evaluateSummary';
 
 export const evaluateUsage = (
   'rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [--skip-invalid] [--rejudge] ' +
-  `[--max-judge-errors N|P%] [--force] ${judgeUsage} ${sbertUsage}`
+  `[--max-judge-errors N|P%] [--force] [--dry-run [--json]] ${judgeUsage} ${sbertUsage}`
 ).trim();
 
 /** The `evaluate` command. */
@@ -33,9 +34,13 @@ export const evaluateCommand: Command = {
       rejudge: { type: 'boolean' },
       force: { type: 'boolean' },
       'max-judge-errors': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      json: { type: 'boolean' },
       ...judgeOptionSpec,
       ...sbertOptionSpec,
     });
+    if (values.json && !values['dry-run']) throw new CliError('--json: only with --dry-run', 2);
+    if (positionals.length === 1 && values['dry-run']) return dryRun(positionals[0], values);
     if (positionals.length !== 1 || typeof values.out !== 'string') throw new CliError(`usage: ${evaluateUsage}`, 2);
     const itemsOut = values['items-out'] as string | undefined;
     if (itemsOut !== undefined && resolve(itemsOut) === resolve(values.out))

@@ -18,6 +18,7 @@ import { HybridJudge } from '../../core/judge/hybrid';
 import { LlmJudge } from '../../core/judge/llmJudge';
 import { provenanceFromMetrics, type RunProvenance } from '../../core/compare/provenance';
 import { annotationFilesOf, fileSha256 } from '../../core/report/judgedRun';
+import { planMessage } from '../../core/report/judgeEstimate';
 import { planJudgeRequests } from '../../core/report/judgePlan';
 import { withAbortSignal } from '../cancel';
 import type { FeatureDeps } from '../deps';
@@ -160,10 +161,7 @@ async function makeJudge(
     cacheDir,
     hybrid: kind === 'hybrid',
   });
-  const later = plan.categories.requests + plan.reasoning.requests;
-  const message =
-    `RA-RFT: judging ${items.length} items with ${settings.model} at ${settings.baseUrl} sends ${plan.relevance.requests} requests for relevance` +
-    ` (${plan.relevance.cached} cached), and at most ${later} more for categories and reasoning (only for items judged irrelevant).`;
+  const message = `RA-RFT: ${planMessage(plan, settings)}`;
   deps.log.info(message);
   const ok = await vscode.window.showInformationMessage(message, { modal: true }, 'Evaluate');
   if (ok !== 'Evaluate') return;
@@ -173,6 +171,7 @@ async function makeJudge(
     apiKey: settings.apiKey,
     concurrency: settings.concurrency,
     cacheDir,
+    price: settings.price,
     onEvent: (m) => deps.log.warn(`judge: ${m}`),
   });
   return { judge: kind === 'hybrid' ? new HybridJudge(llm) : llm, llm };
