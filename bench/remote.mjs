@@ -36,6 +36,18 @@ try {
     jobs.push(await launchJob(ws, { host: s.host, cwd: '/', argv: ['sleep', '60'], remoteRoot: s.remoteRoot }, ssh));
   }
   await refreshJobs(ws, ssh); // warm
+  // Yardsticks over the same warm master: one bare `ssh host true` round trip (the floor of any
+  // remote call), a bare node start, and the CLI loading its bundle (`rarft --version`).
+  const sshArgs = ['-F', s.configFile, '-o', `ControlPath=${join(s.controlDir, '%C')}`, '-o', 'ControlMaster=auto'];
+  const timed = (cmd, args) => {
+    const t = performance.now();
+    const r = spawnSync(cmd, args);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
+    return performance.now() - t;
+  };
+  const bareSsh = median(Array.from({ length: 7 }, () => timed('ssh', [...sshArgs, s.host, 'true'])));
+  const bareNode = median(Array.from({ length: 5 }, () => timed(process.execPath, ['-e', '0'])));
+  const version = median(Array.from({ length: 5 }, () => timed(process.execPath, ['bin/rarft.js', '--version'])));
   const inProc = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
@@ -44,7 +56,7 @@ try {
     if (r.filter((j) => j.state === 'running').length !== 20) throw new Error('not all 20 jobs running');
   }
   const cli = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 5; i++) {
     const t = performance.now();
     const r = spawnSync(
       process.execPath,
@@ -57,6 +69,10 @@ try {
     if (r.status !== 0) throw new Error(`rarft remote status: ${r.stderr}`);
   }
   console.log(`yardstick: one cold ssh login (full handshake) ${fmt(handshake)}`);
+  console.log(
+    `yardstick: bare \`ssh host true\` over the warm master ${fmt(bareSsh)}; \`node -e 0\` ${fmt(bareNode)}; ` +
+      `\`rarft --version\` ${fmt(version)}; floor of a status process (node + one round trip) ${fmt(bareNode + bareSsh)}`,
+  );
   line(
     'status of 20 jobs, warm master, in process (median of 5)',
     fmt(median(inProc)),
@@ -64,10 +80,17 @@ try {
     median(inProc) < 1000,
   );
   line(
-    'rarft remote status --json, 20 jobs, whole process (median of 3)',
+    'rarft remote status --json, 20 jobs, whole process (median of 5)',
     fmt(median(cli)),
-    `< 1000 ms (${(median(cli) / handshake).toFixed(2)} × a handshake)`,
+    `< 1000 ms (${(median(cli) / handshake).toFixed(2)} × a handshake, ` +
+      `${(median(cli) / (bareNode + bareSsh)).toFixed(2)} × node + one bare ssh)`,
     median(cli) < 1000,
+  );
+  line(
+    'status of 20 jobs in process, over one bare ssh round trip',
+    `${(median(inProc) / bareSsh).toFixed(2)} ×`,
+    '≤ 1.5 × (one round trip for all jobs)',
+    median(inProc) / bareSsh <= 1.5,
   );
 
   // Latency of a new line: the job prints its own clock; we note when the mirror shows it.
