@@ -77,7 +77,10 @@ async function check(args: string[]): Promise<number> {
     r.gpus === null
       ? 'none (nvidia-smi not installed)'
       : r.gpus
-          .map((g) => `${g.index}: ${g.name} ${g.memoryUsedMiB}/${g.memoryTotalMiB} MiB ${g.utilizationPercent}%`)
+          .map(
+            (g) =>
+              `${g.index}: ${g.name} ${g.memoryUsedMiB ?? '?'}/${g.memoryTotalMiB ?? '?'} MiB ${g.utilizationPercent ?? '?'}%`,
+          )
           .join('; ') || 'none listed';
   const text = r.reachable
     ? [

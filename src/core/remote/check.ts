@@ -2,13 +2,13 @@
 import { shQuote } from './quote';
 import { HostKeyError, runRemote, type SshOptions, UnreachableError } from './ssh';
 
-/** One GPU as nvidia-smi reports it. */
+/** One GPU as nvidia-smi reports it (null where it says `[N/A]` or `[Not Supported]`). */
 export interface Gpu {
   index: number;
   name: string;
-  memoryTotalMiB: number;
-  memoryUsedMiB: number;
-  utilizationPercent: number;
+  memoryTotalMiB: number | null;
+  memoryUsedMiB: number | null;
+  utilizationPercent: number | null;
 }
 
 /** What `checkHost` found. */
@@ -33,15 +33,74 @@ export interface HostCheck {
 /** The files that make a folder an RA-RFT checkout. */
 export const CHECKOUT_FILES = ['main_rarft.py', 'inference.py', 'scripts/train_rarft.sh'];
 
+/** The nvidia-smi query the probe runs (one CSV line per GPU, no header, no units). */
+export const GPU_QUERY =
+  'nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu --format=csv,noheader,nounits';
+
+/** sh printing `gpu<TAB>line` for each line nvidia-smi printed, then `nvidia-smi<TAB>yes<TAB>exit code` (or `no`). */
+const GPU_SCRIPT = [
+  'if command -v nvidia-smi >/dev/null 2>&1; then',
+  `  g=$(${GPU_QUERY} 2>&1); rc=$?`,
+  '  printf "%s\\n" "$g" | sed "s/^/gpu\\t/"',
+  '  echo "nvidia-smi\\tyes\\t$rc"',
+  'else echo "nvidia-smi\\tno"; fi',
+].join('\n');
+
+/** What nvidia-smi's CSV said: the GPUs, and what was wrong when it failed or printed something else. */
+export interface GpuReport {
+  gpus: Gpu[];
+  /** nvidia-smi failed (its message) or printed lines that are no GPU row. */
+  problem?: string;
+}
+
+/** A number, or null for nvidia-smi's `[N/A]`/`[Not Supported]`; units (`MiB`, `%`) are dropped. */
+function smiNumber(v: string): number | null | undefined {
+  const t = v.trim().replace(/\s*(MiB|%)$/, '');
+  if (/^\[.*\]$/.test(t) || t === 'N/A') return null;
+  return /^\d+(\.\d+)?$/.test(t) ? Number(t) : undefined;
+}
+
+/**
+ * Parses the output of the GPU query (`index, name, memory.total, memory.used, utilization.gpu`,
+ * with or without header and units; a name may hold commas). A non-zero `exitCode` or a line
+ * that is no GPU row (the driver's "NVIDIA-SMI has failed …") is reported as `problem`.
+ */
+export function parseNvidiaSmi(text: string, exitCode = 0): GpuReport {
+  const gpus: Gpu[] = [];
+  const other: string[] = [];
+  for (const line of text.split('\n').map((l) => l.trim())) {
+    if (!line || /^index,\s*name,/.test(line)) continue;
+    const f = line.split(',');
+    const index = f.length >= 5 && /^\d+$/.test(f[0].trim()) ? Number(f[0]) : undefined;
+    const nums = f.slice(-3).map(smiNumber);
+    if (index === undefined || nums.some((n) => n === undefined)) {
+      other.push(line);
+      continue;
+    }
+    const [memoryTotalMiB, memoryUsedMiB, utilizationPercent] = nums as (number | null)[];
+    gpus.push({ index, name: f.slice(1, -3).join(',').trim(), memoryTotalMiB, memoryUsedMiB, utilizationPercent });
+  }
+  if (exitCode !== 0)
+    return { gpus, problem: `nvidia-smi failed (exit ${exitCode})${other.length ? `: ${other.join(' ')}` : ''}` };
+  return other.length
+    ? { gpus, problem: `nvidia-smi printed lines that are no GPU row: ${other.join(' | ')}` }
+    : { gpus };
+}
+
+/** A short text of the GPUs' use for a job row, e.g. `2 GPU 87%` (use unknown: `2 GPU`); empty without GPUs. */
+export function gpuSummary(gpus: readonly Gpu[] | null): string {
+  if (!gpus?.length) return '';
+  const known = gpus.map((g) => g.utilizationPercent).filter((u): u is number => u !== null);
+  const use = known.length ? ` ${Math.round(known.reduce((a, u) => a + u, 0) / known.length)}%` : '';
+  return `${gpus.length} GPU${use}`;
+}
+
 /** The probe script: prints `key<TAB>value` lines. */
 export function checkScript(checkout: string): string {
   const c = shQuote(checkout);
   return [
     'cd "$HOME" 2>/dev/null',
-    'if command -v nvidia-smi >/dev/null 2>&1; then',
-    '  nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu --format=csv,noheader,nounits | sed "s/^/gpu\\t/"',
-    '  echo "nvidia-smi\\tyes"',
-    'else echo "nvidia-smi\\tno"; fi',
+    GPU_SCRIPT,
     'p=$(command -v python3 || command -v python) && echo "python\\t$p $($p --version 2>&1)"',
     'k=$(command -v conda) && echo "conda\\t$k\\t$CONDA_DEFAULT_ENV"',
     'command -v sbatch >/dev/null 2>&1 && echo "slurm\\tyes"',
@@ -57,19 +116,18 @@ export function checkScript(checkout: string): string {
 export function parseCheck(host: string, checkout: string, out: string): HostCheck {
   const rows = out.split('\n').map((l) => l.split('\t'));
   const get = (k: string) => rows.find((r) => r[0] === k);
-  const hasSmi = get('nvidia-smi')?.[1] === 'yes';
-  const gpus = hasSmi
-    ? rows
-        .filter((r) => r[0] === 'gpu')
-        .map((r) => r[1].split(',').map((s) => s.trim()))
-        .map(([i, name, tot, used, util]) => ({
-          index: Number(i),
-          name,
-          memoryTotalMiB: Number(tot),
-          memoryUsedMiB: Number(used),
-          utilizationPercent: Number(util),
-        }))
-    : null;
+  const smi = get('nvidia-smi');
+  const report =
+    smi?.[1] === 'yes'
+      ? parseNvidiaSmi(
+          rows
+            .filter((r) => r[0] === 'gpu')
+            .map((r) => r.slice(1).join('\t'))
+            .join('\n'),
+          Number(smi[2] ?? 0) || 0,
+        )
+      : null;
+  const gpus = report?.gpus ?? null;
   const py = get('python');
   const conda = get('conda');
   const files = rows.filter((r) => r[0] === 'file').map((r) => r[1]);
@@ -88,6 +146,7 @@ export function parseCheck(host: string, checkout: string, out: string): HostChe
     missing: [],
   };
   if (!gpus) res.missing.push('nvidia-smi not found: no NVIDIA GPUs visible on this host');
+  else if (report?.problem) res.missing.push(report.problem);
   else if (!gpus.length) res.missing.push('nvidia-smi lists no GPUs');
   if (!res.python) res.missing.push('python3 not found on PATH');
   if (!dir) res.missing.push(`RA-RFT checkout not found: no folder ${checkout}`);
@@ -126,7 +185,7 @@ export async function checkHost(host: string, checkout: string, opts: SshOptions
 /** GPU use on a host right now (`nvidia-smi`), or null when it has none or cannot be asked. */
 export async function gpuUse(host: string, opts: SshOptions): Promise<Gpu[] | null> {
   try {
-    const r = await runRemote(host, checkScript('.').split('\n').slice(0, 6).join('\n'), opts);
+    const r = await runRemote(host, GPU_SCRIPT, opts);
     return parseCheck(host, '.', r.stdout).gpus;
   } catch {
     return null;

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { jobEndAlert } from '../../core/logs/alerts';
-import { gpuUse } from '../../core/remote/check';
+import { gpuSummary, gpuUse } from '../../core/remote/check';
 import { type JobRecord, rarftDir, readJobs } from '../../core/remote/jobStore';
 import { mirrorLog, mirrorPath } from '../../core/remote/logs';
 import { isFinal } from '../../core/remote/jobRecord';
@@ -126,9 +126,7 @@ class JobsFeature extends DisposableBase {
       const hosts = new Set(jobs.filter((j) => j.state === 'running' && j.engine === 'ssh').map((j) => j.host));
       for (const h of hosts) {
         const gpus = await gpuUse(h, sshOptions());
-        const text = gpus?.length
-          ? `${gpus.length} GPU ${Math.round(gpus.reduce((a, g) => a + g.utilizationPercent, 0) / gpus.length)}%`
-          : '';
+        const text = gpuSummary(gpus);
         for (const j of jobs) if (j.host === h) text ? this.tree.gpu.set(j.id, text) : this.tree.gpu.delete(j.id);
       }
       this.observe(jobs);
