@@ -5,11 +5,11 @@
  * the host validates every message from the webview with `parseViewMessage` before acting on it.
  * Codes (`VideoStatus.code`, reward and judgment note codes) are for code; texts are for people.
  */
-import type { SampleRef, SampleView } from '../core/inspect/sampleTypes';
+import type { ComparedRun, SampleRef, SampleView } from '../core/inspect/sampleTypes';
 import type { RewardNote, Rewards } from '../core/rewards/rewards';
 import type { VideoState, VideoStatusInfo } from '../core/video/status';
 
-export type { RewardNote, Rewards, SampleRef, SampleView, VideoState };
+export type { ComparedRun, RewardNote, Rewards, SampleRef, SampleView, VideoState };
 
 /** Where the video stands (state and code from core), plus `src` (a webview URI) once there is something to play. */
 export interface VideoStatus extends VideoStatusInfo {
@@ -125,6 +125,22 @@ export function parseSampleRef(v: unknown): SampleRef | null {
   if (!isObj(v) || (v.kind !== 'query' && v.kind !== 'item')) return null;
   if (!isStr(v.file) || v.file === '' || !isStr(v.video) || !isStr(v.query, 100_000) || !isInt(v.nth)) return null;
   return { kind: v.kind, file: v.file, video: v.video, query: v.query, nth: v.nth };
+}
+
+const isSpan = (v: unknown): v is [number, number] =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+
+/** Validates the runs' predictions passed with a compared sample (`rarft.inspectSample`'s second argument). */
+export function parseComparedRuns(v: unknown): ComparedRun[] | undefined {
+  if (!Array.isArray(v) || v.length > 2) return undefined;
+  const runs: ComparedRun[] = [];
+  for (const r of v) {
+    if (!isObj(r) || (r.side !== 'A' && r.side !== 'B') || !isStr(r.label, 1000)) return undefined;
+    if (r.span !== null && !isSpan(r.span)) return undefined;
+    if (r.outcome !== null && !isStr(r.outcome, 64)) return undefined;
+    runs.push({ side: r.side, label: r.label, span: r.span, outcome: r.outcome });
+  }
+  return runs;
 }
 
 type Parsers = { [K in ViewMessage['type']]: (v: Record<string, unknown>) => Extract<ViewMessage, { type: K }> | null };

@@ -11,7 +11,7 @@ import { RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { itemLevel } from '../../src/core/dataset/runs';
-import { answerText } from '../../src/core/text';
+import { answerText, firstTimestamp } from '../../src/core/text';
 import { startOpenAiServer, type FakeOpenAi } from '../support/openaiServer';
 import { Dashboard } from './pages/dashboard';
 import { Inspector } from './pages/inspector';
@@ -134,6 +134,27 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
       items.some((it) => it.query === shown),
       `the inspector shows a run sample: ${shown}`,
     );
+    // Both runs' predicted spans on the timeline, labelled by run (a hit in both: each has a span).
+    const frame2 = await inspector.frame();
+    const key = frame2.locator('[data-testid="compared-key"]');
+    await key.waitFor({ timeout: 30_000 });
+    const keyText = await key.innerText();
+    assert.ok(keyText.includes(`A: ${MERGED}`) && keyText.includes(`B: ${SHARD0}`), keyText);
+    assert.match(keyText, /\(hit\)[\s\S]*\(hit\)/, keyText);
+    // The sample the key was drawn with (a query text can recur across videos: match the video too).
+    const video = await frame2.locator('.video-name').getAttribute('title');
+    const query = await frame2.locator('[data-testid="query-text"]').innerText();
+    const sample = items.find((it) => it.query === query && it.video === video);
+    assert.ok(sample, `the compared sample ${video} / ${query} is a run item`);
+    const want = firstTimestamp(answerText(String(sample.model_output)));
+    assert.ok(want, 'the sample has a predicted span');
+    for (const side of ['a', 'b']) {
+      const bar = frame2.locator(`[data-testid="compared-span-${side}"]`);
+      const at = [Number(await bar.getAttribute('data-start')), Number(await bar.getAttribute('data-end'))];
+      assert.deepEqual(at, want, `run ${side.toUpperCase()}'s span on the timeline`);
+      assert.equal(await bar.innerText(), side.toUpperCase());
+    }
+    assert.ok(await frame2.locator('[data-testid="gt-span"]').count(), 'the GT span too');
     await s.screenshot('dashboard-flip');
   });
 

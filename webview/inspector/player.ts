@@ -4,6 +4,7 @@
  */
 import { videoStatus } from '../../src/core/video/status';
 import type { SampleView, VideoStatus } from '../../src/protocol/messages';
+import { comparedBars, showComparedKey } from './compared';
 import { fill, h, secs } from './dom';
 import { onPlayerKey } from './keys';
 import { StateBox } from './stateBox';
@@ -264,9 +265,11 @@ export class Player {
       children.push(el);
     });
     if (s.gtSpan) children.push(bar(s.gtSpan, 'gt', 'gt-span', `GT ${secs(s.gtSpan[0])}–${secs(s.gtSpan[1])}`));
-    if (s.predSpan)
+    if (s.predSpan && !s.compared?.length)
       children.push(bar(s.predSpan, 'pred', 'pred-span', `Prediction ${secs(s.predSpan[0])}–${secs(s.predSpan[1])}`));
+    children.push(...comparedBars(s, bar));
     fill(this.track, ...children);
+    showComparedKey(this.timeline, s);
     this.updatePlayhead();
   }
 

@@ -35,6 +35,30 @@ export function provenanceFromMetrics(metrics: unknown): RunProvenance {
   };
 }
 
+type FileRef = { path: string; sha256?: string };
+const short = (h: string | undefined) => (h ? `${h.slice(0, 12)}…` : 'unknown');
+
+/**
+ * Annotation files that tell the runs apart: one path with different contents on the two sides,
+ * or no file in common at all (one run joined to a subset of the other's files is not a difference).
+ */
+function annotationWarnings(a: FileRef[], b: FileRef[]): string[] {
+  const out: string[] = [];
+  const inA = new Map(a.map((f) => [f.path, f]));
+  for (const f of b) {
+    const x = inA.get(f.path);
+    if (x?.sha256 && f.sha256 && x.sha256 !== f.sha256)
+      out.push(`different annotation files: ${f.path} has sha256 ${short(x.sha256)} in A, ${short(f.sha256)} in B`);
+  }
+  const hashes = new Set(a.map((f) => f.sha256).filter(Boolean));
+  const shared = b.some((f) => inA.has(f.path) || (f.sha256 && hashes.has(f.sha256)));
+  if (!shared) {
+    const list = (fs: FileRef[]) => fs.map((f) => `${f.path} (${short(f.sha256)})`).join(', ');
+    out.push(`different annotation files: A ${list(a)}; B ${list(b)}`);
+  }
+  return out;
+}
+
 /** Warnings for two runs judged or scored differently (a field unknown on a side is not compared). */
 export function provenanceWarnings(a: RunProvenance | undefined, b: RunProvenance | undefined): string[] {
   if (!a || !b) return [];
@@ -45,14 +69,8 @@ export function provenanceWarnings(a: RunProvenance | undefined, b: RunProvenanc
   check('judges', a.judge, b.judge);
   check('judge models', a.judgeModel, b.judgeModel);
   check('judge prompt versions', a.promptVersion, b.promptVersion);
-  if (a.annotationFiles?.length && b.annotationFiles?.length) {
-    const key = (fs: { path: string; sha256?: string }[]) =>
-      fs
-        .map((f) => f.sha256 ?? f.path)
-        .sort()
-        .join(', ');
-    check('annotation files', key(a.annotationFiles), key(b.annotationFiles));
-  }
+  if (a.annotationFiles?.length && b.annotationFiles?.length)
+    out.push(...annotationWarnings(a.annotationFiles, b.annotationFiles));
   return out;
 }
 

@@ -64,4 +64,15 @@ export interface SampleView {
   bucket: Bucket | null;
   rewards: Rewards | null;
   queries: QueryListItem[];
+  /** Both runs' predictions, when the sample was opened from a comparison (a flip cell). */
+  compared?: ComparedRun[];
+}
+
+/** One run's prediction for a compared sample: which side, the run's name, its span and outcome. */
+export interface ComparedRun {
+  side: 'A' | 'B';
+  label: string;
+  span: Span | null;
+  /** The sample's outcome in that run (hit, miss, correct_refusal, false_refusal, missed_refusal). */
+  outcome: string | null;
 }

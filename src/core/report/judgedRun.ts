@@ -3,19 +3,22 @@
  * (`judgeItems`, as `evaluate` judges: judgments cached in the items used as they are), with its
  * provenance: the run file's sha256, the judge, and the annotation files with their sha256.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { webcrypto } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { provenanceFromMetrics, type RunProvenance } from '../compare/provenance';
 import { judgeItems, type JudgeItemsOptions } from '../eval/evaluate';
 import type { JudgedRun } from './build';
 import { metricsBeside } from './runFiles';
 
-/** The sha256 of a file's bytes, in hex (what `sha256sum` prints). */
+/**
+ * The sha256 of a file's bytes, in hex (what `sha256sum` prints). Read and hashed on libuv's
+ * thread pool (WebCrypto's digest), so it runs beside judging instead of before it.
+ */
 export async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  const digest = await webcrypto.subtle.digest('SHA-256', await readFile(path));
+  return Buffer.from(digest).toString('hex');
 }
 
 /** An annotation file of a run's provenance. */
@@ -70,6 +73,8 @@ export async function judgeRun(
   items: Record<string, unknown>[],
   opts: JudgeRunOptions,
 ): Promise<LoadedRun> {
+  const hashing = fileSha256(path);
+  hashing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const judgments = await judgeItems(items, opts);
   const metrics = metricsBeside(path);
   const fromMetrics = provenanceFromMetrics(metrics);
@@ -79,7 +84,7 @@ export async function judgeRun(
     path,
     items: items.length,
     judge: fromMetrics.judge ?? (judgedHere ? opts.judge.name : undefined),
-    sha256: await fileSha256(path),
+    sha256: await hashing,
     annotationFiles: await annotationFilesOf(
       fromMetrics.annotationFiles ?? [],
       opts.annotationFiles ?? [],

@@ -14,6 +14,7 @@ import { parseDashboardMessage, type DashboardHostMessage, type DashboardViewMes
 import type { FeatureDeps } from '../deps';
 import { DisposableBase } from '../disposable';
 import { webviewPage } from '../webviewPage';
+import { ComparedRuns } from './comparedSample';
 
 const EXT = { png: 'PNG image', csv: 'CSV', md: 'Markdown', tex: 'LaTeX' } as const;
 
@@ -22,6 +23,8 @@ export class DashboardPanel extends DisposableBase {
   private panel: vscode.WebviewPanel | undefined;
   private data: DashboardData | undefined;
   private runPath: string | undefined;
+  /** With a compared run: both runs paired, for the inspector to draw both predictions. */
+  private compared: ComparedRuns | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -35,6 +38,7 @@ export class DashboardPanel extends DisposableBase {
     const t0 = performance.now();
     const path = run.provenance.path!;
     this.runPath = path;
+    this.compared = other ? new ComparedRuns(run, other) : undefined;
     this.data = dashboardData(run, {
       title: `RA-RFT: ${vscode.workspace.asRelativePath(path)}${other ? ` vs ${vscode.workspace.asRelativePath(other.provenance.path ?? 'B')}` : ''}`,
       rewards: rewardsBeside(path),
@@ -98,7 +102,7 @@ export class DashboardPanel extends DisposableBase {
         else this.post({ type: 'dashboard/empty', message: 'Evaluate a run (RA-RFT: Evaluate Run…) to see it here.' });
         return;
       case 'dashboard/select':
-        return this.select(m.rows, m.label);
+        return this.select(m.rows, m.label, m.compare === true);
       case 'dashboard/export':
         return this.export(m.name, m.format, m.content);
       case 'dashboard/report':
@@ -113,7 +117,7 @@ export class DashboardPanel extends DisposableBase {
     }
   }
 
-  private async select(rows: number[], label: string): Promise<void> {
+  private async select(rows: number[], label: string, fromFlips: boolean): Promise<void> {
     const file = this.runPath;
     if (!file || !this.data) return;
     const n = this.data.columns.n;
@@ -127,8 +131,12 @@ export class DashboardPanel extends DisposableBase {
     await this.whenIndexed(file);
     // The inspector takes a sample by identity (core/inspect/identity), made from the row's position here.
     const indexed = this.deps.index.browse.files.find((f) => f.path === file);
-    if (indexed?.items?.[valid[0]])
-      await vscode.commands.executeCommand('rarft.inspectSample', itemRef(this.deps.index.browse, indexed, valid[0]));
+    if (indexed?.items?.[valid[0]]) {
+      const ref = itemRef(this.deps.index.browse, indexed, valid[0]);
+      // From a flip cell: the inspector draws both runs' predictions.
+      const runs = fromFlips ? this.compared?.runsAt(valid[0]) : undefined;
+      await vscode.commands.executeCommand('rarft.inspectSample', ref, runs);
+    }
   }
 
   /** Waits (up to 30 s) until the workspace index holds `file` (a file just written is indexed after a debounce). */

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { sameSample } from '../../core/inspect/identity';
 import { buildSampleView, sampleRewardInput } from '../../core/inspect/sample';
-import type { SampleRef } from '../../core/inspect/sampleTypes';
+import type { ComparedRun, SampleRef } from '../../core/inspect/sampleTypes';
 import { cannotPlay, videoStatus } from '../../core/video/status';
 import {
   assertNever,
@@ -36,6 +36,8 @@ export class Inspector extends DisposableBase {
   private readonly video: PanelVideo;
   private readonly scorer: RewardScorer;
   private showSeq = 0;
+  /** The compared runs' predictions of the sample opened from a comparison (dropped once another is shown). */
+  private compared: { ref: SampleRef; runs: ComparedRun[] } | null = null;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -63,8 +65,10 @@ export class Inspector extends DisposableBase {
     if (this.current) void this.sendSample(this.current);
   }
 
-  /** Opens (or reveals) the panel on a sample. */
-  async open(ref: SampleRef | null, preserveFocus = true): Promise<void> {
+  /** Opens (or reveals) the panel on a sample; `compared`: both runs' predictions to draw (from a comparison). */
+  async open(ref: SampleRef | null, preserveFocus = true, compared?: ComparedRun[]): Promise<void> {
+    this.compared = ref && compared ? { ref, runs: compared } : null;
+    if (ref && compared && this.panel && sameSample(this.current, ref)) this.current = null; // drawn again with them
     if (!this.panel) {
       const panel = vscode.window.createWebviewPanel(
         INSPECTOR_VIEW_TYPE,
@@ -187,6 +191,7 @@ export class Inspector extends DisposableBase {
     }
     // Paths are shown relative to the workspace; `ref.file` stays absolute for the index.
     view.file = vscode.workspace.asRelativePath(view.file);
+    if (this.compared && sameSample(this.compared.ref, ref)) view.compared = this.compared.runs;
     if (view.output) view.output.file = vscode.workspace.asRelativePath(view.output.file);
     this.currentVideo = view.video;
     const known = this.video.known(view.video);

@@ -1,7 +1,7 @@
 /** The inspector's commands and its panel serializer. */
 import * as vscode from 'vscode';
 import { findVideo, recordedFolder } from '../../core/video/roots';
-import { parseSampleRef } from '../../protocol/messages';
+import { parseComparedRuns, parseSampleRef } from '../../protocol/messages';
 import type { FeatureDeps } from '../deps';
 import type { WorkspaceIndex } from '../workspaceIndex';
 import { INSPECTOR_VIEW_TYPE, Inspector } from './inspectorPanel';
@@ -37,9 +37,9 @@ export function registerInspector(context: vscode.ExtensionContext, deps: Featur
   return vscode.Disposable.from(
     inspector,
     deps.selection.event((ref) => inspector.follow(ref)),
-    vscode.commands.registerCommand('rarft.inspectSample', (arg: unknown) => {
+    vscode.commands.registerCommand('rarft.inspectSample', (arg: unknown, compared?: unknown) => {
       const ref = refOf(arg);
-      return ref ? inspector.open(ref) : inspector.open(null, false);
+      return ref ? inspector.open(ref, true, parseComparedRuns(compared)) : inspector.open(null, false);
     }),
     vscode.commands.registerCommand('rarft.openInspector', () => inspector.open(inspector.shown, false)),
     vscode.commands.registerCommand('rarft.revealSample', (node: unknown) => {

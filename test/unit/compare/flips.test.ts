@@ -141,3 +141,23 @@ test('rarft compare: offline judging of runs without judgments, --json shape, te
   assert.equal(missing.status, 1);
   assert.match(missing.stderr, /nope\.json: no such file/);
 });
+
+test('annotation-file warnings: same path with other contents, or nothing in common; a subset is no difference', () => {
+  const f = (path: string, sha256?: string) => ({ path, sha256 });
+  const warn = (a: ReturnType<typeof f>[], b: ReturnType<typeof f>[]) =>
+    provenanceWarnings({ annotationFiles: a }, { annotationFiles: b });
+  assert.deepEqual(warn([f('x.json', 'aaa'), f('y.json', 'bbb')], [f('x.json', 'aaa')]), [], 'B joins to a subset');
+  assert.deepEqual(warn([f('x.json', 'aaa')], [f('/elsewhere/x.json', 'aaa')]), [], 'the same bytes elsewhere');
+  assert.deepEqual(warn([f('x.json', 'a'.repeat(64))], [f('x.json', 'b'.repeat(64))]), [
+    `different annotation files: x.json has sha256 ${'a'.repeat(12)}… in A, ${'b'.repeat(12)}… in B`,
+  ]);
+  assert.match(
+    warn([f('x.json', 'aaa')], [f('z.json')]).join('\n'),
+    /different annotation files: A x\.json \(aaa…\); B z\.json \(unknown\)/,
+  );
+  assert.deepEqual(
+    provenanceWarnings({ annotationFiles: [] }, { annotationFiles: [f('z.json')] }),
+    [],
+    'unknown on a side',
+  );
+});

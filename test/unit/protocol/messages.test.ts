@@ -44,3 +44,20 @@ test('malformed or unknown webview messages are rejected', () => {
   }
   assert.equal(parseSampleRef({ ...REF, file: 'x'.repeat(5000) }), null);
 });
+
+test('the compared runs passed with a sample opened from a comparison are validated', async () => {
+  const { parseComparedRuns } = await import('../../../src/protocol/messages');
+  const runs = [
+    { side: 'A', label: 'A: runs/a.json', span: [1, 2.5], outcome: 'hit' },
+    { side: 'B', label: 'B: runs/b.json', span: null, outcome: 'false_refusal', extra: '<img>' },
+  ];
+  assert.deepEqual(parseComparedRuns(runs), [
+    runs[0],
+    { side: 'B', label: 'B: runs/b.json', span: null, outcome: 'false_refusal' },
+  ]);
+  assert.equal(parseComparedRuns(undefined), undefined);
+  assert.equal(parseComparedRuns([{ ...runs[0], side: 'C' }]), undefined);
+  assert.equal(parseComparedRuns([{ ...runs[0], span: [1, Number.NaN] }]), undefined);
+  assert.equal(parseComparedRuns([{ ...runs[0], span: ['1', 2] }]), undefined);
+  assert.equal(parseComparedRuns([runs[0], runs[1], runs[0]]), undefined);
+});
