@@ -175,8 +175,12 @@ function checkGtFields(
   }
 }
 
-/** Validates model-output items and builds the run model; never throws on any JSON value. */
-export function readRun(value: unknown): RunResult {
+/**
+ * Validates model-output items and builds the run model; never throws on any JSON value.
+ * `items: false` validates and counts only (the evaluation's check, which keeps no item model).
+ */
+export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResult {
+  const keep = opts.items !== false;
   const problems: PendingProblem[] = [];
   const items: RunItem[] = [];
   const stats = emptyStats();
@@ -210,9 +214,9 @@ export function readRun(value: unknown): RunResult {
     const gtRelevant = truthy(raw.gt_relevant);
     const gtTimestamp = gtSpan(raw.gt_timestamp);
     checkGtFields(raw, i, gtRelevant, gtTimestamp !== null, gtOutput, problems);
-    const gtCategories = Array.isArray(raw.gt_categories)
-      ? raw.gt_categories.filter((c): c is string => typeof c === 'string')
-      : [];
+    const gtCategories: string[] = [];
+    if (Array.isArray(raw.gt_categories))
+      for (const c of raw.gt_categories) if (typeof c === 'string') gtCategories.push(c);
     const key = `${video}\u0000${query}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);
@@ -224,7 +228,8 @@ export function readRun(value: unknown): RunResult {
         message: `item ${i}: the same (video, query) as item ${first}; both are counted`,
       });
     const level = itemLevel(raw);
-    items.push({ index: i, video, query, modelOutput, gtRelevant, gtTimestamp, gtOutput, level, gtCategories, raw });
+    if (keep)
+      items.push({ index: i, video, query, modelOutput, gtRelevant, gtTimestamp, gtOutput, level, gtCategories, raw });
     if (video) videos.add(video);
     stats.queries++;
     if (gtRelevant) stats.answerable++;

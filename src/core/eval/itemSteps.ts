@@ -102,12 +102,32 @@ function newJudgment(item: Record<string, unknown>, opts: JudgeItemsOptions, ind
     reasoningScore: null,
     sbert: null,
     level: itemLevel(item) ?? opts.levelOf?.(item, index),
-    gtCategories: Array.isArray(item.gt_categories)
-      ? item.gt_categories.filter((c): c is string => typeof c === 'string')
-      : [],
-    errors: [],
-    notComputed: [],
+    gtCategories: strings(item.gt_categories),
+    errors: NONE,
+    notComputed: NONE,
   };
+}
+
+/**
+ * The empty list every judgment starts with (shared: 50,000 items make no 100,000 empty arrays
+ * for the garbage collector); `fail` and `skip` give a judgment its own list at the first entry.
+ */
+const NONE: never[] = Object.freeze([]) as unknown as never[];
+
+function fail(j: ItemJudgment, step: JudgeStepName, error: string): void {
+  if (j.errors === NONE) j.errors = [];
+  j.errors.push({ step, error });
+}
+
+function skip(j: ItemJudgment, reason: string): void {
+  if (j.notComputed === NONE) j.notComputed = [];
+  j.notComputed.push(reason);
+}
+
+/** The strings of a list: the list itself when it holds only strings (read only), else a filtered copy. */
+function strings(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length === 0) return NONE;
+  return v.every((c) => typeof c === 'string') ? (v as string[]) : v.filter((c): c is string => typeof c === 'string');
 }
 
 type StepGen = Generator<Pending, void, Verdict<unknown>>;
@@ -135,8 +155,8 @@ function* relevanceStep(
     if (v.status === 'ok') {
       verdict = v.value;
       if (opts.disagreements) noteDisagreement(j, ruleRelevance(answer), verdict);
-    } else if (v.status === 'error') j.errors.push({ step: 'relevance', error: v.error });
-    else j.notComputed.push(v.reason);
+    } else if (v.status === 'error') fail(j, 'relevance', v.error);
+    else skip(j, v.reason);
   }
   if (cachedCorrect !== null) {
     j.predRelevant = cachedCorrect ? gtRelevant : !gtRelevant;
@@ -168,7 +188,7 @@ function* categoriesStep(
   texts: Texts,
 ): StepGen {
   if (Array.isArray(item.pred_categories)) {
-    j.predCategories = item.pred_categories.filter((c): c is string => typeof c === 'string');
+    j.predCategories = strings(item.pred_categories);
     reused(j, 'categories');
   } else if (!j.predRelevant && texts.reasoning) {
     const input = { reasoningText: texts.reasoning, output: texts.output };
@@ -176,8 +196,8 @@ function* categoriesStep(
     if (v.status === 'ok') {
       j.predCategories = v.value;
       if (v.note === UNJUDGED) j.categoriesUnjudged = true;
-    } else if (v.status === 'error') j.errors.push({ step: 'categories', error: v.error });
-    else j.notComputed.push(v.reason);
+    } else if (v.status === 'error') fail(j, 'categories', v.error);
+    else skip(j, v.reason);
   } else {
     j.predCategories = [];
     j.categoriesUnjudged = true;
@@ -195,13 +215,13 @@ function* reasoningStep(
   if (isNum(item.reasoning_score)) {
     j.reasoningScore = item.reasoning_score;
     reused(j, 'reasoning');
-  } else if (!texts.gt) j.notComputed.push('reasoning: the item has no GT answer to compare with');
+  } else if (!texts.gt) skip(j, 'reasoning: the item has no GT answer to compare with');
   else {
     const input = { reasoningText: texts.reasoning, gtText: texts.gt };
     const v = (yield call(() => opts.judge.reasoning(input, opts.signal))) as Verdict<number>;
     if (v.status === 'ok') j.reasoningScore = v.value;
-    else if (v.status === 'error') j.errors.push({ step: 'reasoning', error: v.error });
-    else j.notComputed.push(v.reason);
+    else if (v.status === 'error') fail(j, 'reasoning', v.error);
+    else skip(j, v.reason);
   }
 }
 
@@ -210,7 +230,7 @@ function* sbertStep(item: Record<string, unknown>, opts: JudgeItemsOptions, j: I
   if (isNum(item.sbert_similarity)) {
     j.sbert = item.sbert_similarity;
     reused(j, 'sbert');
-  } else if (!texts.gt) j.notComputed.push('sbert: the item has no GT answer to compare with');
+  } else if (!texts.gt) skip(j, 'sbert: the item has no GT answer to compare with');
   else if (!texts.reasoning) j.sbert = 0;
   else if (opts.similarity) {
     const similarity = opts.similarity;
@@ -220,8 +240,8 @@ function* sbertStep(item: Record<string, unknown>, opts: JudgeItemsOptions, j: I
       const wrap = (x: number | null): Verdict<number | null> => ({ status: 'ok', value: x });
       return isPromise(s) ? s.then(wrap) : wrap(s);
     })) as Verdict<number | null>;
-    if (v.status === 'error') j.errors.push({ step: 'sbert', error: v.error });
-    else if (v.status === 'ok' && v.value === null) j.notComputed.push('sbert: no sentence model');
+    if (v.status === 'error') fail(j, 'sbert', v.error);
+    else if (v.status === 'ok' && v.value === null) skip(j, 'sbert: no sentence model');
     else if (v.status === 'ok') j.sbert = Math.max(0, Math.min(1, v.value as number));
-  } else j.notComputed.push('sbert: no sentence model (pass --sbert DIR)');
+  } else skip(j, 'sbert: no sentence model (pass --sbert DIR)');
 }

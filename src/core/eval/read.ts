@@ -87,7 +87,7 @@ export async function readItems(path: string, onPhase?: (phase: 'read' | 'parse'
  * scan the whole text again for a count).
  */
 export function validateItems(file: ItemsFile): { errors: Problem[]; warningsByCode: Record<string, number> } {
-  const pending = readRun(file.items).problems;
+  const pending = readRun(file.items, { items: false }).problems;
   const warningsByCode: Record<string, number> = {};
   for (const p of pending) if (p.severity !== 'error') warningsByCode[p.code] = (warningsByCode[p.code] ?? 0) + 1;
   const errors = pending.filter((p) => p.severity === 'error');
