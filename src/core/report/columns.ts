@@ -31,6 +31,8 @@ export interface RunColumns {
   pred: number[];
   iou: number[];
   jaccard: number[];
+  /** 1 when the categories are the default, not a judgment (RT-IoU then has nothing behind it). */
+  unjudged: number[];
   reasoning: number[];
   sbert: number[];
   /** Index into OUTCOMES, -1 when not judged. */
@@ -98,6 +100,7 @@ export function buildColumns(
     pred: [],
     iou: [],
     jaccard: [],
+    unjudged: [],
     reasoning: [],
     sbert: [],
     outcome: [],
@@ -123,6 +126,7 @@ export function buildColumns(
     c.pred.push(j.predRelevant === null ? -1 : j.predRelevant ? 1 : 0);
     c.iou.push(num(j.iou));
     c.jaccard.push(num(j.jaccard));
+    c.unjudged.push(j.categoriesUnjudged ? 1 : 0);
     c.reasoning.push(num(j.reasoningScore));
     c.sbert.push(num(j.sbert));
     const o = outcomeOf(j);
@@ -160,6 +164,7 @@ export function judgmentAt(c: RunColumns, i: number): ItemJudgment {
     iou: known(c.iou[i]),
     predCategories: null,
     jaccard: known(c.jaccard[i]),
+    ...(c.unjudged[i] ? { categoriesUnjudged: true as const } : {}),
     reasoningScore: known(c.reasoning[i]),
     sbert: known(c.sbert[i]),
     level,

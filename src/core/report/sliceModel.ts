@@ -14,7 +14,20 @@ import {
   type Table,
 } from './model';
 
-const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? 'n/a' : v.toFixed(d));
+const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? '–' : v.toFixed(d));
+
+/** A figure for people, as the CLI prints it: `–` when nothing is behind it (evaluation.not_computed.figures). */
+function figures(m: Metrics): (path: string, v: number | null | undefined, d?: number) => string {
+  const empty = new Set(m.evaluation.not_computed.figures);
+  return (path, v, d = 3) => (empty.has(path) ? '–' : f(v, d));
+}
+
+/** The RT-IoU of a level, or null when nothing is behind it. */
+const levelRtIou = (m: Metrics, level: string, x: LevelMetrics) =>
+  x.total &&
+  !m.evaluation.not_computed.figures.includes(`hardness_level_analysis.metrics_by_hardness_level.${level}.RT-IoU`)
+    ? x['RT-IoU']
+    : null;
 
 type LevelMetrics = {
   total: number;
@@ -31,37 +44,41 @@ function cards(m: Metrics, rows: number): Card[] {
   const ev = m.evaluation;
   const errors = Object.values(ev.judge_errors_by_step).reduce((a, b) => a + b, 0);
   const notComputed = Object.values(ev.not_computed.items_by_reason).reduce((a, b) => a + b, 0);
+  const fig = figures(m);
+  const rel = (v: number) => fig('relevance', v);
+  const recall = (k: 'R@0.3' | 'R@0.5' | 'R@0.7') => fig('RA-IoU', m['RA-IoU'][k], 1);
   return [
-    { id: 'accuracy', label: 'Accuracy', value: f(r.overall_accuracy), detail: `${m.num_items} judged of ${rows}` },
+    { id: 'accuracy', label: 'Accuracy', value: rel(r.overall_accuracy), detail: `${m.num_items} judged of ${rows}` },
     {
       id: 'relevant',
       label: 'Relevant P / R / F1',
-      value: `${f(pc.relevant.precision)} / ${f(pc.relevant.recall)} / ${f(pc.relevant.f1)}`,
+      value: `${rel(pc.relevant.precision)} / ${rel(pc.relevant.recall)} / ${rel(pc.relevant.f1)}`,
       detail: `TP ${r.confusion.TP} · FP ${r.confusion.FP} · FN ${r.confusion.FN}`,
     },
     {
       id: 'irrelevant',
       label: 'Irrelevant P / R / F1',
-      value: `${f(pc.irrelevant.precision)} / ${f(pc.irrelevant.recall)} / ${f(pc.irrelevant.f1)}`,
+      value: `${rel(pc.irrelevant.precision)} / ${rel(pc.irrelevant.recall)} / ${rel(pc.irrelevant.f1)}`,
       detail: `TN ${r.confusion.TN}`,
     },
-    { id: 'ra-iou', label: 'RA-IoU mean', value: f(m['RA-IoU'].mean_all), detail: `${m.num_items} items` },
+    { id: 'ra-iou', label: 'RA-IoU mean', value: fig('RA-IoU', m['RA-IoU'].mean_all), detail: `${m.num_items} items` },
+    { id: 'recall', label: 'R@0.3 / 0.5 / 0.7', value: `${recall('R@0.3')} / ${recall('R@0.5')} / ${recall('R@0.7')}` },
     {
-      id: 'recall',
-      label: 'R@0.3 / 0.5 / 0.7',
-      value: `${f(m['RA-IoU']['R@0.3'], 1)} / ${f(m['RA-IoU']['R@0.5'], 1)} / ${f(m['RA-IoU']['R@0.7'], 1)}`,
+      id: 'rt-iou',
+      label: 'RT-IoU',
+      value: fig('RT-IoU', m['RT-IoU']),
+      detail: `${m.irrelevant_samples.count} refusable`,
     },
-    { id: 'rt-iou', label: 'RT-IoU', value: f(m['RT-IoU']), detail: `${m.irrelevant_samples.count} refusable` },
     {
       id: 'reasoning',
       label: 'Reasoning (0–5)',
-      value: f(m.irrelevant_samples.mean_reasoning_score, 2),
+      value: fig('irrelevant_samples.mean_reasoning_score', m.irrelevant_samples.mean_reasoning_score, 2),
       detail: `${m.irrelevant_samples.scored_count} scored`,
     },
     {
       id: 'sbert',
       label: 'SBERT similarity',
-      value: f(m.irrelevant_samples.mean_sbert_similarity),
+      value: fig('irrelevant_samples.mean_sbert_similarity', m.irrelevant_samples.mean_sbert_similarity),
       detail: `${m.irrelevant_samples.sbert_count} scored`,
     },
     {
@@ -105,7 +122,7 @@ export function sliceModel(c: RunColumns, s: Slice): SliceModel {
       { name: 'accuracy', values: lv.map((m) => known(m, m.accuracy)) },
       { name: 'F1', values: lv.map((m) => known(m, m.f1)) },
       { name: 'R@0.5 (÷100)', values: lv.map((m) => known(m, m['RA-IoU']['R@0.5'] / 100)) },
-      { name: 'RT-IoU', values: lv.map((m, k) => (k === 0 ? null : known(m, m['RT-IoU']))) },
+      { name: 'RT-IoU', values: lv.map((m, k) => (k === 0 ? null : levelRtIou(metrics, HARDNESS_LEVELS[k], m))) },
       {
         name: 'reasoning (÷5)',
         values: lv.map((m, k) => {
@@ -176,7 +193,7 @@ function tablesOf(m: SliceModel, lv: LevelMetrics[]): Table[] {
         x.total ? f(x.accuracy) : null,
         x.total ? f(x.f1) : null,
         x.total ? f(x['RA-IoU']['R@0.5'], 1) : null,
-        k && x.total ? f(x['RT-IoU']) : null,
+        k && levelRtIou(m.metrics, HARDNESS_LEVELS[k], x) !== null ? f(x['RT-IoU']) : null,
         k && x.total ? f(x.irrelevant_samples.mean_reasoning_score, 2) : null,
       ]),
     },

@@ -61,3 +61,29 @@ test('tables as CSV, Markdown and LaTeX, special characters escaped', () => {
   assert.match(tex, /x\|y \\& 50\\% \\_z\\_ & n\/a \\\\/);
   assert.match(tex, /\\toprule[\s\S]*\\midrule[\s\S]*\\bottomrule/);
 });
+
+test('a figure with nothing behind it shows –, never 0.000, in the cards, the level chart and the level table', async () => {
+  // Offline judge, no category tags, no reasoning score: RT-IoU and reasoning have nothing behind them.
+  const items = [
+    { video: 'a.mp4', query: 'q1', gt_relevant: true, gt_timestamp: [1, 4], model_output: '<answer>1 to 4</answer>' },
+    {
+      video: 'a.mp4',
+      query: 'q2',
+      gt_relevant: false,
+      hardness_level: 'strong',
+      gt_categories: ['Object/ObjectExistence'],
+      model_output: '<answer>irrelevant</answer>',
+    },
+  ];
+  const c = buildColumns(items, await judgeItems(items, { judge: offlineJudge }));
+  const m = sliceModel(c, ALL);
+  const card = (id: string) => m.cards.find((x) => x.id === id)!.value;
+  assert.ok(m.metrics.evaluation.not_computed.figures.includes('RT-IoU'));
+  assert.equal(m.metrics['RT-IoU'], 0, 'metrics.json keeps the reference value for parity');
+  assert.equal(card('rt-iou'), '–');
+  assert.equal(card('reasoning'), '–');
+  assert.equal(card('accuracy'), '1.000');
+  assert.deepEqual(m.byLevel.series.find((s) => s.name === 'RT-IoU')!.values, [null, null, null, null]);
+  const levels = m.tables.find((t) => t.id === 'levels')!;
+  assert.equal(levels.rows[3][5], null, 'strong RT-IoU is not computed');
+});
