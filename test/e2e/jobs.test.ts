@@ -4,7 +4,9 @@
  * window reload it is still shown running and its log keeps growing, each line once. A job that
  * exits non-zero is marked on its row and notified with Show Log. An inference job launched
  * through the form runs the stand-in checkout; fetching it lists the merged run in the Runs view
- * and offers Evaluate Run, which evaluates it.
+ * and offers Evaluate Run, which evaluates it. Training on Slurm (a one-node cluster started by the
+ * test) through the form: the Slurm fields asked, one changed in the review list, reach the
+ * generated sbatch script, and the two srun tasks run.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cut } from '../support/fixtures';
 import { fakeCheckout, tempDir } from '../support/remote';
+import { type Slurm, startSlurm } from '../support/slurm';
 import { type Sshd, startSshd } from '../support/sshd';
 import { missingPrerequisite, type Session, startSession, waitFor } from './support/session';
 
@@ -20,6 +23,7 @@ const skip = missingPrerequisite();
 describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
   let s: Session;
   let sshd: Sshd;
+  let cluster: Slurm;
   let id = '';
   let checkout = '';
   const mirror = () => join(s.workspace, '.rarft', 'jobs', id, 'stdout.log');
@@ -28,7 +32,8 @@ describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
   const inOrder = (ls: string[]) => ls.every((l, i) => l === `tick ${i + 1}`);
 
   before(async () => {
-    sshd = await startSshd();
+    cluster = await startSlurm();
+    sshd = await startSshd({ setEnv: cluster.env });
     s = await startSession('jobs');
     checkout = fakeCheckout();
     // rarft.remote.sshConfig is machine-scoped (a workspace must not point ssh at a config): in
@@ -49,6 +54,7 @@ describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
   after(async () => {
     await s?.close();
     await sshd?.stop();
+    await cluster?.stop();
   });
 
   /** Answers one prompt: waits for it, types `value`, and for a pick waits for its row before Enter. */
@@ -178,5 +184,35 @@ describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
     await clickToast(offer, 'Evaluate Run');
     await toast(new RegExp(`evaluated ${queries} items`)).waitFor({ timeout: 120_000 });
     assert.ok(existsSync(join(s.workspace, 'runs', infer, 'metrics.json')));
+  });
+
+  test('training on Slurm through the form: time limit and tasks per node reach the sbatch script', async () => {
+    const out = join(tempDir('e2e slurm train'), 'run');
+    await s.workbench.runCommand('RA-RFT: Launch Remote Job…');
+    await step(/Launch Remote Job: host/, 'rarft-test', true);
+    await step(/what/, 'Training', true);
+    await step(/Run with/, 'Slurm (sbatch)', true);
+    await step(/Model \(path or hub id\)/, 'm');
+    await step(/Training data/, 'd.json');
+    await step(/Output folder/, out);
+    await step(/GPUs \(processes per node\)/, '2');
+    await step(/Slurm partition/, '');
+    await step(/Slurm account/, '');
+    await step(/Slurm time limit/, '10');
+    await step(/GPUs per node/, '0');
+    // The review list: change one more field, then launch.
+    await step(/with the values below/, 'Tasks per node', true);
+    await step(/Tasks per node \(default/, '2');
+    await step(/with the values below/, 'Launch', true);
+    const train = await jobWith(/main_rarft\.py/);
+    await clickToast(new RegExp(`Job ${train} exited with code 0`), 'Show Log');
+    const rec = JSON.parse(readFileSync(jobsFile(), 'utf8')).jobs.find((j: { id: string }) => j.id === train);
+    assert.equal(rec.engine, 'slurm');
+    const sbatch = readFileSync(join(rec.remoteDir, 'job.sbatch'), 'utf8');
+    assert.match(sbatch, /^#SBATCH --time=10$/m);
+    assert.match(sbatch, /^#SBATCH --ntasks-per-node=2$/m);
+    assert.doesNotMatch(sbatch, /--partition|--account/);
+    const log = () => readFileSync(join(s.workspace, '.rarft', 'jobs', train, 'stdout.log'), 'utf8');
+    await waitFor('both srun tasks in the log', () => /rank 0 of 2/.test(log()) && /rank 1 of 2/.test(log()), 60_000);
   });
 });
