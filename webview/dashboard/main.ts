@@ -103,6 +103,7 @@ function render(): void {
     picker('level', 'Hardness', LEVEL_LABELS, slice.level, (v) => (slice = { ...slice, level: v })),
     picker('category', 'Category', [...CATEGORIES], slice.category, (v) => (slice = { ...slice, category: v })),
     picker('source', 'Source', c.sources, slice.source, (v) => (slice = { ...slice, source: v })),
+    ...(c.flags ? [picker('flag', 'Flag', c.flags.tags, slice.flag, (v) => (slice = { ...slice, flag: v }))] : []),
     h('span', { class: 'muted', 'data-testid': 'slice-rows' }, `${model.rows} of ${c.n} samples`),
   );
   if (vscode) {
@@ -134,6 +135,7 @@ function onMessage(m: DashboardHostMessage): void {
     case 'dashboard/show':
       data = m.data;
       if (slice.source >= data.columns.sources.length) slice = { ...slice, source: -1 };
+      if (slice.flag >= (data.columns.flags?.tags.length ?? 0)) slice = { ...slice, flag: -1 };
       render();
       break;
     case 'dashboard/empty':

@@ -2,7 +2,7 @@
 import { compareRuns, type CompareSide } from '../compare/compare';
 import { OUTCOMES } from '../compare/outcomes';
 import type { RunProvenance } from '../compare/provenance';
-import { addRewards, buildColumns } from './columns';
+import { addFlags, addRewards, buildColumns } from './columns';
 import { provenanceRows, type DashboardData } from './data';
 
 /** A judged run with its provenance. */
@@ -17,12 +17,15 @@ export interface DashboardOptions {
   compare?: JudgedRun;
   seed?: number;
   resamples?: number;
+  /** The flag tags on a sample (the dashboard's flag filter); without it the data carries no flags. */
+  flags?: (video: string, query: string) => readonly string[];
 }
 
 /** The data the dashboard and the report draw for `run`. */
 export function dashboardData(run: JudgedRun, opts: DashboardOptions = {}): DashboardData {
   const columns = buildColumns(run.items, run.judgments);
   if (opts.rewards) addRewards(columns, opts.rewards);
+  if (opts.flags) addFlags(columns, opts.flags);
   const judged = columns.pred.filter((p) => p >= 0).length;
   const data: DashboardData = {
     title: opts.title ?? `RA-RFT evaluation: ${run.provenance.path ?? 'run'}`,

@@ -48,6 +48,8 @@ export interface RunColumns {
   rewards?: { names: string[]; values: (number | null)[][] };
   /** The outcome of the same (video, query) in a compared run (-1: unpaired or not judged). */
   compare?: { label: string; outcome: number[] };
+  /** Flag tags in use (at most 30) and, per row, a bit mask of the tags on its sample (.rarft/flags.json). */
+  flags?: { tags: string[]; mask: number[] };
 }
 
 // Numbers are kept exact: a rounded IoU of 0.4999999 would count as an R@0.5 hit.
@@ -188,4 +190,17 @@ export function addRewards(c: RunColumns, rewards: readonly Record<string, unkno
     });
   }
   c.rewards = { names: REWARD_COMPONENTS, values };
+}
+
+/** Adds the flag tags of each row's sample (`tagsOf(video, query)`); tags past the 30th are not offered. */
+export function addFlags(c: RunColumns, tagsOf: (video: string, query: string) => readonly string[]): void {
+  const tags: string[] = [];
+  const mask = new Array<number>(c.n).fill(0);
+  for (let i = 0; i < c.n; i++)
+    for (const t of tagsOf(c.videos[c.video[i]], c.query[i])) {
+      let k = tags.indexOf(t);
+      if (k < 0 && tags.length < 30) k = tags.push(t) - 1;
+      if (k >= 0) mask[i] |= 1 << k;
+    }
+  c.flags = tags.length ? { tags, mask } : undefined;
 }

@@ -12,10 +12,12 @@ export interface Slice {
   level: number;
   category: number;
   source: number;
+  /** Index into `columns.flags.tags` (-1: any row). */
+  flag: number;
 }
 
 /** Every row. */
-export const ALL: Slice = { level: -1, category: -1, source: -1 };
+export const ALL: Slice = { level: -1, category: -1, source: -1, flag: -1 };
 
 /** What a click on a chart element selects (within the slice). */
 export type Target =
@@ -77,7 +79,8 @@ export function inSlice(c: RunColumns, s: Slice, i: number): boolean {
   return (
     (s.level < 0 || c.level[i] === s.level) &&
     (s.category < 0 || (c.cats[i] & (1 << s.category)) !== 0) &&
-    (s.source < 0 || c.source[i] === s.source)
+    (s.source < 0 || c.source[i] === s.source) &&
+    (s.flag < 0 || ((c.flags?.mask[i] ?? 0) & (1 << s.flag)) !== 0)
   );
 }
 

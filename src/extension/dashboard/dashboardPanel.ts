@@ -12,6 +12,7 @@ import { reportAssets, reportHtml } from '../../core/report/html';
 import { rewardsBeside } from '../../core/report/runFiles';
 import { parseDashboardMessage, type DashboardHostMessage, type DashboardViewMessage } from '../../protocol/dashboard';
 import type { FeatureDeps } from '../deps';
+import { addFlags } from '../../core/report/columns';
 import { DisposableBase } from '../disposable';
 import { webviewPage } from '../webviewPage';
 import { ComparedRuns } from './comparedSample';
@@ -31,6 +32,14 @@ export class DashboardPanel extends DisposableBase {
     private readonly deps: FeatureDeps,
   ) {
     super();
+    // A flag set or cleared anywhere: the flag filter offers it at once.
+    this.own(deps.flags.onDidChange(() => this.refreshFlags()));
+  }
+
+  private refreshFlags(): void {
+    if (!this.data || !this.panel) return;
+    addFlags(this.data.columns, (video, query) => this.deps.flags.tagsOf(video, query));
+    this.post({ type: 'dashboard/show', data: this.data });
   }
 
   /** Shows `run` (and its comparison with `other`), opening the panel if needed. */
@@ -43,6 +52,7 @@ export class DashboardPanel extends DisposableBase {
       title: `RA-RFT: ${vscode.workspace.asRelativePath(path)}${other ? ` vs ${vscode.workspace.asRelativePath(other.provenance.path ?? 'B')}` : ''}`,
       rewards: rewardsBeside(path),
       compare: other,
+      flags: (video, query) => this.deps.flags.tagsOf(video, query),
     });
     this.deps.log.info(`dashboard data for ${run.items.length} items in ${(performance.now() - t0).toFixed(0)} ms`);
     if (!this.panel) this.create();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { buildColumns } from '../../../src/core/report/columns';
+import { addFlags, buildColumns } from '../../../src/core/report/columns';
 import { ALL, selectRows } from '../../../src/core/report/model';
 import { sliceModel } from '../../../src/core/report/sliceModel';
 import { tableCsv, tableLatex, tableMarkdown } from '../../../src/core/report/tableText';
@@ -86,4 +86,27 @@ test('a figure with nothing behind it shows –, never 0.000, in the cards, the 
   assert.deepEqual(m.byLevel.series.find((s) => s.name === 'RT-IoU')!.values, [null, null, null, null]);
   const levels = m.tables.find((t) => t.id === 'levels')!;
   assert.equal(levels.rows[3][5], null, 'strong RT-IoU is not computed');
+});
+
+test('the flag filter: a slice by flag tag holds exactly the flagged samples, with the other slices', async () => {
+  const items = load('charades.items.json');
+  const c = buildColumns(items, await judgeItems(items, { judge: offlineJudge }));
+  const key = (v: unknown, q: unknown) => `${v}\u0000${q}`;
+  const review = new Set(items.slice(0, 5).map((it: Record<string, unknown>) => key(it.video, it.query)));
+  const bad = key(items[7].video, items[7].query);
+  addFlags(c, (v, q) => [
+    ...(review.has(key(v, q)) ? ['needs-review'] : []),
+    ...(key(v, q) === bad || key(v, q) === key(items[0].video, items[0].query) ? ['bad-video'] : []),
+  ]);
+  assert.deepEqual(c.flags!.tags, ['needs-review', 'bad-video']);
+  assert.equal(sliceModel(c, { ...ALL, flag: 0 }).rows, 5);
+  assert.equal(sliceModel(c, { ...ALL, flag: 1 }).rows, 2);
+  assert.deepEqual(selectRows(c, { ...ALL, flag: 1 }, { kind: 'all' }), [0, 7]);
+  const level = c.level[0];
+  assert.equal(
+    sliceModel(c, { ...ALL, flag: 0, level }).rows,
+    [0, 1, 2, 3, 4].filter((i) => c.level[i] === level).length,
+  );
+  addFlags(c, () => []);
+  assert.equal(c.flags, undefined, 'no flags: no filter offered');
 });
