@@ -109,9 +109,10 @@ function sumPlan(columns: Float64Array[], V: number): SumPlan {
  * Returns the PRNG state after the draws.
  */
 function draw(state: number, V: number, p: SumPlan, counts: Float64Array, groupCounts: Float64Array): number {
-  counts.fill(0);
   groupCounts.fill(0);
   const { groupOf } = p;
+  const perCluster = p.sparse.length > 0; // else only the groups' counts are read
+  if (perCluster) counts.fill(0);
   let a = state;
   for (let i = 0; i < V; i++) {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -119,7 +120,7 @@ function draw(state: number, V: number, p: SumPlan, counts: Float64Array, groupC
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     const v = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * V);
-    counts[v]++;
+    if (perCluster) counts[v]++;
     groupCounts[groupOf[v]]++;
   }
   return a;

@@ -74,6 +74,8 @@ export interface ComparedPair {
   outcomeA: Outcome;
   outcomeB: Outcome;
   level?: string;
+  /** The pair's video, numbered in pair order (the bootstrap's cluster). */
+  video: number;
 }
 
 /** The comparison and its pairs. */
@@ -106,23 +108,25 @@ function mcnemar(pairs: ComparedPair[], right: (o: Outcome) => boolean): McNemar
   return { a_only: aOnly, b_only: bOnly, p: mcnemarExact(aOnly, bOnly) };
 }
 
-/** Per-video sums of every metric's numerator and denominator on both sides. */
+/** Per-video sums of every metric's numerator and denominator on both sides (videos numbered in pair order). */
 function clusterTable(pairs: ComparedPair[], a: CompareSide, b: CompareSide, metrics: RatioMetric[]): ClusterTable {
-  const ids = new Map<string, number>();
-  for (const p of pairs) {
-    const v = String(a.items[p.a].video ?? '');
-    if (!ids.has(v)) ids.set(v, ids.size);
-  }
+  let max = -1;
+  for (const p of pairs) if (p.video > max) max = p.video;
+  const local = new Int32Array(max + 1).fill(-1);
+  let clusters = 0;
+  for (const p of pairs) if (local[p.video] < 0) local[p.video] = clusters++;
   const M = metrics.length;
-  const data = new Float64Array(ids.size * M * 4);
+  const data = new Float64Array(clusters * M * 4);
   for (const p of pairs) {
-    const base = ids.get(String(a.items[p.a].video ?? ''))! * M * 4;
+    const base = local[p.video] * M * 4;
+    const ja = a.judgments[p.a];
+    const jb = b.judgments[p.b];
     for (let m = 0; m < M; m++) {
-      metrics[m].add(a.judgments[p.a], data, base + m * 4);
-      metrics[m].add(b.judgments[p.b], data, base + m * 4 + 2);
+      metrics[m].add(ja, data, base + m * 4);
+      metrics[m].add(jb, data, base + m * 4 + 2);
     }
   }
-  return { clusters: ids.size, metrics: M, data };
+  return { clusters, metrics: M, data };
 }
 
 function group(
@@ -171,6 +175,7 @@ export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOpti
   const flips = emptyFlips();
   let excluded = 0;
   let gtDiffers = 0;
+  const videos = new Map<string, number>();
   for (const [ia, ib] of pairing.pairs) {
     const ja = a.judgments[ia];
     const jb = b.judgments[ib];
@@ -182,7 +187,10 @@ export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOpti
       continue;
     }
     flips[oa][ob]++;
-    pairs.push({ a: ia, b: ib, outcomeA: oa, outcomeB: ob, level: ja.level ?? jb.level });
+    const v = String(a.items[ia].video ?? '');
+    let video = videos.get(v);
+    if (video === undefined) videos.set(v, (video = videos.size));
+    pairs.push({ a: ia, b: ib, outcomeA: oa, outcomeB: ob, level: ja.level ?? jb.level, video });
   }
   const overall = group(pairs, a, b, OVERALL_METRICS, opts);
   const byLevel: Record<string, GroupComparison> = {};
