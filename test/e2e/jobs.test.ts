@@ -177,12 +177,12 @@ describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
     await clickToast(new RegExp(`Job ${infer} exited with code 0`), 'Fetch Results');
     const merged = `runs/${infer}/inference_results_merged.json`;
     const offer = new RegExp(`${queries} results from 2 shard\\(s\\) in ${merged}, listed in Runs`);
-    await toast(offer).waitFor({ timeout: 120_000 });
+    // Clicked at once: an information toast hides itself after a while.
+    await clickToast(offer, 'Evaluate Run');
+    await toast(new RegExp(`evaluated ${queries} items`)).waitFor({ timeout: 120_000 });
     const runs = await s.workbench.expandView('Runs');
     await runs.locator('.monaco-list-row', { hasText: merged }).first().waitFor({ timeout: 60_000 });
     await s.screenshot('job-fetched');
-    await clickToast(offer, 'Evaluate Run');
-    await toast(new RegExp(`evaluated ${queries} items`)).waitFor({ timeout: 120_000 });
     assert.ok(existsSync(join(s.workspace, 'runs', infer, 'metrics.json')));
   });
 
