@@ -172,6 +172,25 @@ export class WorkspaceIndex extends DisposableBase {
     return ++this.generation;
   }
 
+  /**
+   * Re-indexes one path now (after an edit of ours) and resolves once an index that read it is
+   * out (`onDidChange` has fired for it), or indexing failed.
+   */
+  refresh(path: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const subs: vscode.Disposable[] = [];
+      const done = () => {
+        for (const d of subs) d.dispose();
+        resolve();
+      };
+      subs.push(this.onDidChange(() => !this.pending.has(path) && done()));
+      subs.push(this.onDidChangeState((s) => s === 'failed' && done()));
+      this.pending.add(path);
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.flush(), 0);
+    });
+  }
+
   private schedule(path: string, delay = 300): void {
     if (!isJsonName(path)) return;
     const root = this.roots().find((r) => path.startsWith(r));

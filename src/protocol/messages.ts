@@ -5,11 +5,12 @@
  * the host validates every message from the webview with `parseViewMessage` before acting on it.
  * Codes (`VideoStatus.code`, reward and judgment note codes) are for code; texts are for people.
  */
+import type { SampleChange } from '../core/curation/sampleChange';
 import type { ComparedRun, SampleRef, SampleView } from '../core/inspect/sampleTypes';
 import type { RewardNote, Rewards } from '../core/rewards/rewards';
 import type { VideoState, VideoStatusInfo } from '../core/video/status';
 
-export type { ComparedRun, RewardNote, Rewards, SampleRef, SampleView, VideoState };
+export type { ComparedRun, RewardNote, Rewards, SampleChange, SampleRef, SampleView, VideoState };
 
 /** Where the video stands (state and code from core), plus `src` (a webview URI) once there is something to play. */
 export interface VideoStatus extends VideoStatusInfo {
@@ -103,8 +104,31 @@ export interface RenderTimingMessage {
   ms: number;
 }
 
+/**
+ * Change one field of the shown annotation query (or its entry's GT span) in its document, as one
+ * undoable edit (request: the reply says whether it was applied, or why not). The host replies
+ * after the index has the edited text, so the page has been repainted from the document by then.
+ */
+export interface SampleEditMessage {
+  type: 'sample/edit';
+  id: number;
+  ref: SampleRef;
+  change: SampleChange;
+}
+/** The fields the host can ask for in its own input (quick pick or input box), launched from the page. */
+export type EditableField = 'q' | 'a' | 'r' | 'difficulty' | 'c';
+/** Ask the host to edit a field with a VS Code input (request: ok when applied; not ok without an error when cancelled). */
+export interface SampleEditFieldMessage {
+  type: 'sample/editField';
+  id: number;
+  ref: SampleRef;
+  field: EditableField;
+}
+
 export type ViewMessage =
   | ReadyMessage
+  | SampleEditMessage
+  | SampleEditFieldMessage
   | SampleSelectMessage
   | VideoMapRootMessage
   | VideoRetryMessage
@@ -143,6 +167,31 @@ export function parseComparedRuns(v: unknown): ComparedRun[] | undefined {
   return runs;
 }
 
+const FIELDS: readonly EditableField[] = ['q', 'a', 'r', 'difficulty', 'c'];
+
+/** Validates a change from the webview (the value's type per field; the span's sense is the host's check). */
+function parseChange(v: unknown): SampleChange | null {
+  if (!isObj(v)) return null;
+  const x = v.value;
+  switch (v.field) {
+    case 'span':
+      return isSpan(x) ? { field: 'span', value: [x[0], x[1]] } : null;
+    case 'q':
+    case 'a':
+      return isStr(x, 100_000) ? { field: v.field, value: x } : null;
+    case 'difficulty':
+      return isStr(x, 100) ? { field: 'difficulty', value: x } : null;
+    case 'r':
+      return typeof x === 'boolean' ? { field: 'r', value: x } : null;
+    case 'c':
+      return Array.isArray(x) && x.length <= 100 && x.every((c) => isStr(c, 200))
+        ? { field: 'c', value: [...x] as string[] }
+        : null;
+    default:
+      return null;
+  }
+}
+
 type Parsers = { [K in ViewMessage['type']]: (v: Record<string, unknown>) => Extract<ViewMessage, { type: K }> | null };
 
 /** One parser per webview message type: a new message type does not compile until it has one. */
@@ -153,6 +202,16 @@ const PARSERS: Parsers = {
   'sample/select': (v) => {
     const ref = parseSampleRef(v.ref);
     return isInt(v.id) && ref ? { type: 'sample/select', id: v.id, ref } : null;
+  },
+  'sample/edit': (v) => {
+    const ref = parseSampleRef(v.ref);
+    const change = parseChange(v.change);
+    return isInt(v.id) && ref && change ? { type: 'sample/edit', id: v.id, ref, change } : null;
+  },
+  'sample/editField': (v) => {
+    const ref = parseSampleRef(v.ref);
+    const field = FIELDS.find((f) => f === v.field);
+    return isInt(v.id) && ref && field ? { type: 'sample/editField', id: v.id, ref, field } : null;
   },
   'video/mapRoot': (v) => (isInt(v.id) ? { type: 'video/mapRoot', id: v.id } : null),
   'video/failed': (v) =>

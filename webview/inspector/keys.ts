@@ -33,7 +33,7 @@ export function onPlayerKey(e: KeyboardEvent, p: Player): void {
     case 'g':
       // Here rather than as a workbench keybinding, which would take every g typed anywhere
       // while the inspector is the active editor (tree type-ahead, the Problems filter…).
-      if (p.sample?.gtSpan) p.seek(p.sample.gtSpan[0]);
+      if (p.gtSpan) p.seek(p.gtSpan[0]);
       break;
     case 'ArrowLeft':
       if (t !== p.timeline) return;

@@ -3,7 +3,10 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type {
+  EditableField,
   HostMessage,
+  ReplyMessage,
+  SampleChange,
   InspectorUiState,
   SampleRef,
   SampleView,
@@ -34,6 +37,17 @@ const warnIfRefused = (what: string) => (reply: { ok: boolean; error?: string })
   if (!reply.ok) console.warn(`${what}: ${reply.error ?? 'refused'}`);
 };
 
+/** Sends one committed change of the shown sample; the host answers after the repaint from the document. */
+function edit(change: SampleChange): Promise<ReplyMessage> {
+  const ref = ui.ref;
+  if (!ref) return Promise.resolve({ type: 'reply', replyTo: 0, ok: false, error: 'no sample is shown' });
+  return requests.send({ type: 'sample/edit', ref, change });
+}
+
+function editField(field: EditableField): void {
+  if (ui.ref) void requests.send({ type: 'sample/editField', ref: ui.ref, field }).then(warnIfRefused(`edit ${field}`));
+}
+
 const player = new Player(
   {
     mapRoot: () => void requests.send({ type: 'video/mapRoot' }).then(warnIfRefused('map video folder')),
@@ -43,6 +57,7 @@ const player = new Player(
       ui.loop = loop;
       saveState();
     },
+    commitSpan: (span) => edit({ field: 'span', value: span }),
   },
   ui.loop,
 );
@@ -62,7 +77,7 @@ function show(sample: SampleView, video: VideoStatus): void {
   ui.ref = sample.ref;
   saveState();
   player.setSample(sample, video);
-  fill(details, renderSample(sample, { select, reveal: () => post({ type: 'sample/reveal' }) }));
+  fill(details, renderSample(sample, { select, reveal: () => post({ type: 'sample/reveal' }), editField }));
   document.body.dataset.ready = '1';
   document.body.dataset.renders = String(Number(document.body.dataset.renders ?? 0) + 1);
   requestAnimationFrame(() => {

@@ -3,10 +3,12 @@
  * hover), playhead; click or drag to scrub; play GT / prediction / loop; keyboard shortcuts.
  */
 import { videoStatus } from '../../src/core/video/status';
+import { sameSample } from '../../src/core/inspect/sampleKey';
 import type { SampleView, VideoStatus } from '../../src/protocol/messages';
 import { comparedBars, showComparedKey } from './compared';
-import { fill, h, secs } from './dom';
+import { h, secs } from './dom';
 import { onPlayerKey } from './keys';
+import { SpanEditor } from './spanEditor';
 import { StateBox } from './stateBox';
 
 type Span = [number, number];
@@ -39,7 +41,9 @@ export class Player {
   /** The sample shown (read by the keys). */
   sample: SampleView | null = null;
   private src = '';
-  private segment: Span | null = null;
+  /** What is playing as a segment: a fixed span, or `gt`, the GT span as it is being edited. */
+  private segment: Span | 'gt' | null = null;
+  private readonly spanEditor: SpanEditor;
   private scrubbing = false;
 
   constructor(
@@ -48,6 +52,7 @@ export class Player {
       retry: () => void;
       failed: (code: number, message: string) => void;
       loopChanged: (loop: boolean) => void;
+      commitSpan: (span: Span) => Promise<{ ok: boolean; error?: string }>;
     },
     loop: boolean,
   ) {
@@ -81,6 +86,11 @@ export class Player {
       { 'data-testid': 'jump-gt-start', secondary: '', title: 'Seek to the GT start' },
       'GT start',
     );
+    this.spanEditor = new SpanEditor(this.timeline, {
+      duration: () => this.duration(),
+      commit: hooks.commitSpan,
+      moved: (span) => this.spanMoved(span),
+    });
     this.loopBox = h('vscode-checkbox', { 'data-testid': 'loop', label: 'Loop' });
     this.loopBox.checked = loop;
     if (loop) this.loopBox.setAttribute('checked', '');
@@ -90,6 +100,7 @@ export class Player {
       h('div', { class: 'video-box' }, this.video, this.stateBox.el),
       this.timeline,
       h('div', { class: 'controls' }, this.playGt, this.playPred, this.jumpGt, this.loopBox, this.clock),
+      this.spanEditor.fields,
       legend(),
     );
     this.wire();
@@ -99,8 +110,9 @@ export class Player {
     const v = this.video;
     const onTime = () => this.updatePlayhead();
     v.addEventListener('timeupdate', () => {
-      if (this.segment && v.currentTime >= this.segment[1]) {
-        if (this.loop) v.currentTime = this.segment[0];
+      const seg = this.playing();
+      if (seg && v.currentTime >= seg[1]) {
+        if (this.loop) v.currentTime = seg[0];
         else {
           v.pause();
           this.segment = null;
@@ -125,10 +137,10 @@ export class Player {
       this.showState(videoStatus('cannot-play', { error: err?.message || `MediaError ${err?.code ?? '?'}` }));
       this.hooks.failed(err?.code ?? 0, err?.message ?? '');
     });
-    this.playGt.addEventListener('click', () => this.playSpan(this.sample?.gtSpan ?? null));
+    this.playGt.addEventListener('click', () => this.playSpan('gt'));
     this.playPred.addEventListener('click', () => this.playSpan(this.sample?.predSpan ?? null));
     this.jumpGt.addEventListener('click', () => {
-      const s = this.sample?.gtSpan;
+      const s = this.gtSpan;
       if (s) this.seek(s[0]);
     });
     this.loopBox.addEventListener('change', () => this.hooks.loopChanged(this.loop));
@@ -154,19 +166,35 @@ export class Player {
     return !!this.loopBox.checked;
   }
 
+  /** The GT span as shown (while it is edited, the draft). */
+  get gtSpan(): Span | null {
+    return this.spanEditor.span;
+  }
+
+  private playing(): Span | null {
+    return this.segment === 'gt' ? this.gtSpan : this.segment;
+  }
+
+  /** A locked GT play follows the span being edited: outside it, it goes back to its start. */
+  private spanMoved(span: Span): void {
+    const t = this.currentTime();
+    if (this.segment === 'gt' && !this.video.paused && (t < span[0] || t >= span[1])) this.seek(span[0]);
+  }
+
   /** Jumps to the previous (-1) or next (+1) edge of the GT or predicted span. */
   edge(dir: -1 | 1): void {
     const s = this.sample;
     if (!s) return;
-    const edges = [...(s.gtSpan ?? []), ...(s.predSpan ?? [])].sort((a, b) => a - b);
+    const edges = [...(this.gtSpan ?? []), ...(s.predSpan ?? [])].sort((a, b) => a - b);
     const now = this.currentTime();
     const next = dir > 0 ? edges.find((x) => x > now + 0.05) : [...edges].reverse().find((x) => x < now - 0.05);
     if (next !== undefined) this.seek(next);
   }
 
-  private playSpan(span: Span | null): void {
+  private playSpan(which: Span | 'gt' | null): void {
+    const span = which === 'gt' ? this.gtSpan : which;
     if (!span) return;
-    this.segment = span;
+    this.segment = which;
     this.seek(span[0]);
     void this.video.play().catch(() => undefined);
   }
@@ -208,8 +236,10 @@ export class Player {
   /** Shows a new sample; keeps the loaded video when it is the same file. */
   setSample(s: SampleView, status: VideoStatus): void {
     const sameVideo = this.sample?.video === s.video;
+    // A repaint of the same sample (after an edit) keeps what is playing.
+    if (!sameSample(this.sample?.ref, s.ref)) this.segment = null;
     this.sample = s;
-    this.segment = null;
+    this.spanEditor.setSample(s);
     this.playGt.disabled = !s.gtSpan;
     this.jumpGt.disabled = !s.gtSpan;
     this.playPred.disabled = !s.predSpan;
@@ -257,19 +287,25 @@ export class Player {
       el.style.width = `calc(${pct(span[1])} - ${pct(span[0])})`;
       return el;
     };
-    const children: HTMLElement[] = [];
-    const steps = s.output?.parsed.timesteps ?? [];
-    steps.forEach((t, i) => {
+    const steps = (s.output?.parsed.timesteps ?? []).map((t, i) => {
       const el = bar([t.start, t.end], 'step', 'think-step', `${secs(t.start)}–${secs(t.end)}: ${t.caption}`);
       el.style.top = `${4 + (i % 3) * 5}px`;
-      children.push(el);
+      return el;
     });
-    if (s.gtSpan) children.push(bar(s.gtSpan, 'gt', 'gt-span', `GT ${secs(s.gtSpan[0])}–${secs(s.gtSpan[1])}`));
-    if (s.predSpan && !s.compared?.length)
-      children.push(bar(s.predSpan, 'pred', 'pred-span', `Prediction ${secs(s.predSpan[0])}–${secs(s.predSpan[1])}`));
-    children.push(...comparedBars(s, bar));
-    fill(this.track, ...children);
+    const pred =
+      s.predSpan && !s.compared?.length
+        ? bar(s.predSpan, 'pred', 'pred-span', `Prediction ${secs(s.predSpan[0])}–${secs(s.predSpan[1])}`)
+        : null;
+    // The GT bar stays in the page across repaints: a focused edge handle keeps the focus.
+    const gt = this.spanEditor.bar;
+    for (const c of [...this.track.children]) if (c !== gt) c.remove();
+    if (!this.gtSpan) gt.remove();
+    else if (gt.parentElement !== this.track) this.track.append(gt);
+    this.track.prepend(...steps);
+    if (pred) this.track.append(pred);
+    this.track.append(...comparedBars(s, bar));
     showComparedKey(this.timeline, s);
+    this.spanEditor.render();
     this.updatePlayhead();
   }
 

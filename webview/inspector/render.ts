@@ -1,6 +1,6 @@
 /** Renders the text side of a sample: query, GT and output side by side, scores, rewards, sibling queries. */
 import type { QueryListItem } from '../../src/core/inspect/sampleTypes';
-import type { RewardNote, Rewards, SampleRef, SampleView } from '../../src/protocol/messages';
+import type { EditableField, RewardNote, Rewards, SampleRef, SampleView } from '../../src/protocol/messages';
 import { BUCKET_LABELS } from '../../src/core/buckets';
 import { h, num, secs } from './dom';
 import { highlighted } from './highlight';
@@ -26,12 +26,13 @@ function row(label: string, value: string, note?: string): HTMLElement {
   return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, value), h('td', { class: 'note' }, note ?? ''));
 }
 
-type Actions = { select: (ref: SampleRef) => void; reveal: () => void };
+type Actions = { select: (ref: SampleRef) => void; reveal: () => void; editField: (field: EditableField) => void };
 
 /** The whole text side of the inspector. */
 export function renderSample(s: SampleView, actions: Actions): DocumentFragment {
   const frag = document.createDocumentFragment();
-  frag.append(header(s, actions), textColumns(s), scoreRow(s), siblings(s, actions));
+  const bar = editBar(s, actions);
+  frag.append(header(s, actions), ...(bar ? [bar] : []), textColumns(s), scoreRow(s), siblings(s, actions));
   return frag;
 }
 
@@ -51,6 +52,29 @@ function header(s: SampleView, actions: Actions): HTMLElement {
       s.bucket ? badge(BUCKET_LABELS[s.bucket], `bucket bucket-${s.bucket}`) : null,
       h('span', { class: 'video-name', title: s.video }, s.video),
       reveal,
+    ),
+  );
+}
+
+/** Buttons that edit the annotation query in VS Code inputs (keyboard: Tab to one, Enter or Space). */
+function editBar(s: SampleView, actions: Actions): HTMLElement | null {
+  if (s.ref.kind !== 'query') return null;
+  const button = (field: EditableField, label: string, title: string) => {
+    const b = h('vscode-button', { secondary: '', 'data-testid': `edit-${field}`, title }, label);
+    b.addEventListener('click', () => actions.editField(field));
+    return b;
+  };
+  return h(
+    'div',
+    { class: 'edit-bar', role: 'toolbar', 'aria-label': 'Edit this query' },
+    button('q', 'Query text…', 'Edit the query text'),
+    button('r', 'Answerable / refusable…', 'Set whether the video answers the query'),
+    button('difficulty', 'Difficulty…', 'Set the difficulty'),
+    s.answerable === false ? button('c', 'Categories…', 'Pick the mismatch categories from the taxonomy') : null,
+    button(
+      'a',
+      s.answerable === false ? 'Refusal explanation…' : 'GT answer…',
+      'Edit the GT answer (for a refusable query, the refusal explanation)',
     ),
   );
 }

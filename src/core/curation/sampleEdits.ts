@@ -10,22 +10,15 @@ import type { TextEdit } from '../fixes';
 import { keyOf, locatePaths, type Located } from '../json/positions';
 import { findTimestamp, type Span } from '../text';
 import { CurationError } from './annoDoc';
+import type { SampleChange } from './sampleChange';
+
+export type { SampleChange };
 
 /** Which entry (and query of its GRPO list) an edit is about. */
 export interface SamplePlace {
   entry: number;
   query?: number;
 }
-
-/** One change to a sample. `span` and `duration` are the entry's; the others the query's. */
-export type SampleChange =
-  | { field: 'span'; value: Span }
-  | { field: 'duration'; value: number }
-  | { field: 'q'; value: string }
-  | { field: 'a'; value: string }
-  | { field: 'r'; value: boolean }
-  | { field: 'difficulty'; value: string }
-  | { field: 'c'; value: string[] };
 
 /** A number as data files write seconds: at most three decimals, no float noise. */
 export function secondsText(v: number): string {

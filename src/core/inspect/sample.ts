@@ -44,10 +44,15 @@ function compose(
   shownItem: ItemRef | null,
 ): SampleView {
   const item = shownItem?.item ?? null;
-  const answerable = item ? item.gtRelevant : (q?.r ?? null);
+  // An annotation query shows its file's GT (what an edit changes); a run item the GT it was judged on.
+  const own = ref.kind === 'query';
+  const answerable = item && !(own && q) ? item.gtRelevant : (q?.r ?? null);
   const gtAnswer = q?.a ?? item?.gtOutput ?? '';
   const gtSpan: Span | null = answerable
-    ? (item?.gtTimestamp ?? entry?.timestamp ?? firstTimestamp(answerText(gtAnswer)))
+    ? ((own ? entry?.timestamp : item?.gtTimestamp) ??
+      item?.gtTimestamp ??
+      entry?.timestamp ??
+      firstTimestamp(answerText(gtAnswer)))
     : null;
   const run = shownItem ? index.runs.get(shownItem.file) : undefined;
   const j = shownItem && run ? run.judgments[shownItem.position] : undefined;

@@ -13,12 +13,16 @@ import {
   type HostMessage,
   parseSampleRef,
   parseViewMessage,
+  type SampleEditFieldMessage,
+  type SampleEditMessage,
   type ViewMessage,
   type ViewRequest,
 } from '../../protocol/messages';
 import { DisposableBase } from '../disposable';
+import type { FeatureDeps } from '../deps';
 import type { WorkspaceIndex } from '../workspaceIndex';
 import { webviewPage } from '../webviewPage';
+import { InspectorEdits } from './inspectorEdits';
 import { PanelVideo } from './panelVideo';
 import { revealSample } from './reveal';
 import { RewardScorer } from './rewardScorer';
@@ -38,17 +42,22 @@ export class Inspector extends DisposableBase {
   private showSeq = 0;
   /** The compared runs' predictions of the sample opened from a comparison (dropped once another is shown). */
   private compared: { ref: SampleRef; runs: ComparedRun[] } | null = null;
+  private readonly index: WorkspaceIndex;
+  private readonly log: vscode.LogOutputChannel;
+  private readonly edits: InspectorEdits;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly index: WorkspaceIndex,
-    private readonly log: vscode.LogOutputChannel,
+    deps: FeatureDeps,
   ) {
     super();
+    this.index = deps.index;
+    this.log = deps.log;
+    this.edits = new InspectorEdits(deps, () => this.column);
     const storage = (name: string) => vscode.Uri.joinPath(context.globalStorageUri, name).fsPath;
-    this.video = new PanelVideo(context.extensionUri.fsPath, storage('video'), log);
+    this.video = new PanelVideo(context.extensionUri.fsPath, storage('video'), this.log);
     this.scorer = this.own(new RewardScorer(storage('embeddings')));
-    this.own(index.onDidChange(() => this.current && void this.sendSample(this.current)));
+    this.own(this.index.onDidChange(() => this.current && void this.sendSample(this.current)));
     this.own(vscode.workspace.onDidChangeConfiguration((e) => this.onSettings(e)));
     this.own({ dispose: () => this.panel?.dispose() });
   }
@@ -159,6 +168,9 @@ export class Inspector extends DisposableBase {
         this.post({ type: 'video/status', video: this.currentVideo, status });
         return;
       }
+      case 'sample/edit':
+      case 'sample/editField':
+        return this.edit(msg);
       case 'sample/reveal':
         if (this.current) await revealSample(this.index, this.current, this.column);
         return;
@@ -168,6 +180,24 @@ export class Inspector extends DisposableBase {
       default:
         assertNever(msg);
     }
+  }
+
+  /** Applies an edit of the shown sample (a change from the page, or one asked for in a VS Code input). */
+  private async edit(msg: SampleEditMessage | SampleEditFieldMessage): Promise<void> {
+    if (!sameSample(this.current, msg.ref)) return this.reply(msg, false, 'the inspector shows another sample now');
+    const change = msg.type === 'sample/edit' ? msg.change : await this.edits.ask(msg.ref, msg.field);
+    if (!change) return this.reply(msg, false);
+    const error = await this.edits.apply(msg.ref, change, (ref) => {
+      if (sameSample(this.current, msg.ref) || sameSample(this.current, ref)) this.current = ref;
+    });
+    if (error) {
+      this.log.warn(`inspector: edit of ${change.field} refused: ${error}`);
+      // The page shows a span's error beside its fields; a VS Code input's error is VS Code's to show.
+      if (msg.type === 'sample/editField') void vscode.window.showErrorMessage(`RA-RFT: ${error}`);
+    }
+    // A renamed query: shown again under its identity as the index now has it (its repeat number).
+    else if (change.field === 'q' && this.current) await this.sendSample(this.current);
+    this.reply(msg, !error, error ?? undefined);
   }
 
   /** Shows a sample; false when the reference does not resolve. */

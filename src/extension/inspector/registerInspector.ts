@@ -33,7 +33,7 @@ function refOf(arg: unknown) {
 
 /** Registers the inspector, its commands and its serializer. */
 export function registerInspector(context: vscode.ExtensionContext, deps: FeatureDeps): vscode.Disposable {
-  const inspector = new Inspector(context, deps.index, deps.log);
+  const inspector = new Inspector(context, deps);
   return vscode.Disposable.from(
     inspector,
     deps.selection.event((ref) => inspector.follow(ref)),

@@ -34,6 +34,18 @@ export interface InspectorSnapshot {
   queryItems: string[];
 }
 
+export interface SpanEditorState {
+  start: number | null;
+  end: number | null;
+  /** An edit sent and not yet answered (the host answers after the repaint from the document). */
+  pending: boolean;
+  error: string;
+  startInput: string;
+  endInput: string;
+  focused: string | null;
+  renders: number;
+}
+
 export const TITLE = 'RA-RFT Inspector';
 
 export class Inspector {
@@ -290,5 +302,54 @@ export class Inspector {
   async count(selector: string): Promise<number> {
     const frame = await this.frame();
     return frame.evaluate((sel) => document.querySelectorAll(sel).length, selector);
+  }
+
+  /** The GT span editor as shown: bar times, whether an edit is on its way, the error, the focused element's testid. */
+  async spanEditor(): Promise<SpanEditorState> {
+    const frame = await this.frame();
+    return frame.evaluate(() => {
+      const bar = document.querySelector<HTMLElement>('[data-testid="timeline"] [data-testid="gt-span"]');
+      const input = (id: string) => document.querySelector<HTMLInputElement>(`[data-testid="${id}"]`)?.value ?? '';
+      return {
+        start: bar ? Number(bar.dataset.start) : null,
+        end: bar ? Number(bar.dataset.end) : null,
+        pending: bar?.dataset.pending !== undefined,
+        error: document.querySelector('[data-testid="span-error"]')?.textContent ?? '',
+        startInput: input('gt-start-input'),
+        endInput: input('gt-end-input'),
+        focused: (document.activeElement as HTMLElement | null)?.dataset?.testid ?? null,
+        renders: Number(document.body.dataset.renders ?? 0),
+      };
+    });
+  }
+
+  /** Drags a GT span edge handle with the mouse to `time` seconds of a timeline `duration` seconds long. */
+  async dragSpanEdge(edge: 'start' | 'end', time: number, duration: number): Promise<void> {
+    const frame = await this.frame();
+    const handle = frame.locator(`[data-testid="gt-${edge}-handle"]`);
+    await handle.waitFor({ state: 'visible', timeout: 30_000 });
+    const hb = await handle.boundingBox();
+    const tb = await frame.locator('[data-testid="timeline"]').boundingBox();
+    if (!hb || !tb) throw new Error('the GT handle or the timeline is not laid out');
+    const y = hb.y + hb.height / 2;
+    await this.page.mouse.move(hb.x + hb.width / 2, y);
+    await this.page.mouse.down();
+    await this.page.mouse.move(tb.x + (tb.width * time) / duration, y, { steps: 8 });
+    await this.page.mouse.up();
+  }
+
+  /** Gives a GT edge handle the keyboard focus (a click, as a user's) and waits until it has it. */
+  async focusHandle(edge: 'start' | 'end'): Promise<void> {
+    const frame = await this.frame();
+    await frame.locator(`[data-testid="gt-${edge}-handle"]`).click();
+    await waitFor(
+      `keyboard focus on the GT ${edge} handle`,
+      () =>
+        frame.evaluate(
+          (id) => document.hasFocus() && document.activeElement?.getAttribute('data-testid') === id,
+          `gt-${edge}-handle`,
+        ),
+      30_000,
+    );
   }
 }

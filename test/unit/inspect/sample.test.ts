@@ -157,3 +157,20 @@ test("with a sentence model the inspector's reward input gives explain and corre
   assert.equal(noModel.correction, null);
   assert.equal(r.refuse_iou, noModel.refuse_iou);
 });
+
+test("an annotation query shows its file's GT span (what an edit changes), not the run's copy", async () => {
+  const annotations = indexText(ANNO, readFileSync(ANNO, 'utf8'));
+  const e = annotations.entries![0];
+  const k = e.queries.findIndex((q) => q.r === true);
+  // The run was made before the span was edited: its gt_timestamp is the old one.
+  const item = { video: e.video, query: e.queries[k].q, model_output: '<answer>1 to 2</answer>', gt_relevant: true };
+  const run = indexText('runs/inference_results.json', JSON.stringify([{ ...item, gt_timestamp: [1, 2] }]));
+  const index = buildBrowseIndex([annotations, run]);
+  await judgeRuns(index);
+  const view = buildSampleView(index, queryRef(index, annotations, e, k))!;
+  assert.ok(view.output, 'joined to the run item');
+  assert.deepEqual(view.gtSpan, e.timestamp);
+  assert.equal(view.answerable, true);
+  const itemView = buildSampleView(index, itemRef(index, run, 0))!;
+  assert.deepEqual(itemView.gtSpan, [1, 2], 'the run item keeps the GT it was judged on');
+});

@@ -61,3 +61,42 @@ test('the compared runs passed with a sample opened from a comparison are valida
   assert.equal(parseComparedRuns([{ ...runs[0], span: ['1', 2] }]), undefined);
   assert.equal(parseComparedRuns([runs[0], runs[1], runs[0]]), undefined);
 });
+
+test('edit requests carry a valid change of a known field, or are rejected', () => {
+  const ok = (change: unknown) => parseViewMessage({ type: 'sample/edit', id: 4, ref: REF, change });
+  assert.deepEqual(ok({ field: 'span', value: [9.3, 15.2], extra: 1 }), {
+    type: 'sample/edit',
+    id: 4,
+    ref: REF,
+    change: { field: 'span', value: [9.3, 15.2] },
+  });
+  assert.deepEqual(ok({ field: 'r', value: false })?.type, 'sample/edit');
+  assert.deepEqual(ok({ field: 'c', value: ['Scene/SceneExistence'] }), {
+    type: 'sample/edit',
+    id: 4,
+    ref: REF,
+    change: { field: 'c', value: ['Scene/SceneExistence'] },
+  });
+  for (const bad of [
+    { field: 'span', value: [9.3] },
+    { field: 'span', value: [9.3, Number.NaN] },
+    { field: 'span', value: ['9.3', 15] },
+    { field: 'r', value: 'true' },
+    { field: 'c', value: 'Scene/SceneExistence' },
+    { field: 'c', value: [1] },
+    { field: 'q', value: 7 },
+    { field: 'duration', value: 30 },
+    { field: 'video', value: 'x.mp4' },
+    null,
+  ])
+    assert.equal(ok(bad), null, JSON.stringify(bad));
+  assert.equal(parseViewMessage({ type: 'sample/edit', ref: REF, change: { field: 'r', value: true } }), null);
+  assert.deepEqual(parseViewMessage({ type: 'sample/editField', id: 2, ref: REF, field: 'c' }), {
+    type: 'sample/editField',
+    id: 2,
+    ref: REF,
+    field: 'c',
+  });
+  assert.equal(parseViewMessage({ type: 'sample/editField', id: 2, ref: REF, field: 'video' }), null);
+  assert.equal(parseViewMessage({ type: 'sample/editField', id: 2, ref: REF, field: 'toString' }), null);
+});
