@@ -144,6 +144,9 @@ const USER_SETTINGS = {
   'update.mode': 'none',
   'chat.commandCenter.enabled': false,
   'window.commandCenter': false,
+  // VS Code in a browser saves 1 s after each edit by default; desktop VS Code (and the tests of
+  // dirty state, save, revert and changes on disk under unsaved edits) expect "off".
+  'files.autoSave': 'off',
 };
 
 /** Installs a .vsix into a code-server profile (fresh dirs make a fresh profile). */
