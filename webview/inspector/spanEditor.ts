@@ -89,7 +89,7 @@ export class SpanEditor {
     this.sample = s;
     if (!stillQuery) this.message.textContent = '';
     // While edits are on their way, the draft stays: the repaint of an earlier one is older than it.
-    if (!(stillQuery && this.pending)) this.draft = s.gtSpan ? [s.gtSpan[0], s.gtSpan[1]] : null;
+    if (!(stillQuery && (this.pending || this.drag))) this.draft = s.gtSpan ? [s.gtSpan[0], s.gtSpan[1]] : null;
     this.fields.hidden = !s.gtSpan;
     for (const part of ['start', 'end'] as const) {
       this.inputs[part].disabled = !this.editable;
@@ -118,9 +118,11 @@ export class SpanEditor {
 
   private wire(): void {
     this.bar.addEventListener('pointerdown', (e) => this.startDrag(e));
-    this.bar.addEventListener('pointermove', (e) => this.moveDrag(e));
-    this.bar.addEventListener('pointerup', (e) => this.endDrag(e, true));
-    this.bar.addEventListener('pointercancel', (e) => this.endDrag(e, false));
+    // The drag's moves and its end are taken wherever they land (the window, capture phase): a
+    // pointer capture lost to a repaint must not leave a drag that never ends.
+    window.addEventListener('pointermove', (e) => this.moveDrag(e), true);
+    window.addEventListener('pointerup', (e) => this.endDrag(e, true), true);
+    window.addEventListener('pointercancel', (e) => this.endDrag(e, false), true);
     for (const part of ['start', 'end'] as const) {
       this.handles[part].addEventListener('keydown', (e) => this.onHandleKey(e, part));
       this.inputs[part].addEventListener('change', () => this.onInput(part));
