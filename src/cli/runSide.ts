@@ -13,9 +13,15 @@ export type { LoadedRun } from '../core/report/judgedRun';
 export async function loadRun(
   path: string,
   setup: JudgeSetup,
-  opts: { signal?: AbortSignal; annotationFiles?: string[]; onProgress?: (done: number, total: number) => void } = {},
+  opts: {
+    signal?: AbortSignal;
+    annotationFiles?: string[];
+    onProgress?: (done: number, total: number) => void;
+    /** The items, already being read (`readAhead`). */
+    items?: Promise<Record<string, unknown>[]>;
+  } = {},
 ): Promise<LoadedRun> {
-  const items = await readItemsFile(path);
+  const items = await (opts.items ?? readItemsFile(path));
   const run = await judgeRun(path, items, {
     judge: setup.judge,
     signal: opts.signal,
@@ -26,6 +32,16 @@ export async function loadRun(
   });
   mark('judge');
   return run;
+}
+
+/**
+ * Starts reading a second run's items while the first is judged (the read runs on the thread
+ * pool); its error, if any, is raised where the result is awaited.
+ */
+export function readAhead(path: string): Promise<Record<string, unknown>[]> {
+  const p = readItemsFile(path);
+  p.catch(() => undefined);
+  return p;
 }
 
 /** Checks that every `--anno` file is an HI-VTG annotation file (an error names the file otherwise). */

@@ -3,7 +3,7 @@ import { compareRuns, type Comparison, type GroupComparison } from '../../core/c
 import { OUTCOMES } from '../../core/compare/outcomes';
 import { CliError, fmt, mark, numberOption, parse, table, type Command } from '../io';
 import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
-import { checkAnnotationFiles, loadRun } from '../runSide';
+import { checkAnnotationFiles, loadRun, readAhead } from '../runSide';
 
 const usage = `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] [--anno <annotation.json>]... ${judgeUsage}`;
 
@@ -31,8 +31,9 @@ export const compareCommand: Command = {
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
+      const itemsB = readAhead(positionals[1]);
       const a = await loadRun(positionals[0], setup, { signal: controller.signal, annotationFiles });
-      const b = await loadRun(positionals[1], setup, { signal: controller.signal, annotationFiles });
+      const b = await loadRun(positionals[1], setup, { signal: controller.signal, annotationFiles, items: itemsB });
       const { comparison } = compareRuns(a, b, { seed, resamples });
       mark('compare');
       if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
