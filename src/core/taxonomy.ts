@@ -30,15 +30,17 @@ export type HardnessLevel = (typeof HARDNESS_LEVELS)[number];
 export const DIFFICULTIES = ['original', 'easy', 'medium', 'hard'] as const;
 export type Difficulty = (typeof DIFFICULTIES)[number];
 
-const LEVEL_BY_NAME: Record<string, HardnessLevel> = {
-  original: 'original',
-  easy: 'weak',
-  weak: 'weak',
-  medium: 'moderate',
-  moderate: 'moderate',
-  hard: 'strong',
-  strong: 'strong',
-};
+const LEVEL_BY_NAME = new Map<string, HardnessLevel>([
+  ['original', 'original'],
+  ['easy', 'weak'],
+  ['weak', 'weak'],
+  ['medium', 'moderate'],
+  ['moderate', 'moderate'],
+  ['hard', 'strong'],
+  ['strong', 'strong'],
+]);
+
+const DIFFICULTY_OF = { original: 'original', weak: 'easy', moderate: 'medium', strong: 'hard' } as const;
 
 /**
  * Maps a difficulty or hardness name (easy/medium/hard or weak/moderate/strong, any case)
@@ -46,10 +48,11 @@ const LEVEL_BY_NAME: Record<string, HardnessLevel> = {
  */
 export function toHardnessLevel(name: unknown): HardnessLevel | undefined {
   if (typeof name !== 'string') return undefined;
-  return LEVEL_BY_NAME[name.trim().toLowerCase()];
+  // Names are nearly always written as they are keyed: look up first, normalise only on a miss.
+  return LEVEL_BY_NAME.get(name) ?? LEVEL_BY_NAME.get(name.trim().toLowerCase());
 }
 
 /** Maps a hardness level back to the annotation's difficulty name. */
 export function toDifficulty(level: HardnessLevel): Difficulty {
-  return ({ original: 'original', weak: 'easy', moderate: 'medium', strong: 'hard' } as const)[level];
+  return DIFFICULTY_OF[level];
 }

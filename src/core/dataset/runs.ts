@@ -194,7 +194,8 @@ export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResu
     return { items, stats, problems };
   }
   const videos = new Set<string>();
-  const seen = new Map<string, number>();
+  // video → query → first item index (nested: no joined key string per item).
+  const seen = new Map<string, Map<string, number>>();
   value.forEach((raw, i) => {
     if (!isObject(raw)) {
       problems.push({
@@ -217,9 +218,10 @@ export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResu
     const gtCategories: string[] = [];
     if (Array.isArray(raw.gt_categories))
       for (const c of raw.gt_categories) if (typeof c === 'string') gtCategories.push(c);
-    const key = `${video}\u0000${query}`;
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, i);
+    let queries = seen.get(video);
+    if (!queries) seen.set(video, (queries = new Map()));
+    const first = queries.get(query);
+    if (first === undefined) queries.set(query, i);
     else
       problems.push({
         severity: 'warning',
