@@ -8,9 +8,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { itemLevel } from '../../src/core/dataset/runs';
+import { judgeItems } from '../../src/core/eval/evaluate';
+import { offlineJudge } from '../../src/core/eval/judge';
+import { computeMetrics } from '../../src/core/eval/metrics';
+import { HARDNESS_LEVELS } from '../../src/core/taxonomy';
 import { answerText, firstTimestamp } from '../../src/core/text';
 import { startOpenAiServer, type FakeOpenAi } from '../support/openaiServer';
 import { Dashboard } from './pages/dashboard';
@@ -83,12 +87,19 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
     await pick(MERGED);
     const frame = await dashboard.frame();
     await s.screenshot('dashboard');
-    // Grouped bars: original has accuracy, F1, R@0.5; a refusable level adds RT-IoU (the offline
-    // judge gives no reasoning score, so that bar is absent).
+    // Grouped bars: accuracy, F1, R@0.5 per level; a refusable level adds RT-IoU only where core
+    // computed one (the offline judge on outputs without category tags judges none; never a 0 bar),
+    // and no reasoning bar (the offline judge gives no reasoning score).
     const present = new Set(levels.filter(Boolean));
-    const expectedBars =
-      (present.has('original') ? 3 : 0) +
-      4 * ['weak', 'moderate', 'strong'].filter((l) => present.has(l as never)).length;
+    const offline = computeMetrics(await judgeItems(items, { judge: offlineJudge }));
+    const rtIou = (l: string) =>
+      !offline.evaluation.not_computed.figures.includes(
+        `hardness_level_analysis.metrics_by_hardness_level.${l}.RT-IoU`,
+      );
+    const expectedBars = HARDNESS_LEVELS.filter((l) => present.has(l)).reduce(
+      (n, l) => n + 3 + (l !== 'original' && rtIou(l) ? 1 : 0),
+      0,
+    );
     const { count } = await dashboard.bars(frame, 'levels');
     assert.equal(count, expectedBars);
     assert.ok((await dashboard.inked(frame, 'levels')) > 500, 'the levels canvas is drawn');
@@ -108,6 +119,32 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
     await inspector.waitForQuery(String(first.query));
     await s.screenshot('dashboard-strong');
     await s.workbench.runCommand('RA-RFT: Clear Filters');
+  });
+
+  test('flags set in .rarft/flags.json appear as a Flag filter on the open dashboard; it keeps the flagged samples', async () => {
+    const items = runItems(s.workspace) as unknown as Record<string, unknown>[];
+    const flagged = items.slice(0, 3);
+    const flags = flagged.map((it) => ({
+      file: 'data/any.json',
+      video: String(it.video),
+      query: String(it.query),
+      tag: 'needs-review',
+      created: '2026-12-02T00:00:00Z',
+    }));
+    mkdirSync(join(s.workspace, '.rarft'), { recursive: true });
+    // Written as our own writer does (a temp file renamed over), so no reader sees it half written.
+    const file = join(s.workspace, '.rarft', 'flags.json');
+    writeFileSync(`${file}.tmp`, JSON.stringify({ version: 1, flags }, null, 2));
+    renameSync(`${file}.tmp`, file);
+    const keys = new Set(flagged.map((it) => `${it.video}\u0000${it.query}`));
+    const expected = items.filter((it) => keys.has(`${it.video}\u0000${it.query}`)).length;
+    // The flag store sees the file change; the dashboard is sent its flags again and offers the filter.
+    const frame = await dashboard.frame('slice-flag');
+    await frame.locator('[data-testid="slice-flag"]').selectOption({ label: 'needs-review' });
+    await waitFor('the slice of the flagged samples', async () =>
+      (await frame.locator('[data-testid="slice-rows"]').innerText()).startsWith(`${expected} of ${items.length}`),
+    );
+    await frame.locator('[data-testid="slice-flag"]').selectOption('-1');
   });
 
   test('Compare Runs… draws the flips; a flip cell opens its sample in the inspector', async () => {

@@ -14,7 +14,13 @@ export class FlagStore extends DisposableBase {
   constructor(private readonly log: vscode.LogOutputChannel) {
     super();
     const watcher = this.own(vscode.workspace.createFileSystemWatcher('**/.rarft/flags.json'));
-    const reload = () => void this.load();
+    // Debounced: a file written in steps (created empty, then filled) is read once, after the last event.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const reload = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.load(), 150);
+    };
+    this.own({ dispose: () => clearTimeout(timer) });
     this.own(watcher.onDidChange(reload));
     this.own(watcher.onDidCreate(reload));
     this.own(watcher.onDidDelete(reload));
