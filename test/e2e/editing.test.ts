@@ -1,15 +1,16 @@
 /**
  * End to end, editing in the inspector: drag the GT span's end edge with the mouse (snapped to
  * 0.1 s), save, and only those bytes changed on disk; undo brings the old bytes back; keyboard
- * nudges on a focused edge handle; a value past the duration is refused with a message.
+ * nudges on a focused edge handle; a value past the duration is refused with a message; a change
+ * written on disk leaves unsaved edits alone, and a file without them is picked up from disk.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inspector, type SpanEditorState } from './pages/inspector';
 import { STEP_MS } from './pages/workbench';
-import { missingPrerequisite, startSession, waitFor, type Session } from './support/session';
+import { extensionLog, missingPrerequisite, startSession, waitFor, waitForLog, type Session } from './support/session';
 
 const skip = missingPrerequisite();
 const FILE = 'data/hi_vtg_charades.json';
@@ -71,6 +72,7 @@ describe('editing in the inspector', { skip, timeout: 15 * 60_000 }, () => {
     const before = await settled([9.3, 14.4], 'the GT span shown');
     assert.equal(before.endInput, '14.4');
 
+    await inspector.waitPlayable(); // the video's box is laid out: the timeline stays where it is
     await inspector.dragSpanEdge('end', 16.23, DURATION);
     const dragged = await waitFor(
       'the drag to be committed and repainted from the document',
@@ -79,7 +81,9 @@ describe('editing in the inspector', { skip, timeout: 15 * 60_000 }, () => {
         return !st.pending && st.end !== 14.4 && st.renders > before.renders ? st : null;
       },
       STEP_MS,
-    );
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}: ${JSON.stringify(await inspector.spanEditor())}`);
+    });
     const end = dragged.end!;
     assert.equal(dragged.start, 9.3, 'the start stays');
     assert.equal(Math.round(end * 10) / 10, end, `the end ${end} is snapped to 0.1 s`);
@@ -134,5 +138,72 @@ describe('editing in the inspector', { skip, timeout: 15 * 60_000 }, () => {
       0,
       'the document is not dirty',
     );
+  });
+
+  const reindexes = () => extensionLog(s.userDataDir).filter((l) => /re-indexed \d+ changed file/.test(l)).length;
+  const dirtyTabs = () => s.page.locator('.tabs-container .tab.dirty', { hasText: 'hi_vtg_charades.json' }).count();
+
+  test('a change written on disk under unsaved edits does not clobber them; revert takes the disk', async () => {
+    await settled([9.3, 14.4], 'the span shown');
+    await inspector.focusHandle('end');
+    await s.page.keyboard.press('ArrowRight');
+    await settled([9.3, 14.5], 'the unsaved nudge shown');
+    await waitFor('the document dirty', async () => (await dirtyTabs()) === 1, STEP_MS);
+    // Another program (git checkout, another editor) writes the file: E6DLK's end becomes 20.
+    const n = reindexes();
+    const outside = original.replace(
+      '"timestamp": [\n      9.3,\n      14.4\n    ]',
+      '"timestamp": [\n      9.3,\n      20\n    ]',
+    );
+    assert.notEqual(outside, original);
+    writeFileSync(path, outside);
+    await waitForLog(s.userDataDir, /re-indexed \d+ changed file/, 'the change on disk seen', n + 1);
+    const st = await inspector.spanEditor();
+    assert.deepEqual([st.start, st.end], [9.3, 14.5], 'the inspector still shows the unsaved edit');
+    assert.equal(await dirtyTabs(), 1, 'the document keeps its unsaved edit');
+    await editorKeys(); // the editor is the active one for the revert
+    await s.workbench.runCommand('File: Revert File');
+    await settled([9.3, 20], 'the reverted document (the disk’s text) shown');
+    await waitFor('the document clean', async () => (await dirtyTabs()) === 0, STEP_MS);
+  });
+
+  test('a change on disk to a file without unsaved edits is picked up by the index and the inspector', async () => {
+    writeFileSync(path, original);
+    await settled([9.3, 14.4], 'the span written on disk shown');
+    assert.equal(await dirtyTabs(), 0);
+    assert.ok(readFileSync(path, 'utf8') === original);
+  });
+
+  test('the difficulty is set from the inspector through a quick pick, as one undoable edit', async () => {
+    const before = (await inspector.snapshot()).renders;
+    await inspector.click('edit-difficulty');
+    const input = s.workbench.quickInput;
+    await input.waitFor({ timeout: STEP_MS });
+    await input.fill('easy');
+    const row = s.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: s.page.locator('.label-name', { hasText: /^easy$/ }) })
+      .first();
+    await row.waitFor({ timeout: STEP_MS });
+    await row.click();
+    const frame = await inspector.frame();
+    await waitFor(
+      'the inspector repainted with the new difficulty',
+      async () =>
+        (await inspector.snapshot()).renders > before &&
+        (await frame.evaluate(() =>
+          [...document.querySelectorAll('.badges .badge')].some((b) => b.textContent === 'easy'),
+        )),
+      STEP_MS,
+    );
+    await editorKeys('Control+S');
+    const want = original.replace(
+      '"q_origin": "person runs to the window to look out.",\n        "difficulty": "original"',
+      '"q_origin": "person runs to the window to look out.",\n        "difficulty": "easy"',
+    );
+    assert.notEqual(want, original);
+    await onDisk(want, "only that query's difficulty changed on disk");
+    await editorKeys('Control+Z', 'Control+S');
+    await onDisk(original, 'the original bytes back on disk');
   });
 });

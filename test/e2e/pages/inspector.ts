@@ -323,19 +323,29 @@ export class Inspector {
     });
   }
 
-  /** Drags a GT span edge handle with the mouse to `time` seconds of a timeline `duration` seconds long. */
+  /**
+   * Drags a GT span edge handle with the mouse to `time` seconds of a timeline `duration` seconds
+   * long: presses on the handle, waits until the page says the drag of that edge started, moves,
+   * lets go, and waits until the page says the drag ended (boxes are read at each step: the
+   * layout may move while the video loads).
+   */
   async dragSpanEdge(edge: 'start' | 'end', time: number, duration: number): Promise<void> {
     const frame = await this.frame();
     const handle = frame.locator(`[data-testid="gt-${edge}-handle"]`);
     await handle.waitFor({ state: 'visible', timeout: 30_000 });
+    const dragging = () =>
+      frame.evaluate(() => document.querySelector<HTMLElement>('[data-testid="gt-span"]')?.dataset.dragging ?? null);
     const hb = await handle.boundingBox();
-    const tb = await frame.locator('[data-testid="timeline"]').boundingBox();
-    if (!hb || !tb) throw new Error('the GT handle or the timeline is not laid out');
+    if (!hb) throw new Error('the GT handle is not laid out');
     const y = hb.y + hb.height / 2;
     await this.page.mouse.move(hb.x + hb.width / 2, y);
     await this.page.mouse.down();
+    await waitFor(`the drag of the GT ${edge} to start`, async () => (await dragging()) === edge, 30_000);
+    const tb = await frame.locator('[data-testid="timeline"]').boundingBox();
+    if (!tb) throw new Error('the timeline is not laid out');
     await this.page.mouse.move(tb.x + (tb.width * time) / duration, y, { steps: 8 });
     await this.page.mouse.up();
+    await waitFor(`the drag of the GT ${edge} to end`, async () => (await dragging()) === null, 30_000);
   }
 
   /** Gives a GT edge handle the keyboard focus (a click, as a user's) and waits until it has it. */
