@@ -13,7 +13,10 @@ interface Plan {
   metrics: { shared: boolean; cols: number[] }[];
 }
 
-const same = (x: Float64Array, y: Float64Array) => x.every((val, i) => val === y[i]);
+function same(x: Float64Array, y: Float64Array): boolean {
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
 
 function column(table: ClusterTable, m: number, k: number): Float64Array {
   const { clusters: V, metrics: M, data } = table;
@@ -49,7 +52,8 @@ function compact(table: ClusterTable): Plan {
   for (let m = 0; m < table.metrics; m++) {
     const [nA, dA, nB, dB] = [0, 1, 2, 3].map((k) => column(table, m, k));
     if (same(dA, dB)) {
-      const delta = nB.map((x, i) => x - nA[i]);
+      const delta = new Float64Array(nB.length);
+      for (let i = 0; i < delta.length; i++) delta[i] = nB[i] - nA[i];
       metrics.push({ shared: true, cols: [add(delta), add(dA)] });
     } else metrics.push({ shared: false, cols: [add(nA), add(dA), add(nB), add(dB)] });
   }
