@@ -122,3 +122,26 @@ export async function cancelSlurmJob(j: JobRecord, opts: SshOptions): Promise<vo
   const r = await runRemote(j.host, script, opts);
   if (r.code !== 0) throw new RemoteError(`${j.host}: scancel ${j.slurmId} failed: ${r.stderr.trim()}`);
 }
+
+/** A Slurm partition as `sinfo` lists it. */
+export interface Partition {
+  name: string;
+  /** The cluster's default partition (sinfo marks it with `*`). */
+  isDefault: boolean;
+}
+
+/** Parses `sinfo -h -o %P` lines (`debug*`, `a100`): each partition once, the default marked. */
+export function parsePartitions(text: string): Partition[] {
+  const out = new Map<string, Partition>();
+  for (const line of text.split('\n').map((l) => l.trim())) {
+    const m = /^([\w.-]+)(\*?)$/.exec(line);
+    if (m) out.set(m[1], { name: m[1], isDefault: !!m[2] || !!out.get(m[1])?.isDefault });
+  }
+  return [...out.values()];
+}
+
+/** The host's Slurm partitions (one ssh call), or null when sinfo is missing or fails. */
+export async function slurmPartitions(host: string, opts: SshOptions): Promise<Partition[] | null> {
+  const r = await runRemote(host, `${T} sinfo -h -o '%P'`, opts);
+  return r.code === 0 ? parsePartitions(r.stdout) : null;
+}

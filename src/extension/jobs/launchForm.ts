@@ -13,7 +13,8 @@ import {
   startingAnswers,
   TRAIN_FIELDS,
 } from '../../core/remote/launchForm';
-import { remoteSetting } from './settings';
+import { type Partition, slurmPartitions } from '../../core/remote/slurmJobs';
+import { remoteSetting, sshOptions } from './settings';
 
 /** The workspace-state key holding, per host, the last answers of each form. */
 const MEMORY_KEY = 'rarft.remote.launchDefaults';
@@ -81,6 +82,36 @@ async function review(fields: readonly LaunchField[], a: Record<string, string |
 /** The Slurm fields asked one by one before the rest (partition, account, time limit, GPUs per node). */
 const ASKED_SLURM = new Set(['partition', 'account', 'time', 'gpus-per-node']);
 
+/** The partition as a quick pick of the host's partitions (sinfo), else as an input box. */
+async function askPartition(f: LaunchField, value: string | undefined, title: string, parts: Partition[] | null) {
+  if (!parts?.length) return askField(f, value, title);
+  const def = parts.find((p) => p.isDefault);
+  const items = [
+    { label: 'Cluster default', description: def ? `${def.name} (no --partition)` : 'no --partition', value: '' },
+    ...parts.map((p) => ({ label: p.name, description: p.isDefault ? 'the default' : '', value: p.name })),
+    { label: '$(edit) Other partition…', description: '', value: undefined as string | undefined },
+  ];
+  // The partition used last on this host comes first (the active row).
+  items.sort((a, b) => Number(b.value === (value ?? '')) - Number(a.value === (value ?? '')));
+  const pick = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: `${f.label} (from sinfo)`,
+    ignoreFocusOut: true,
+  });
+  if (!pick) throw new vscode.CancellationError();
+  return pick.value ?? askField(f, value, title);
+}
+
+/** Asks the Slurm fields of ASKED_SLURM into `s` (the partition from the host's list when sinfo answers). */
+async function askSlurm(s: Record<string, string | undefined>, host: string, title: string): Promise<void> {
+  const parts = await slurmPartitions(host, sshOptions()).catch(() => null);
+  for (const f of SLURM_FIELDS) {
+    if (!ASKED_SLURM.has(f.key)) continue;
+    s[f.key] =
+      f.key === 'partition' ? await askPartition(f, s[f.key], title, parts) : await askField(f, s[f.key], title);
+  }
+}
+
 /**
  * Fills the form of `kind` (and the Slurm resources when `slurm`) on `host`: asks the required
  * fields and the Slurm ones, then offers the review list; remembers the answers for the host.
@@ -100,7 +131,7 @@ export async function fillForm(
   const a = startingAnswers(own, remembered(state, host, kind), settings);
   const s = slurm ? startingAnswers(SLURM_FIELDS, remembered(state, host, 'slurm')) : {};
   for (const f of own) if (f.required || f.key === 'gpus') a[f.key] = await askField(f, a[f.key], title);
-  for (const f of slurm ? SLURM_FIELDS : []) if (ASKED_SLURM.has(f.key)) s[f.key] = await askField(f, s[f.key], title);
+  if (slurm) await askSlurm(s, host, title);
   const all = { ...a, ...s };
   await review(slurm ? [...own, ...SLURM_FIELDS] : own, all, title);
   await remember(state, host, kind, Object.fromEntries(own.map((f) => [f.key, all[f.key]])));
@@ -112,7 +143,7 @@ export async function fillForm(
 export async function fillSlurm(state: vscode.Memento, host: string): Promise<LaunchAnswers> {
   const title = `Slurm resources on ${host}`;
   const s = startingAnswers(SLURM_FIELDS, remembered(state, host, 'slurm'));
-  for (const f of SLURM_FIELDS) if (ASKED_SLURM.has(f.key)) s[f.key] = await askField(f, s[f.key], title);
+  await askSlurm(s, host, title);
   await review(SLURM_FIELDS, s, title);
   await remember(state, host, 'slurm', s);
   return s;

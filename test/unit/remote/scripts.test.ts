@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { shJoin, shQuote } from '../../../src/core/remote/quote';
 import { inferArgv, withResume } from '../../../src/core/remote/rarftLaunch';
 import { sbatchScript } from '../../../src/core/remote/slurm';
-import { parseSlurmState } from '../../../src/core/remote/slurmJobs';
+import { parsePartitions, parseSlurmState } from '../../../src/core/remote/slurmJobs';
 
 const sh = (script: string) => execFileSync('/bin/sh', ['-c', script], { encoding: 'utf8' });
 
@@ -121,4 +121,12 @@ test('parseSlurmState: squeue first, then our exit codes, then sacct', () => {
   assert.deepEqual(parseSlurmState('j', ['a|9|OUT_OF_MEMORY|0:125'], 1).exitCode, null);
   assert.deepEqual(parseSlurmState('j', ['a|9|COMPLETED|0:0'], 1), { id: 'j', state: 'exited', exitCode: 0 });
   assert.equal(parseSlurmState('j', [], 1).state, 'unknown');
+});
+
+test('parsePartitions: sinfo -h -o %P lines, each partition once, the default marked', () => {
+  assert.deepEqual(parsePartitions('debug*\na100\na100\n\nbad name\n'), [
+    { name: 'debug', isDefault: true },
+    { name: 'a100', isDefault: false },
+  ]);
+  assert.deepEqual(parsePartitions(''), []);
 });
