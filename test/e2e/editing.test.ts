@@ -206,4 +206,19 @@ describe('editing in the inspector', { skip, timeout: 15 * 60_000 }, () => {
     await editorKeys('Control+Z', 'Control+S');
     await onDisk(original, 'the original bytes back on disk');
   });
+
+  test('the query text is edited from the inspector, which follows it, and back again after an undo', async () => {
+    const renamed = 'person runs to the window and looks out.';
+    await inspector.click('edit-q');
+    const input = s.workbench.quickInput;
+    await waitFor('the query text input', async () => (await input.inputValue()) === QUERY, STEP_MS);
+    await input.fill(renamed);
+    await s.workbench.pressIn(input, 'Enter', 'the query text input');
+    await inspector.waitForQuery(renamed);
+    await waitFor('the document dirty', async () => (await dirtyTabs()) === 1, STEP_MS);
+    await editorKeys('Control+Z');
+    await inspector.waitForQuery(QUERY);
+    await waitFor('the document clean again', async () => (await dirtyTabs()) === 0, STEP_MS);
+    assert.ok(readFileSync(path, 'utf8') === original, 'nothing was saved');
+  });
 });

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { SampleChange } from '../../core/curation/sampleChange';
 import { spanProblem } from '../../core/curation/spanDraft';
-import { queryRef, resolveQuery } from '../../core/inspect/identity';
+import { queryRef, resolveQuery, sameSample } from '../../core/inspect/identity';
 import type { SampleRef } from '../../core/inspect/sampleTypes';
 import { CATEGORIES, DIFFICULTIES, isCategory } from '../../core/taxonomy';
 import { applySampleEdit } from '../curation/sampleEditor';
@@ -39,6 +39,8 @@ function changeProblem(change: SampleChange, duration: number | null): string | 
 /** The inspector's edit queue; `onRef` is told when the shown sample's identity changes (its query text). */
 export class InspectorEdits {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Query texts changed here, newest last: an undo or redo in the editor brings either name back. */
+  private readonly renames: [SampleRef, SampleRef][] = [];
 
   constructor(
     private readonly deps: FeatureDeps,
@@ -75,9 +77,27 @@ export class InspectorEdits {
     if (renamed) {
       const file = this.deps.index.browse.files.find((f) => f.path === ref.file);
       const entry = file?.entries?.find((e) => e.index === hit.entry.index);
-      if (file && entry?.queries[hit.queryIndex]) onRef(queryRef(this.deps.index.browse, file, entry, hit.queryIndex));
+      if (file && entry?.queries[hit.queryIndex]) {
+        const now = queryRef(this.deps.index.browse, file, entry, hit.queryIndex);
+        this.renames.push([ref, now]);
+        if (this.renames.length > 50) this.renames.shift();
+        onRef(now);
+      }
     }
     this.deps.log.info(`inspector: edited ${change.field} of "${ref.query}" in ${ref.file} (unsaved)`);
+    return null;
+  }
+
+  /**
+   * The other name of a query renamed here that the index knows now, for a reference that no longer
+   * resolves (the rename was undone, or redone, in the editor); null when there is none.
+   */
+  otherName(ref: SampleRef): SampleRef | null {
+    for (let i = this.renames.length - 1; i >= 0; i--) {
+      const [a, b] = this.renames[i];
+      const other = sameSample(ref, b) ? a : sameSample(ref, a) ? b : null;
+      if (other && resolveQuery(this.deps.index.browse, other)) return other;
+    }
     return null;
   }
 

@@ -211,7 +211,12 @@ export class Inspector extends DisposableBase {
     const seq = ++this.showSeq;
     if (this.index.state !== 'ready') await this.index.ensureStarted();
     if (seq !== this.showSeq || !this.panel) return true;
-    const view = buildSampleView(this.index.browse, ref);
+    let view = buildSampleView(this.index.browse, ref);
+    const renamed = view ? null : this.edits.otherName(ref);
+    if (renamed && sameSample(this.current, ref)) {
+      this.current = renamed;
+      view = buildSampleView(this.index.browse, renamed);
+    }
     if (!view) {
       this.post({
         type: 'sample/empty',
@@ -232,7 +237,7 @@ export class Inspector extends DisposableBase {
     });
     if (!known) void this.resolveVideo(view.video);
     if (view.rewards?.notes.some((n) => n.code === 'needs-sentence-model') && RewardScorer.configured())
-      void this.scoreRewards(ref, seq);
+      void this.scoreRewards(view.ref, seq);
     return true;
   }
 
