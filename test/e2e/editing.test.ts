@@ -221,4 +221,40 @@ describe('editing in the inspector', { skip, timeout: 15 * 60_000 }, () => {
     await waitFor('the document clean again', async () => (await dirtyTabs()) === 0, STEP_MS);
     assert.ok(readFileSync(path, 'utf8') === original, 'nothing was saved');
   });
+
+  test('categories are picked from the taxonomy for a refusable query, as one undoable edit', async () => {
+    const refusable = 'person walks past the glass panel.';
+    await inspector.switchTo(refusable);
+    await inspector.click('edit-c');
+    const input = s.workbench.quickInput;
+    await input.waitFor({ timeout: STEP_MS });
+    await input.fill('ObjectMoving');
+    const row = s.page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ has: s.page.locator('.label-name', { hasText: /^Object\/ObjectMoving$/ }) })
+      .first();
+    await row.waitFor({ timeout: STEP_MS });
+    await row.click(); // a click on a row of a multi-select toggles its tick
+    await waitFor(
+      'the category unticked',
+      async () => {
+        const html = await row.evaluate((el) => el.outerHTML);
+        return /aria-checked="false"|checked="false"/.test(html) && !/aria-checked="true"/.test(html);
+      },
+      STEP_MS,
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}: ${(await row.evaluate((el) => el.outerHTML)).slice(0, 1500)}`);
+    });
+    await s.workbench.pressIn(input, 'Enter', 'the category picker');
+    await editorKeys('Control+S');
+    const tail = `\n        ],\n        "q_origin": "${refusable}"`;
+    const want = original.replace(
+      `"Object/ObjectExistence",\n          "Object/ObjectMoving"${tail}`,
+      `"Object/ObjectExistence"${tail}`,
+    );
+    assert.notEqual(want, original);
+    await onDisk(want, 'only Object/ObjectMoving removed from that query, the list laid out as before');
+    await editorKeys('Control+Z', 'Control+S');
+    await onDisk(original, 'the original bytes back on disk');
+  });
 });
