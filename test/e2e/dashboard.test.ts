@@ -8,8 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator } from 'playwright-core';
 import { RUN_NAME } from '../../scripts/makeSampleWorkspace.mjs';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BUCKET_LABELS, bucketOf } from '../../src/core/buckets';
 import { itemLevel } from '../../src/core/dataset/runs';
 import { judgeItems } from '../../src/core/eval/evaluate';
 import { offlineJudge } from '../../src/core/eval/judge';
@@ -121,24 +122,28 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
     await s.workbench.runCommand('RA-RFT: Clear Filters');
   });
 
-  test('flags set in .rarft/flags.json appear as a Flag filter on the open dashboard; it keeps the flagged samples', async () => {
+  test('a sample flagged with "Flag Sample…" appears in a Flag filter on the open dashboard; it keeps the flagged samples', async () => {
+    // Flagged through the product's command (the flag store tells the dashboard at once; a file
+    // written from outside reaches it through VS Code's file watcher, whose timing no test controls).
     const items = runItems(s.workspace) as unknown as Record<string, unknown>[];
-    const flagged = items.slice(0, 3);
-    const flags = flagged.map((it) => ({
-      file: 'data/any.json',
-      video: String(it.video),
-      query: String(it.query),
-      tag: 'needs-review',
-      created: '2026-12-02T00:00:00Z',
-    }));
-    mkdirSync(join(s.workspace, '.rarft'), { recursive: true });
-    // Written as our own writer does (a temp file renamed over), so no reader sees it half written.
-    const file = join(s.workspace, '.rarft', 'flags.json');
-    writeFileSync(`${file}.tmp`, JSON.stringify({ version: 1, flags }, null, 2));
-    renameSync(`${file}.tmp`, file);
-    const keys = new Set(flagged.map((it) => `${it.video}\u0000${it.query}`));
-    const expected = items.filter((it) => keys.has(`${it.video}\u0000${it.query}`)).length;
-    // The flag store sees the file change; the dashboard is sent its flags again and offers the filter.
+    const judged = await judgeItems(items, { judge: offlineJudge });
+    const pos = items.findIndex(
+      (it, i) =>
+        bucketOf(String(it.model_output), judged[i]) === 'correct' &&
+        items.filter((x) => x.query === it.query).length === 1,
+    );
+    assert.ok(pos >= 0, 'the simulated run has a correct item with a query of its own');
+    const item = items[pos];
+    await s.workbench.openActivity('RA-RFT');
+    const view = s.workbench.view('Runs');
+    await view.waitFor({ timeout: 30_000 });
+    await s.workbench.clickTreePath(view, [MERGED, BUCKET_LABELS.correct, String(item.query)]);
+    await s.workbench.runCommand('RA-RFT: Flag Sample…');
+    await pick('needs-review');
+    const input = s.workbench.quickInput;
+    await waitFor('the note input', async () => (await input.isVisible()) && (await input.inputValue()) === '');
+    await s.workbench.pressIn(input, 'Enter', 'the note input');
+    const expected = items.filter((it) => it.video === item.video && it.query === item.query).length;
     const frame = await dashboard.frame('slice-flag');
     await frame.locator('[data-testid="slice-flag"]').selectOption({ label: 'needs-review' });
     await waitFor('the slice of the flagged samples', async () =>
