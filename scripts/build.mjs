@@ -48,6 +48,14 @@ const configs = [
     // jsonc-parser's UMD build uses dynamic requires esbuild cannot follow; take its ESM build.
     mainFields: ['module', 'main'],
   },
+  {
+    // The compare's bootstrap threads (src/core/compare/bootstrapPool.ts), started by the CLI.
+    ...common,
+    entryPoints: ['src/core/compare/bootstrapWorker.ts'],
+    outfile: 'dist/bootstrapWorker.js',
+    platform: 'node',
+    format: 'cjs',
+  },
 ];
 // Webview apps (browser bundles), added as their entry files appear.
 for (const name of ['inspector', 'dashboard', 'curves']) {

@@ -1,5 +1,7 @@
 /** `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] [judge options]` */
-import { compareRuns, type Comparison, type GroupComparison } from '../../core/compare/compare';
+import { join } from 'node:path';
+import { BootstrapPool } from '../../core/compare/bootstrapPool';
+import { compareRunsWith, type Comparison, type GroupComparison } from '../../core/compare/compare';
 import { OUTCOMES } from '../../core/compare/outcomes';
 import { CliError, fmt, mark, numberOption, parse, table, type Command } from '../io';
 import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
@@ -27,6 +29,8 @@ export const compareCommand: Command = {
     const annotationFiles = values.anno ?? [];
     await checkAnnotationFiles(annotationFiles);
     const setup = await createJudge({ ...values, anno: undefined, out: positionals[0] });
+    // Started now, so the threads are up by the time both runs are judged.
+    const pool = new BootstrapPool(join(__dirname, 'bootstrapWorker.js'));
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
@@ -34,14 +38,14 @@ export const compareCommand: Command = {
       const itemsB = readAhead(positionals[1]);
       const a = await loadRun(positionals[0], setup, { signal: controller.signal, annotationFiles });
       const b = await loadRun(positionals[1], setup, { signal: controller.signal, annotationFiles, items: itemsB });
-      const { comparison } = compareRuns(a, b, { seed, resamples });
+      const { comparison } = await compareRunsWith(a, b, { seed, resamples }, pool.bootstrap);
       mark('compare');
       if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
       else process.stdout.write(compareText(comparison, positionals[0], positionals[1]) + '\n');
       return 0;
     } finally {
       process.off('SIGINT', onSigint);
-      await setup.close?.();
+      await Promise.all([setup.close?.(), pool.close()]);
     }
   },
 };

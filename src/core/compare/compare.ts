@@ -129,15 +129,26 @@ function clusterTable(pairs: ComparedPair[], a: CompareSide, b: CompareSide, met
   return { clusters, metrics: M, data };
 }
 
-function group(
-  pairs: ComparedPair[],
-  a: CompareSide,
-  b: CompareSide,
-  metrics: RatioMetric[],
-  opts: Required<CompareOptions>,
-): GroupComparison {
-  const table = clusterTable(pairs, a, b, metrics);
-  const cis = bootstrapDeltas(table, opts.resamples, opts.seed);
+/** One group of pairs (all, or one hardness level) with its metrics and cluster table, before the bootstrap. */
+interface PlannedGroup {
+  pairs: ComparedPair[];
+  metrics: RatioMetric[];
+  table: ClusterTable;
+}
+
+/** The 95% intervals of each metric of each table, in table order (`bootstrapDeltas` of each). */
+export type Bootstrapper = (
+  tables: ClusterTable[],
+  resamples: number,
+  seed: number,
+) => Promise<([number, number] | null)[][]>;
+
+function planGroup(pairs: ComparedPair[], a: CompareSide, b: CompareSide, metrics: RatioMetric[]): PlannedGroup {
+  return { pairs, metrics, table: clusterTable(pairs, a, b, metrics) };
+}
+
+function finishGroup(g: PlannedGroup, cis: ([number, number] | null)[]): GroupComparison {
+  const { pairs, metrics, table } = g;
   const totals = new Float64Array(metrics.length * 4);
   for (let i = 0; i < table.data.length; i++) totals[i % totals.length] += table.data[i];
   const out: Record<string, MetricDelta> = {};
@@ -169,6 +180,40 @@ const sameGt = (x: Record<string, unknown>, y: Record<string, unknown>) => {
 
 /** Compares two judged runs. Pure: same inputs and seed, same result. */
 export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOptions = {}): CompareResult {
+  const plan = planComparison(a, b, options);
+  const { resamples, seed } = plan.opts;
+  return assemble(
+    plan,
+    plan.groups.map((g) => bootstrapDeltas(g.table, resamples, seed)),
+  );
+}
+
+/**
+ * `compareRuns` with the bootstraps (one per group: all pairs, each hardness level) handed to
+ * `bootstrap`, e.g. a pool of threads. The same inputs and seed give the same result.
+ */
+export async function compareRunsWith(
+  a: CompareSide,
+  b: CompareSide,
+  options: CompareOptions,
+  bootstrap: Bootstrapper,
+): Promise<CompareResult> {
+  const plan = planComparison(a, b, options);
+  const { resamples, seed } = plan.opts;
+  return assemble(
+    plan,
+    await bootstrap(
+      plan.groups.map((g) => g.table),
+      resamples,
+      seed,
+    ),
+  );
+}
+
+type ComparisonPlan = ReturnType<typeof planComparison>;
+
+/** Pairs the runs, counts flips and builds each group's cluster table (overall first, then the levels). */
+function planComparison(a: CompareSide, b: CompareSide, options: CompareOptions) {
   const opts = { seed: options.seed ?? 0, resamples: options.resamples ?? 1000 };
   const pairing = pairItems(a.items, b.items);
   const pairs: ComparedPair[] = [];
@@ -192,11 +237,13 @@ export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOpti
     if (video === undefined) videos.set(v, (video = videos.size));
     pairs.push({ a: ia, b: ib, outcomeA: oa, outcomeB: ob, level: ja.level ?? jb.level, video });
   }
-  const overall = group(pairs, a, b, OVERALL_METRICS, opts);
-  const byLevel: Record<string, GroupComparison> = {};
+  const groups = [planGroup(pairs, a, b, OVERALL_METRICS)];
+  const levels: string[] = [];
   for (const level of HARDNESS_LEVELS) {
     const sub = pairs.filter((p) => p.level === level);
-    if (sub.length) byLevel[level] = group(sub, a, b, levelMetrics(level), opts);
+    if (!sub.length) continue;
+    levels.push(level);
+    groups.push(planGroup(sub, a, b, levelMetrics(level)));
   }
   const warnings = provenanceWarnings(a.provenance, b.provenance);
   if (gtDiffers)
@@ -204,6 +251,17 @@ export function compareRuns(a: CompareSide, b: CompareSide, options: CompareOpti
       `${gtDiffers} paired samples have a different ground truth (gt_relevant or gt_timestamp): the runs were scored against different annotations`,
     );
   if (excluded) warnings.push(`${excluded} pairs left out: a side could not judge the item (judge errors)`);
+  return { a, b, opts, pairing, pairs, flips, excluded, warnings, groups, levels };
+}
+
+/** The comparison from its plan and each group's intervals. */
+function assemble(plan: ComparisonPlan, cis: ([number, number] | null)[][]): CompareResult {
+  const { a, b, opts, pairing, pairs, flips, excluded, warnings, groups, levels } = plan;
+  const overall = finishGroup(groups[0], cis[0]);
+  const byLevel: Record<string, GroupComparison> = {};
+  levels.forEach((level, k) => {
+    byLevel[level] = finishGroup(groups[k + 1], cis[k + 1]);
+  });
   return {
     comparison: {
       ...overall,
