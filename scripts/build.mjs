@@ -49,12 +49,14 @@ const configs = [
     mainFields: ['module', 'main'],
   },
   {
-    // The compare's bootstrap threads (src/core/compare/bootstrapPool.ts), started by the CLI.
+    // The compare's worker threads (src/core/compare/threads.ts), started by the CLI.
     ...common,
-    entryPoints: ['src/core/compare/bootstrapWorker.ts'],
-    outfile: 'dist/bootstrapWorker.js',
+    entryPoints: ['src/core/compare/threadWorker.ts'],
+    outfile: 'dist/compareWorker.js',
     platform: 'node',
     format: 'cjs',
+    external: nodeExternal,
+    mainFields: ['module', 'main'],
   },
 ];
 // Webview apps (browser bundles), added as their entry files appear.

@@ -1,8 +1,9 @@
 /** `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] [judge options]` */
 import { join } from 'node:path';
-import { BootstrapPool } from '../../core/compare/bootstrapPool';
+import { CompareThreads } from '../../core/compare/threads';
 import { compareRunsWith, type Comparison, type GroupComparison } from '../../core/compare/compare';
 import { OUTCOMES } from '../../core/compare/outcomes';
+import { offlineJudge } from '../../core/eval/judge';
 import { CliError, fmt, mark, numberOption, parse, table, type Command } from '../io';
 import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
 import { checkAnnotationFiles, loadRun, readAhead } from '../runSide';
@@ -29,23 +30,28 @@ export const compareCommand: Command = {
     const annotationFiles = values.anno ?? [];
     await checkAnnotationFiles(annotationFiles);
     const setup = await createJudge({ ...values, anno: undefined, out: positionals[0] });
-    // Started now, so the threads are up by the time both runs are judged.
-    const pool = new BootstrapPool(join(__dirname, 'bootstrapWorker.js'));
+    // Started now: a worker reads and judges B (offline) while this thread does A, and the
+    // bootstraps are shared out; whatever a worker cannot deliver is done here.
+    const threads = new CompareThreads(join(__dirname, 'compareWorker.js'));
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
-      const itemsB = readAhead(positionals[1]);
+      const offline = setup.judge === offlineJudge;
+      const sideB = offline ? threads.loadSide(positionals[1], annotationFiles) : undefined;
+      const itemsB = offline ? undefined : readAhead(positionals[1]);
       const a = await loadRun(positionals[0], setup, { signal: controller.signal, annotationFiles });
-      const b = await loadRun(positionals[1], setup, { signal: controller.signal, annotationFiles, items: itemsB });
-      const { comparison } = await compareRunsWith(a, b, { seed, resamples }, pool.bootstrap);
+      const b =
+        (await sideB) ??
+        (await loadRun(positionals[1], setup, { signal: controller.signal, annotationFiles, items: itemsB }));
+      const { comparison } = await compareRunsWith(a, b, { seed, resamples }, threads.bootstrap);
       mark('compare');
       if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
       else process.stdout.write(compareText(comparison, positionals[0], positionals[1]) + '\n');
       return 0;
     } finally {
       process.off('SIGINT', onSigint);
-      await Promise.all([setup.close?.(), pool.close()]);
+      await Promise.all([setup.close?.(), threads.close()]);
     }
   },
 };

@@ -1,0 +1,32 @@
+/** A compare worker thread (see threads.ts): answers each request in turn. */
+import { parentPort } from 'node:worker_threads';
+import { readItems } from '../eval/read';
+import { offlineJudge } from '../eval/judge';
+import { judgeRun } from '../report/judgedRun';
+import { bootstrapDeltas } from './bootstrap';
+import { SIDE_KEYS, type ThreadReply, type ThreadRequest } from './threads';
+
+/** The run judged offline, with only the item keys a comparison reads (the rest stays here). */
+async function side(path: string, annotationFiles: readonly string[]) {
+  const { items } = await readItems(path);
+  const run = await judgeRun(path, items, { judge: offlineJudge, annotationFiles });
+  const slim = items.map((it) => {
+    const out: Record<string, unknown> = {};
+    for (const k of SIDE_KEYS) if (k in it) out[k] = it[k];
+    return out;
+  });
+  return { ...run, items: slim };
+}
+
+parentPort?.on('message', async (m: ThreadRequest) => {
+  let reply: ThreadReply;
+  try {
+    reply =
+      m.kind === 'bootstrap'
+        ? { id: m.id, intervals: m.tables.map((t) => bootstrapDeltas(t, m.resamples, m.seed)) }
+        : { id: m.id, run: await side(m.path, m.annotationFiles) };
+  } catch (e) {
+    reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
+  }
+  parentPort?.postMessage(reply);
+});
