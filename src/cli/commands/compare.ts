@@ -44,6 +44,7 @@ export const compareCommand: Command = {
       const b =
         (await sideB) ??
         (await loadRun(positionals[1], setup, { signal: controller.signal, annotationFiles, items: itemsB }));
+      mark('B');
       const { comparison } = await compareRunsWith(a, b, { seed, resamples }, threads.bootstrap);
       mark('compare');
       if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');

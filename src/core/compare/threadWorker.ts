@@ -4,6 +4,7 @@ import { readItems } from '../eval/read';
 import { offlineJudge } from '../eval/judge';
 import { judgeRun } from '../report/judgedRun';
 import { bootstrapDeltas } from './bootstrap';
+import { packedBuffers, packJudgments } from './wire';
 import { SIDE_KEYS, type ThreadReply, type ThreadRequest } from './threads';
 
 /** The run judged offline, with only the item keys a comparison reads (the rest stays here). */
@@ -15,18 +16,22 @@ async function side(path: string, annotationFiles: readonly string[]) {
     for (const k of SIDE_KEYS) if (k in it) out[k] = it[k];
     return out;
   });
-  return { ...run, items: slim };
+  const { judgments, ...rest } = run;
+  return { run: { ...rest, items: slim }, judgments: packJudgments(judgments) };
 }
 
 parentPort?.on('message', async (m: ThreadRequest) => {
   let reply: ThreadReply;
+  let transfer: ArrayBuffer[] = [];
   try {
-    reply =
-      m.kind === 'bootstrap'
-        ? { id: m.id, intervals: m.tables.map((t) => bootstrapDeltas(t, m.resamples, m.seed)) }
-        : { id: m.id, run: await side(m.path, m.annotationFiles) };
+    if (m.kind === 'bootstrap')
+      reply = { id: m.id, intervals: m.tables.map((t) => bootstrapDeltas(t, m.resamples, m.seed)) };
+    else {
+      reply = { id: m.id, ...(await side(m.path, m.annotationFiles)) };
+      transfer = packedBuffers(reply.judgments);
+    }
   } catch (e) {
     reply = { id: m.id, error: e instanceof Error ? e.message : String(e) };
   }
-  parentPort?.postMessage(reply);
+  parentPort?.postMessage(reply, transfer);
 });

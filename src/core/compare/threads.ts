@@ -15,6 +15,7 @@ import type { LoadedRun } from '../report/judgedRun';
 import { bootstrapDeltas } from './bootstrap';
 import type { Bootstrapper } from './compare';
 import type { ClusterTable } from './stats';
+import { unpackJudgments, type PackedJudgments } from './wire';
 
 type Intervals = ([number, number] | null)[];
 
@@ -26,7 +27,7 @@ export type ThreadRequest =
 /** A worker's answer: the intervals in the order of the request's tables, or the judged run. */
 export type ThreadReply =
   | { id: number; intervals: Intervals[] }
-  | { id: number; run: LoadedRun }
+  | { id: number; run: Omit<LoadedRun, 'judgments'>; judgments: PackedJudgments }
   | { id: number; error: string };
 
 /** The item keys a comparison reads from run B (the join and the ground truth). */
@@ -76,7 +77,7 @@ export class CompareThreads {
     const w = this.workers[0];
     if (!w) return undefined;
     const reply = await this.ask(w, { id: this.next++, kind: 'side', path, annotationFiles });
-    return reply && 'run' in reply ? reply.run : undefined;
+    return reply && 'run' in reply ? { ...reply.run, judgments: unpackJudgments(reply.judgments) } : undefined;
   }
 
   readonly bootstrap: Bootstrapper = async (tables, resamples, seed) => {

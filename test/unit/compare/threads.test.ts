@@ -7,6 +7,7 @@ import { assignTables, CompareThreads, SIDE_KEYS } from '../../../src/core/compa
 import { readItems } from '../../../src/core/eval/read';
 import { offlineJudge } from '../../../src/core/eval/judge';
 import { judgeRun } from '../../../src/core/report/judgedRun';
+import { packJudgments, unpackJudgments } from '../../../src/core/compare/wire';
 import type { ClusterTable } from '../../../src/core/compare/stats';
 import { rng } from '../../../scripts/lib/random.mjs';
 import { tempDir } from '../../support/fixtures';
@@ -116,4 +117,28 @@ test('a worker reads and judges a run exactly as this thread does (only the keys
   } finally {
     await threads.close();
   }
+});
+
+test('packed judgments unpack to equal judgments: nulls, spans, lists, reused steps, errors and disagreements', async () => {
+  const dir = tempDir('rarft-wire-');
+  const { items } = await readItems(runFile(dir, 'a.json', 5));
+  items[1].classification_correct = true; // a reused judgment
+  items[2].iou = 0.25;
+  const judgments = [...(await judgeRun(join(dir, 'a.json'), items, { judge: offlineJudge })).judgments];
+  judgments[3] = { ...judgments[3], errors: [{ step: 'relevance', error: 'HTTP 500' }], predRelevant: null, iou: null };
+  judgments[4] = {
+    ...judgments[4],
+    disagreement: {
+      offline: { classification: 'relevant', span: [1, 2] },
+      judge: { classification: 'irrelevant', span: null },
+    },
+  };
+  delete judgments[5].level;
+  const back = unpackJudgments(packJudgments(judgments));
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(back)), JSON.parse(JSON.stringify(judgments)));
+  back.forEach((j, i) => {
+    assert.equal('level' in j, 'level' in judgments[i], `item ${i}: level`);
+    assert.equal(j.iou, judgments[i].iou, `item ${i}: iou (null stays null)`);
+  });
+  assert.ok(back.some((j) => j.reused?.length) && back.some((j) => j.categoriesUnjudged));
 });
