@@ -4,7 +4,7 @@
  */
 import { CATEGORIES, HARDNESS_LEVELS, isCategory, type HardnessLevel } from '../taxonomy';
 import type { ItemJudgment } from './evaluate';
-import { labelStats, mean, Tally, type Confusion } from './tally';
+import { labelStats, Tally, type Confusion } from './tally';
 
 export type { Confusion } from './tally';
 
@@ -96,12 +96,12 @@ function levelRow(level: string, t: Tally) {
     confusion: { ...t.c },
     total,
     'RA-IoU': t.raIou(total),
-    'RT-IoU': mean(t.jaccards),
+    'RT-IoU': t.jaccards.mean(),
     irrelevant_samples: {
       mean_reasoning_score: total ? t.reasoning.meanIrrelevant() : 0,
       count: t.irrelevant,
       mean_sbert_similarity: total ? t.sbert.meanIrrelevant() : 0,
-      sbert_count: t.sbert.all.length,
+      sbert_count: t.sbert.all.n,
     },
   };
 }
@@ -130,10 +130,10 @@ function samplesBlock(all: Tally, tn: boolean) {
   return {
     mean_reasoning_score: tn ? r.meanTn() : r.meanIrrelevant(),
     count: tn ? all.c.TN : all.irrelevant,
-    scored_count: tn ? r.tn.length : r.all.length,
+    scored_count: tn ? r.tn.n : r.all.n,
     label_reasoning_scores: labelStats(tn ? r.tnLabels : r.labels),
     mean_sbert_similarity: tn ? s.meanTn() : s.meanIrrelevant(),
-    sbert_count: tn ? s.tn.length : s.all.length,
+    sbert_count: tn ? s.tn.n : s.all.n,
     label_sbert_scores: labelStats(tn ? s.tnLabels : s.labels),
   };
 }
@@ -148,15 +148,15 @@ function emptyFigures(all: Tally, levels: Map<HardnessLevel | 'unknown', Tally>)
   if (!n) out.push('relevance', 'RA-IoU');
   if (!all.jaccardsJudged) out.push('RT-IoU');
   for (const [key, t] of [
-    ['irrelevant_samples', all.reasoning.all.length],
-    ['true_negative_samples', all.reasoning.tn.length],
+    ['irrelevant_samples', all.reasoning.all.n],
+    ['true_negative_samples', all.reasoning.tn.n],
   ] as const)
     if (!t) out.push(`${key}.mean_reasoning_score`);
-  if (!all.sbert.all.length) out.push('irrelevant_samples.mean_sbert_similarity');
-  if (!all.sbert.tn.length) out.push('true_negative_samples.mean_sbert_similarity');
+  if (!all.sbert.all.n) out.push('irrelevant_samples.mean_sbert_similarity');
+  if (!all.sbert.tn.n) out.push('true_negative_samples.mean_sbert_similarity');
   for (const label of CATEGORIES) {
-    if (!all.reasoning.labels.get(label)?.scores.length) out.push(`irrelevant_samples.label_reasoning_scores.${label}`);
-    if (!all.sbert.labels.get(label)?.scores.length) out.push(`irrelevant_samples.label_sbert_scores.${label}`);
+    if (!all.reasoning.labels.get(label)?.count) out.push(`irrelevant_samples.label_reasoning_scores.${label}`);
+    if (!all.sbert.labels.get(label)?.count) out.push(`irrelevant_samples.label_sbert_scores.${label}`);
   }
   for (const [level, t] of levels) {
     if (level === 'unknown' && !totalOf(t.c)) continue;
@@ -174,7 +174,7 @@ export function computeMetrics(judgments: ItemJudgment[], options: MetricsOption
     num_items: n,
     relevance: relevanceBlock(t.all.c),
     'RA-IoU': t.all.raIou(n),
-    'RT-IoU': mean(t.all.jaccards),
+    'RT-IoU': t.all.jaccards.mean(),
     irrelevant_samples: samplesBlock(t.all, false),
     true_negative_samples: samplesBlock(t.all, true),
     hardness_level_analysis: {

@@ -10,17 +10,29 @@ export interface Confusion {
   TN: number;
 }
 
-/** Mean of a list; 0 for an empty one (as the reference writes it). */
-export const mean = (xs: number[]): number => (xs.length ? sum(xs) / xs.length : 0);
-function sum(xs: number[]): number {
-  let s = 0;
-  for (const x of xs) s += x;
-  return s;
+/**
+ * A running sum and count: the same sum, added in the same order, as summing a list of the
+ * values afterwards (so the same mean to the last bit), without keeping 50,000 values.
+ */
+export class Sum {
+  n = 0;
+  s = 0;
+  add(x: number): void {
+    this.s += x;
+    this.n++;
+  }
+  /** 0 for no value (as the reference writes it). */
+  mean(): number {
+    return this.n ? this.s / this.n : 0;
+  }
 }
 
+/** Per-label running sums: scores, and scores and weights for the weighted mean. */
 interface LabelData {
-  scores: number[];
-  weights: number[];
+  count: number;
+  sum: number;
+  weighted: number;
+  weights: number;
 }
 
 /** Per-label simple and weighted means (each item weighs 1 / its label count). */
@@ -28,21 +40,15 @@ export function labelStats(data: Map<string, LabelData>) {
   const out: Record<string, { simple_mean: number; weighted_mean: number; count: number; total_weight: number }> = {};
   for (const label of CATEGORIES) {
     const d = data.get(label);
-    if (!d?.scores.length) {
+    if (!d?.count) {
       out[label] = { simple_mean: 0, weighted_mean: 0, count: 0, total_weight: 0 };
       continue;
     }
-    let ws = 0;
-    let tw = 0;
-    for (let k = 0; k < d.scores.length; k++) {
-      ws += d.scores[k] * d.weights[k];
-      tw += d.weights[k];
-    }
     out[label] = {
-      simple_mean: mean(d.scores),
-      weighted_mean: tw > 0 ? ws / tw : 0,
-      count: d.scores.length,
-      total_weight: tw,
+      simple_mean: d.sum / d.count,
+      weighted_mean: d.weights > 0 ? d.weighted / d.weights : 0,
+      count: d.count,
+      total_weight: d.weights,
     };
   }
   return out;
@@ -54,17 +60,19 @@ function addLabels(data: Map<string, LabelData>, labels: string[], score: number
   for (const l of labels) {
     if (!isCategory(l)) continue;
     let d = data.get(l);
-    if (!d) data.set(l, (d = { scores: [], weights: [] }));
-    d.scores.push(score);
-    d.weights.push(w);
+    if (!d) data.set(l, (d = { count: 0, sum: 0, weighted: 0, weights: 0 }));
+    d.count++;
+    d.sum += score;
+    d.weighted += score * w;
+    d.weights += w;
   }
 }
 
 /** Scores of one kind (reasoning or SBERT) over GT-irrelevant items. */
 class ScoreTally {
   /** Known scores of all GT-irrelevant items, and of true negatives. */
-  all: number[] = [];
-  tn: number[] = [];
+  all = new Sum();
+  tn = new Sum();
   /** GT-irrelevant items whose score is unknown, and true negatives among them. */
   unknown = 0;
   unknownTn = 0;
@@ -77,18 +85,18 @@ class ScoreTally {
       if (isTn) this.unknownTn++;
       return;
     }
-    this.all.push(score);
+    this.all.add(score);
     addLabels(this.labels, labels, score);
     if (isTn) {
-      this.tn.push(score);
+      this.tn.add(score);
       addLabels(this.tnLabels, labels, score);
     }
   }
 
   /** Mean over true negatives; null when no true negative has a score. */
   meanTn(): number | null {
-    if (this.tn.length === 0 && this.unknownTn > 0) return null;
-    return mean(this.tn);
+    if (this.tn.n === 0 && this.unknownTn > 0) return null;
+    return this.tn.mean();
   }
 
   /**
@@ -96,18 +104,18 @@ class ScoreTally {
    * score is unknown leave the denominator; null when nothing is known.
    */
   meanIrrelevant(): number | null {
-    const denom = this.all.length;
+    const denom = this.all.n;
     if (denom === 0) return this.unknown > 0 ? null : 0;
-    return sum(this.tn) / denom;
+    return this.tn.s / denom;
   }
 }
 
 /** Accumulates everything one group of items (all, or one hardness level) needs. */
 export class Tally {
   c: Confusion = { TP: 0, FP: 0, FN: 0, TN: 0 };
-  ious: number[] = [];
+  ious = new Sum();
   r = { '0.3': 0, '0.5': 0, '0.7': 0 };
-  jaccards: number[] = [];
+  jaccards = new Sum();
   /** Jaccards behind which a category judgment stands (not a default). */
   jaccardsJudged = 0;
   irrelevant = 0;
@@ -122,14 +130,14 @@ export class Tally {
     else if (pred) this.c.FP++;
     else this.c.TN++;
     const iou = j.iou ?? 0;
-    this.ious.push(iou);
+    this.ious.add(iou);
     if (iou >= 0.3) this.r['0.3']++;
     if (iou >= 0.5) this.r['0.5']++;
     if (iou >= 0.7) this.r['0.7']++;
     if (gt) return;
     this.irrelevant++;
     if (j.jaccard !== null) {
-      this.jaccards.push(j.jaccard);
+      this.jaccards.add(j.jaccard);
       if (!j.categoriesUnjudged) this.jaccardsJudged++;
     }
     const tn = !pred;
@@ -139,6 +147,6 @@ export class Tally {
 
   raIou(total: number) {
     const pct = (k: '0.3' | '0.5' | '0.7') => (total ? (this.r[k] / total) * 100 : 0);
-    return { mean_all: mean(this.ious), 'R@0.3': pct('0.3'), 'R@0.5': pct('0.5'), 'R@0.7': pct('0.7') };
+    return { mean_all: this.ious.mean(), 'R@0.3': pct('0.3'), 'R@0.5': pct('0.5'), 'R@0.7': pct('0.7') };
   }
 }
