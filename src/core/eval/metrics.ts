@@ -27,20 +27,32 @@ export interface MetricsOptions {
 
 type Counts = Record<string, number>;
 
-/** One pass over the judgments: the overall tally, one per level, GT-category counts, errors. */
-function tallyAll(judgments: ItemJudgment[]) {
-  const all = new Tally();
+/** The running tallies behind the metrics: overall, one per level, GT-category counts, errors. */
+function newTallies() {
   const levels = new Map<HardnessLevel | 'unknown', Tally>(HARDNESS_LEVELS.map((l) => [l, new Tally()]));
   levels.set('unknown', new Tally());
-  const byCategory = new Map<string, { correct: number; incorrect: number }>();
-  const errorsByStep: Counts = {};
-  const notComputed: Counts = {};
-  let excluded = 0;
+  return {
+    all: new Tally(),
+    levels,
+    byCategory: new Map<string, { correct: number; incorrect: number }>(),
+    errorsByStep: {} as Counts,
+    notComputed: {} as Counts,
+    excluded: 0,
+    items: 0,
+  };
+}
+
+type Tallies = ReturnType<typeof newTallies>;
+
+/** Adds judgments to the tallies, in order. */
+function tallyInto(t: Tallies, judgments: readonly ItemJudgment[]): void {
+  const { all, levels, byCategory, errorsByStep, notComputed } = t;
+  t.items += judgments.length;
   for (const j of judgments) {
     for (const e of j.errors) errorsByStep[e.step] = (errorsByStep[e.step] ?? 0) + 1;
     for (const n of j.notComputed) notComputed[n] = (notComputed[n] ?? 0) + 1;
     if (j.predRelevant === null || j.iou === null) {
-      excluded++;
+      t.excluded++;
       continue;
     }
     all.add(j);
@@ -54,7 +66,6 @@ function tallyAll(judgments: ItemJudgment[]) {
       else c.incorrect++;
     }
   }
-  return { all, levels, byCategory, errorsByStep, notComputed, excluded };
 }
 
 const totalOf = (c: Confusion) => c.TP + c.FP + c.FN + c.TN;
@@ -167,8 +178,27 @@ function emptyFigures(all: Tally, levels: Map<HardnessLevel | 'unknown', Tally>)
 }
 
 /** Aggregates judgments into the metrics object. Items whose step 1 failed are left out. */
-export function computeMetrics(judgments: ItemJudgment[], options: MetricsOptions = {}) {
-  const t = tallyAll(judgments);
+export function computeMetrics(judgments: readonly ItemJudgment[], options: MetricsOptions = {}) {
+  const t = newTallies();
+  tallyInto(t, judgments);
+  return metricsOf(t, options);
+}
+
+/**
+ * `computeMetrics` over judgments that arrive in parts (from several threads): add the parts in
+ * item order, and the metrics are the same, to the last bit, as over all judgments at once.
+ */
+export class MetricsAccumulator {
+  private readonly t = newTallies();
+  add(judgments: readonly ItemJudgment[]): void {
+    tallyInto(this.t, judgments);
+  }
+  metrics(options: MetricsOptions = {}): Metrics {
+    return metricsOf(this.t, options);
+  }
+}
+
+function metricsOf(t: Tallies, options: MetricsOptions) {
   const n = totalOf(t.all.c);
   return {
     num_items: n,
@@ -184,7 +214,7 @@ export function computeMetrics(judgments: ItemJudgment[], options: MetricsOption
     category_irrelevant_classification: { metrics_by_category: categoryBlock(t.byCategory) },
     evaluation: {
       judge: options.judge ?? 'offline',
-      items_in_input: judgments.length,
+      items_in_input: t.items,
       items_excluded: t.excluded,
       items_invalid: options.itemsInvalid ?? 0,
       judge_errors_by_step: t.errorsByStep,
