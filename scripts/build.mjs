@@ -49,10 +49,10 @@ const configs = [
     mainFields: ['module', 'main'],
   },
   {
-    // The compare's worker threads (src/core/compare/threads.ts), started by the CLI.
+    // The worker threads of compare and evaluate (src/core/threads/pool.ts), started by the CLI.
     ...common,
-    entryPoints: ['src/core/compare/threadWorker.ts'],
-    outfile: 'dist/compareWorker.js',
+    entryPoints: ['src/core/threads/worker.ts'],
+    outfile: 'dist/worker.js',
     platform: 'node',
     format: 'cjs',
     external: nodeExternal,

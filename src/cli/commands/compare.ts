@@ -1,6 +1,6 @@
 /** `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] [judge options]` */
-import { join } from 'node:path';
-import { CompareThreads } from '../../core/compare/threads';
+import { loadSide, threadBootstrapper } from '../../core/compare/threads';
+import { WorkerThreads } from '../../core/threads/pool';
 import { compareRunsWith, type Comparison, type GroupComparison } from '../../core/compare/compare';
 import { OUTCOMES } from '../../core/compare/outcomes';
 import { offlineJudge } from '../../core/eval/judge';
@@ -32,20 +32,20 @@ export const compareCommand: Command = {
     const setup = await createJudge({ ...values, anno: undefined, out: positionals[0] });
     // Started now: a worker reads and judges B (offline) while this thread does A, and the
     // bootstraps are shared out; whatever a worker cannot deliver is done here.
-    const threads = new CompareThreads(join(__dirname, 'compareWorker.js'));
+    const threads = new WorkerThreads();
     const controller = new AbortController();
     const onSigint = () => controller.abort();
     process.once('SIGINT', onSigint);
     try {
       const offline = setup.judge === offlineJudge;
-      const sideB = offline ? threads.loadSide(positionals[1], annotationFiles) : undefined;
+      const sideB = offline ? loadSide(threads, positionals[1], annotationFiles) : undefined;
       const itemsB = offline ? undefined : readAhead(positionals[1]);
       const a = await loadRun(positionals[0], setup, { signal: controller.signal, annotationFiles });
       const b =
         (await sideB) ??
         (await loadRun(positionals[1], setup, { signal: controller.signal, annotationFiles, items: itemsB }));
       mark('B');
-      const { comparison } = await compareRunsWith(a, b, { seed, resamples }, threads.bootstrap);
+      const { comparison } = await compareRunsWith(a, b, { seed, resamples }, threadBootstrapper(threads));
       mark('compare');
       if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
       else process.stdout.write(compareText(comparison, positionals[0], positionals[1]) + '\n');

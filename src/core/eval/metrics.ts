@@ -6,8 +6,6 @@ import { CATEGORIES, HARDNESS_LEVELS, isCategory, type HardnessLevel } from '../
 import type { ItemJudgment } from './evaluate';
 import { labelStats, Tally, type Confusion } from './tally';
 
-export type { Confusion } from './tally';
-
 /** Accuracy, precision, recall and F1 from confusion counts (0 on division by zero). */
 export function binaryMetrics(tp: number, fp: number, fn: number, tn: number) {
   const total = tp + fp + fn + tn;

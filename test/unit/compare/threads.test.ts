@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootstrapDeltas } from '../../../src/core/compare/bootstrap';
-import { assignTables, CompareThreads, SIDE_KEYS } from '../../../src/core/compare/threads';
+import { assignTables, loadSide, SIDE_KEYS, threadBootstrapper } from '../../../src/core/compare/threads';
+import { WorkerThreads } from '../../../src/core/threads/pool';
 import { readItems } from '../../../src/core/eval/read';
 import { offlineJudge } from '../../../src/core/eval/judge';
 import { judgeRun } from '../../../src/core/report/judgedRun';
@@ -13,7 +14,7 @@ import { rng } from '../../../scripts/lib/random.mjs';
 import { tempDir } from '../../support/fixtures';
 
 /** The worker as `npm test` builds it (the build runs before the suites). */
-const WORKER = join(__dirname, '..', '..', '..', 'dist', 'compareWorker.js');
+const WORKER = join(__dirname, '..', '..', '..', 'dist', 'worker.js');
 
 /** A table of `clusters` videos and 4 metrics: counts, hits, a fractional mean, a sparse one. */
 function table(clusters: number, seed: number): ClusterTable {
@@ -43,12 +44,12 @@ test('assignTables spreads the work: the largest tables on different threads, ev
 });
 
 test('a pool of worker threads gives exactly the intervals of one thread', async (t) => {
-  if (!existsSync(WORKER)) return t.skip('dist/compareWorker.js is not built (npm run build)');
-  const threads = new CompareThreads(WORKER, 2);
+  if (!existsSync(WORKER)) return t.skip('dist/worker.js is not built (npm run build)');
+  const threads = new WorkerThreads(WORKER, 2);
   try {
-    assert.deepStrictEqual(await threads.bootstrap(tables, 300, 9), oneThread());
+    assert.deepStrictEqual(await threadBootstrapper(threads)(tables, 300, 9), oneThread());
     // A second request on the same threads (the CLI asks once; the pool must not hold stale replies).
-    assert.deepStrictEqual(await threads.bootstrap(tables.slice(1), 300, 9), oneThread().slice(1));
+    assert.deepStrictEqual(await threadBootstrapper(threads)(tables.slice(1), 300, 9), oneThread().slice(1));
   } finally {
     await threads.close();
   }
@@ -58,17 +59,17 @@ test('a worker that dies has its share computed in this thread: the same interva
   const dir = tempDir('rarft-bootstrap-');
   const crashing = join(dir, 'crash.js');
   writeFileSync(crashing, "require('node:worker_threads').parentPort.on('message', () => process.exit(3));\n");
-  const threads = new CompareThreads(crashing, 2);
+  const threads = new WorkerThreads(crashing, 2);
   try {
-    assert.deepStrictEqual(await threads.bootstrap(tables, 300, 9), oneThread());
+    assert.deepStrictEqual(await threadBootstrapper(threads)(tables, 300, 9), oneThread());
   } finally {
     await threads.close();
   }
 });
 
 test('without the worker file the pool runs everything in this thread', async () => {
-  const threads = new CompareThreads(join(tempDir('rarft-bootstrap-'), 'missing.js'), 2);
-  assert.deepStrictEqual(await threads.bootstrap(tables, 300, 9), oneThread());
+  const threads = new WorkerThreads(join(tempDir('rarft-bootstrap-'), 'missing.js'), 2);
+  assert.deepStrictEqual(await threadBootstrapper(threads)(tables, 300, 9), oneThread());
   await threads.close();
 });
 
@@ -96,12 +97,12 @@ function runFile(dir: string, name: string, seed: number): string {
 }
 
 test('a worker reads and judges a run exactly as this thread does (only the keys a comparison reads come back)', async (t) => {
-  if (!existsSync(WORKER)) return t.skip('dist/compareWorker.js is not built (npm run build)');
+  if (!existsSync(WORKER)) return t.skip('dist/worker.js is not built (npm run build)');
   const dir = tempDir('rarft-threads-');
   const path = runFile(dir, 'b.json', 3);
-  const threads = new CompareThreads(WORKER, 1);
+  const threads = new WorkerThreads(WORKER, 1);
   try {
-    const got = await threads.loadSide(path);
+    const got = await loadSide(threads, path);
     const { items } = await readItems(path);
     const want = await judgeRun(path, items, { judge: offlineJudge });
     assert.ok(got, 'the worker delivered the run');
@@ -112,8 +113,8 @@ test('a worker reads and judges a run exactly as this thread does (only the keys
     assert.deepStrictEqual(got.items[4].gt_timestamp, items[4].gt_timestamp);
     // A file the worker cannot read is left to this thread (whose messages the user sees).
     writeFileSync(join(dir, 'broken.json'), '[{"video": ');
-    assert.equal(await threads.loadSide(join(dir, 'broken.json')), undefined);
-    assert.equal(await threads.loadSide(join(dir, 'missing.json')), undefined);
+    assert.equal(await loadSide(threads, join(dir, 'broken.json')), undefined);
+    assert.equal(await loadSide(threads, join(dir, 'missing.json')), undefined);
   } finally {
     await threads.close();
   }

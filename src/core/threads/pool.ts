@@ -1,0 +1,82 @@
+/**
+ * A few worker threads for work that splits (a comparison's two runs and bootstraps, the parts of
+ * a large items file), started as a command starts so that they are up when the work is ready.
+ *
+ * Nothing depends on a worker for its result: `ask` answers undefined when the worker failed,
+ * exited or replied with an error, and the caller then does that share in this thread, with this
+ * thread's code and messages.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker, type Transferable } from 'node:worker_threads';
+import type { ThreadReply, ThreadRequest } from './protocol';
+
+/** The built worker beside the bundle that runs this code (`dist/worker.js`). */
+export const BUILT_WORKER = join(__dirname, 'worker.js');
+
+/** Worker threads; close them when done. */
+export class WorkerThreads {
+  private readonly workers: Worker[] = [];
+  private next = 1;
+
+  /**
+   * Starts `size` workers from `workerFile`; none when the file is not there (a run from the
+   * sources) or the machine has one core (then everything runs in this thread).
+   */
+  constructor(workerFile = BUILT_WORKER, size = Math.min(3, availableParallelism() - 1)) {
+    if (size < 1 || !existsSync(workerFile)) return;
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(workerFile);
+      w.on('error', () => undefined); // what it held is done here (see `ask`)
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  /** How many workers there are. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Sends a request to worker `k`; its reply, or undefined when it failed, exited or replied with an error. */
+  ask<R extends ThreadReply>(
+    k: number,
+    request: DistributiveOmit<ThreadRequest, 'id'>,
+    transfer: Transferable[] = [],
+  ): Promise<R | undefined> {
+    const w = this.workers[k];
+    if (!w) return Promise.resolve(undefined);
+    const id = this.next++;
+    w.ref(); // an unref'd worker would let the process end before it answers
+    return new Promise((resolve) => {
+      const done = (reply?: ThreadReply) => {
+        w.unref();
+        w.off('message', onMessage);
+        w.off('exit', onExit);
+        w.off('error', onExit);
+        resolve(reply && !('error' in reply) ? (reply as R) : undefined);
+      };
+      const onMessage = (reply: ThreadReply) => {
+        if (reply.id === id) done(reply);
+      };
+      const onExit = () => done();
+      w.on('message', onMessage);
+      w.once('exit', onExit);
+      w.once('error', onExit);
+      try {
+        w.postMessage({ ...request, id }, transfer);
+      } catch {
+        done();
+      }
+    });
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
