@@ -73,15 +73,18 @@ export function partRanges(buf: Uint8Array, parts: number): [number, number][] |
   return ranges;
 }
 
+const decodePart = (bytes: Uint8Array) =>
+  `[${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')}]`;
+
 /** Parses, validates and judges (offline) one part's items; `seen` collects their (video, query) keys. */
 async function evaluatePart(
-  text: string,
+  take: () => string,
   rejudge: boolean,
   seen: Map<string, Map<string, number>>,
   onProgress?: (done: number, total: number) => void,
   signal?: AbortSignal,
 ): Promise<{ part: Omit<EvaluatedPart, 'judgments' | 'firstKeys'>; judgments: ItemJudgment[] } | undefined> {
-  const parsed = parseJson(text);
+  const parsed = parseJson(take()); // the text is not kept: only the items
   if (!parsed.ok || !Array.isArray(parsed.value)) return undefined;
   const items = parsed.value as Record<string, unknown>[];
   if (!items.every((it) => typeof it === 'object' && it !== null && !Array.isArray(it))) return undefined;
@@ -100,15 +103,30 @@ async function evaluatePart(
   return { part: { items: items.length, errors, warningsByCode, hasModelOutput }, judgments };
 }
 
-/** In a worker: one part, its judgments packed. */
-export async function evaluatePartJob(bytes: Uint8Array, rejudge: boolean): Promise<EvaluatedPart> {
+/** In a worker: one part, its judgments packed. `take` hands over the part's bytes once (so they can go). */
+export async function evaluatePartJob(take: () => Uint8Array, rejudge: boolean): Promise<EvaluatedPart> {
   const seen = new Map<string, Map<string, number>>();
-  const text = `[${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8')}]`;
-  const r = await evaluatePart(text, rejudge, seen);
+  const r = await evaluatePart(() => decodePart(take()), rejudge, seen);
   if (!r) throw new Error('the part does not parse as whole items');
   const firstKeys: string[] = [];
   for (const [video, queries] of seen) for (const query of queries.keys()) firstKeys.push(video, query);
   return { ...r.part, firstKeys, judgments: packJudgments(r.judgments) };
+}
+
+/**
+ * The file cut into this thread's part (as text) and the workers' (bytes in buffers of their own,
+ * to move to them), or undefined when it is too small or cannot be cut. The file's buffer is not
+ * kept: only the parts are.
+ */
+async function cutFile(path: string, threads: WorkerThreads, options: { minBytes?: number }) {
+  const buf = await readBytes(path);
+  const ranges = buf.length >= (options.minBytes ?? PARTS_MIN_BYTES) ? partRanges(buf, threads.size + 1) : undefined;
+  if (!ranges) return undefined;
+  const [s0, e0] = ranges[0];
+  return {
+    own: `[${buf.toString('utf8', s0, e0)}]`,
+    theirs: ranges.slice(1).map(([s, e]) => new Uint8Array(buf.subarray(s, e))),
+  };
 }
 
 /** What `evaluateInParts` returns: `EvaluationResult` without the items (they stay in the workers). */
@@ -127,19 +145,20 @@ export async function evaluateInParts(
   onProgress?: (p: EvaluationProgress) => void,
 ): Promise<PartsResult | undefined> {
   if (!threads.size || options.judge.judge !== offlineJudge) return undefined;
-  const buf = await readBytes(path);
+  const cut = await cutFile(path, threads, options);
   onProgress?.({ phase: 'read', done: 1, total: 1 });
-  const ranges = buf.length >= (options.minBytes ?? PARTS_MIN_BYTES) ? partRanges(buf, threads.size + 1) : undefined;
-  if (!ranges) return undefined;
+  if (!cut) return undefined;
   const rejudge = !!options.rejudge;
-  const asks = ranges.slice(1).map(([s, e], k) => {
-    const bytes = new Uint8Array(buf.subarray(s, e)); // its own buffer, moved to the worker
-    return threads.ask<{ id: number } & EvaluatedPart>(k, { kind: 'evaluate-part', bytes, rejudge }, [bytes.buffer]);
-  });
+  const asks = cut.theirs.map((bytes, k) =>
+    threads.ask<{ id: number } & EvaluatedPart>(k, { kind: 'evaluate-part', bytes, rejudge }, [bytes.buffer]),
+  );
   const seen = new Map<string, Map<string, number>>();
-  const [s0, e0] = ranges[0];
   const own = await evaluatePart(
-    `[${buf.toString('utf8', s0, e0)}]`,
+    () => {
+      const text = cut.own;
+      cut.own = '';
+      return text;
+    },
     rejudge,
     seen,
     (done, total) => onProgress?.({ phase: 'judge', done, total }),

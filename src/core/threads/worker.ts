@@ -15,7 +15,12 @@ async function answer(m: ThreadRequest): Promise<[ThreadReply, Transferable[]]> 
       return [{ id: m.id, ...r }, packedBuffers(r.judgments)];
     }
     case 'evaluate-part': {
-      const r = await evaluatePartJob(m.bytes, m.rejudge);
+      const take = () => {
+        const bytes = m.bytes;
+        m.bytes = new Uint8Array(0); // the request no longer holds the part once it is decoded
+        return bytes;
+      };
+      const r = await evaluatePartJob(take, m.rejudge);
       return [{ id: m.id, ...r }, packedBuffers(r.judgments)];
     }
     default: {
