@@ -49,14 +49,14 @@ function once(argv, env = {}) {
   return { ms, rss, profile };
 }
 
-/** Alternates the bare parse and the evaluation `runs` times; medians of each (`extra`: more evaluate arguments). */
-function sideBySide(file, runs, extra = []) {
+/** Alternates the bare parse and the evaluation `runs` times; medians of each. */
+function sideBySide(file, runs) {
   const bare = [];
   const ev = [];
   for (let i = 0; i < runs; i++) {
     bare.push(once(['-e', BARE, file]));
     ev.push(
-      once([CLI, 'evaluate', file, '--out', join(DATA, 'bench.metrics.json'), ...extra], {
+      once([CLI, 'evaluate', file, '--out', join(DATA, 'bench.metrics.json')], {
         RARFT_PROFILE: '1',
       }),
     );
@@ -84,13 +84,6 @@ figure(
   s.ev <= 1.5 * s.bare,
 );
 console.log(`  where it goes (last run): ${s.profile}`);
-// For reference (no target): in one thread, as with --items-out, which writes every row (here to
-// a file then ignored) and so keeps the items in one thread.
-const one = sideBySide(small, 3, ['--items-out', join(DATA, 'bench.items.json')]);
-console.log(
-  `  the same with --items-out (one thread, 52 MB more written), median of 3: ${one.ev.toFixed(0)} ms ` +
-    `vs ${one.bare.toFixed(0)} ms: ${(one.ev / one.bare).toFixed(2)} ×`,
-);
 
 if (!process.argv.includes('--skip-200mb')) {
   const big = join(DATA, 'items230k.json');

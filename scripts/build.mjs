@@ -49,7 +49,7 @@ const configs = [
     mainFields: ['module', 'main'],
   },
   {
-    // The worker threads of compare and evaluate (src/core/threads/pool.ts), started by the CLI.
+    // The worker threads of compare (src/core/threads/pool.ts), started by the CLI.
     ...common,
     entryPoints: ['src/core/threads/worker.ts'],
     outfile: 'dist/worker.js',

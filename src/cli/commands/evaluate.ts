@@ -1,17 +1,7 @@
 /** `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [judge options] [sbert options]` */
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { evaluateInParts, PARTS_MIN_BYTES, type PartsResult } from '../../core/eval/parts';
-import { WorkerThreads } from '../../core/threads/pool';
 import { writeEvaluation } from '../../core/eval/write';
-import {
-  InvalidItemsError,
-  runEvaluation,
-  type EvaluationProgress,
-  type EvaluationReport,
-  type EvaluationResult,
-  type JudgeSetup,
-} from '../../core/eval/run';
+import { InvalidItemsError, runEvaluation, type EvaluationResult, type JudgeSetup } from '../../core/eval/run';
 import {
   abortOnSignals,
   checkOutputsForCli,
@@ -70,52 +60,27 @@ function allowedFailures(v: unknown, items: number): number {
   return m[2] === '%' ? Math.floor((n / 100) * items) : n;
 }
 
-/** What an evaluation gives the command: its result, and the items it judged (kept after --skip-invalid). */
-interface Evaluated {
-  result: PartsResult & { rows?: EvaluationResult['rows'] };
-  judgedItems: number;
-}
-
-/**
- * Worker threads for a large file that only needs metrics, judged offline (started now, so that
- * they are up when the file is read); none otherwise.
- */
-function threadsFor(input: string, itemsOut: string | undefined, values: Record<string, unknown>) {
-  const plain = values.judge === 'offline' && !values.sbert && !values['skip-invalid'] && !itemsOut;
-  let size = 0;
-  try {
-    size = statSync(input).size;
-  } catch {}
-  return plain && size >= PARTS_MIN_BYTES ? new WorkerThreads() : undefined;
-}
-
-async function evaluateWithProgress(
-  input: string,
-  setup: JudgeSetup,
-  values: Record<string, unknown>,
-  threads: WorkerThreads | undefined,
-): Promise<Evaluated> {
+async function evaluateWithProgress(input: string, setup: JudgeSetup, values: Record<string, unknown>) {
   const sbert = await createSimilarity(values);
   const stop = abortOnSignals();
   const progress = progressReporter('evaluating');
-  const onProgress = (p: EvaluationProgress) => {
-    if (p.phase === 'read' || p.phase === 'parse') mark(p.phase);
-    else if (p.phase === 'judge') progress.update(p.done, p.total, p.waiting);
-  };
   try {
-    const rejudge = !!values.rejudge;
-    const inParts =
-      threads &&
-      (await userErrors(() => evaluateInParts(input, { judge: setup, rejudge }, threads, stop.signal, onProgress)));
-    if (inParts) return { result: inParts, judgedItems: inParts.report.items };
-    const result = await userErrors(() =>
+    return await userErrors(() =>
       runEvaluation(
-        { input, judge: setup, similarity: sbert.similarity, skipInvalid: !!values['skip-invalid'], rejudge },
+        {
+          input,
+          judge: setup,
+          similarity: sbert.similarity,
+          skipInvalid: !!values['skip-invalid'],
+          rejudge: !!values.rejudge,
+        },
         stop.signal,
-        onProgress,
+        (p) => {
+          if (p.phase === 'read' || p.phase === 'parse') mark(p.phase);
+          else if (p.phase === 'judge') progress.update(p.done, p.total, p.waiting);
+        },
       ),
     );
-    return { result, judgedItems: result.items.length };
   } catch (e) {
     if (e instanceof InvalidItemsError)
       throw new CliError(
@@ -149,21 +114,20 @@ export async function runEvaluate(
     [{ option: 'items', path: input }],
     !!values.force,
   );
-  const threads = threadsFor(input, itemsOut, values);
   const setup = await createJudge(values);
   try {
-    const { result, judgedItems } = await evaluateWithProgress(input, setup, values, threads);
+    const result = await evaluateWithProgress(input, setup, values);
     mark('judge');
     await writeEvaluation(result, out, itemsOut);
     mark('write');
     present(result);
-    return exitCode(result, judgedItems, values, itemsOut);
+    return exitCode(result, values, itemsOut);
   } finally {
-    await Promise.all([setup.close?.(), threads?.close()]);
+    await setup.close?.();
   }
 }
 
-function present(result: Evaluated['result']): void {
+function present(result: EvaluationResult): void {
   const r = result.report;
   process.stdout.write(summary(result.metrics, r) + '\n');
   if (r.reused.items) process.stdout.write(reusedLine(r) + '\n');
@@ -172,7 +136,7 @@ function present(result: Evaluated['result']): void {
 }
 
 /** Says how many judgments came from the input rather than this run's judge, and how to redo them. */
-function reusedLine(r: EvaluationReport): string {
+function reusedLine(r: EvaluationResult['report']): string {
   const steps = Object.entries(r.reused.by_step)
     .map(([s, n]) => `${s} ${n}`)
     .join(', ');
@@ -184,12 +148,7 @@ function reusedLine(r: EvaluationReport): string {
 }
 
 /** 1 when judgments failed (beyond --max-judge-errors) or nothing could be judged: the files are written all the same. */
-function exitCode(
-  result: Evaluated['result'],
-  judgedItems: number,
-  values: Record<string, unknown>,
-  itemsOut: string | undefined,
-): number {
+function exitCode(result: EvaluationResult, values: Record<string, unknown>, itemsOut: string | undefined): number {
   const r = result.report;
   const where = itemsOut
     ? `the errors are in each item's judge_errors (${itemsOut})`
@@ -197,13 +156,13 @@ function exitCode(
   const why = Object.entries(r.errorsByStep)
     .map(([step, n]) => `${n} ${step} errors`)
     .join(', ');
-  if (judgedItems && !r.judged)
+  if (result.items.length && !r.judged)
     // Every item was left out after judge errors: the figures above are empty, not a result.
     throw new CliError(`no item could be judged (${why}); the metrics are empty. ${where}`);
-  const allowed = allowedFailures(values['max-judge-errors'], judgedItems);
+  const allowed = allowedFailures(values['max-judge-errors'], result.items.length);
   if (r.failedItems > allowed)
     throw new CliError(
-      `${r.failedItems} of ${judgedItems} items have failed judgments (${why})` +
+      `${r.failedItems} of ${result.items.length} items have failed judgments (${why})` +
         `${allowed ? `, more than --max-judge-errors allows (${allowed})` : ''}; the figures leave them out. ` +
         `${where}; rerun the same command to retry only those`,
     );

@@ -179,12 +179,8 @@ function checkGtFields(
 /**
  * Validates model-output items and builds the run model; never throws on any JSON value.
  * `items: false` validates and counts only (the evaluation's check, which keeps no item model).
- * `seen` (video → query → first index) is filled with the items' keys, to check a file read in parts.
  */
-export function readRun(
-  value: unknown,
-  opts: { items?: boolean; seen?: Map<string, Map<string, number>> } = {},
-): RunResult {
+export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResult {
   const keep = opts.items !== false;
   const problems: PendingProblem[] = [];
   const items: RunItem[] = [];
@@ -200,7 +196,7 @@ export function readRun(
   }
   const videos = new Set<string>();
   // video → query → first item index (nested: no joined key string per item).
-  const seen = opts.seen ?? new Map<string, Map<string, number>>();
+  const seen = new Map<string, Map<string, number>>();
   value.forEach((raw, i) => {
     if (!isObject(raw)) {
       problems.push({

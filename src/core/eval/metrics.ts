@@ -182,20 +182,6 @@ export function computeMetrics(judgments: readonly ItemJudgment[], options: Metr
   return metricsOf(t, options);
 }
 
-/**
- * `computeMetrics` over judgments that arrive in parts (from several threads): add the parts in
- * item order, and the metrics are the same, to the last bit, as over all judgments at once.
- */
-export class MetricsAccumulator {
-  private readonly t = newTallies();
-  add(judgments: readonly ItemJudgment[]): void {
-    tallyInto(this.t, judgments);
-  }
-  metrics(options: MetricsOptions = {}): Metrics {
-    return metricsOf(this.t, options);
-  }
-}
-
 function metricsOf(t: Tallies, options: MetricsOptions) {
   const n = totalOf(t.all.c);
   return {

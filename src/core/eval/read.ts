@@ -25,7 +25,7 @@ export async function readTextFile(path: string, what = 'a JSON file'): Promise<
 }
 
 /** Reads a file's bytes; system errors become `InputError`s that name the path in our words. */
-export async function readBytes(path: string, what = 'a JSON file'): Promise<Buffer> {
+async function readBytes(path: string, what = 'a JSON file'): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (e) {

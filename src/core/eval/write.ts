@@ -8,13 +8,7 @@ import type { EvaluationResult } from './run';
  * Items first, metrics last (the old metrics removed first), with a run id and the items
  * file's size in metrics.evaluation: a reader never sees a mismatched pair.
  */
-export async function writeEvaluation(
-  result: Pick<EvaluationResult, 'metrics'> & { rows?: EvaluationResult['rows'] },
-  out: string,
-  itemsOut?: string,
-): Promise<void> {
-  const rows = result.rows;
-  if (itemsOut && !rows) throw new Error('writeEvaluation: an items file needs the rows');
+export async function writeEvaluation(result: EvaluationResult, out: string, itemsOut?: string): Promise<void> {
   const runId = `${new Date().toISOString()}-${randomBytes(3).toString('hex')}`;
   const files: { path: string; data: () => string }[] = [];
   let itemsBytes = 0;
@@ -22,7 +16,7 @@ export async function writeEvaluation(
     files.push({
       path: itemsOut,
       data: () => {
-        const text = JSON.stringify(rows?.(), null, 2) + '\n';
+        const text = JSON.stringify(result.rows(), null, 2) + '\n';
         itemsBytes = Buffer.byteLength(text);
         return text;
       },

@@ -1,6 +1,6 @@
 /**
- * A few worker threads for work that splits (a comparison's two runs and bootstraps, the parts of
- * a large items file), started as a command starts so that they are up when the work is ready.
+ * A few worker threads for work that splits (a comparison's two runs and its bootstraps), started
+ * as a command starts so that they are up when the work is ready.
  *
  * Nothing depends on a worker for its result: `ask` answers undefined when the worker failed,
  * exited or replied with an error, and the caller then does that share in this thread, with this

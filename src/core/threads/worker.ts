@@ -3,7 +3,6 @@ import { parentPort, type Transferable } from 'node:worker_threads';
 import { bootstrapDeltas } from '../compare/bootstrap';
 import { sideJob } from '../compare/threads';
 import { packedBuffers } from '../compare/wire';
-import { evaluatePartJob } from '../eval/parts';
 import type { ThreadReply, ThreadRequest } from './protocol';
 
 async function answer(m: ThreadRequest): Promise<[ThreadReply, Transferable[]]> {
@@ -12,15 +11,6 @@ async function answer(m: ThreadRequest): Promise<[ThreadReply, Transferable[]]> 
       return [{ id: m.id, intervals: m.tables.map((t) => bootstrapDeltas(t, m.resamples, m.seed)) }, []];
     case 'side': {
       const r = await sideJob(m.path, m.annotationFiles);
-      return [{ id: m.id, ...r }, packedBuffers(r.judgments)];
-    }
-    case 'evaluate-part': {
-      const take = () => {
-        const bytes = m.bytes;
-        m.bytes = new Uint8Array(0); // the request no longer holds the part once it is decoded
-        return bytes;
-      };
-      const r = await evaluatePartJob(take, m.rejudge);
       return [{ id: m.id, ...r }, packedBuffers(r.judgments)];
     }
     default: {
