@@ -90,21 +90,37 @@ function sumPlan(columns: Float64Array[], V: number): SumPlan {
     for (let v = 0; v < V; v++) if (c[v] !== 0) at.push(v);
     sparse.push({ k, at: Uint32Array.from(at), values: Float64Array.from(at, (v) => c[v]) });
   });
+  // Groups numbered in order of first occurrence; rows found by a hash of their values, then
+  // compared value by value (no key string per video).
+  const I = ints.length;
+  const cols = ints.map((k) => columns[k]);
   const groupOf = new Uint32Array(V);
-  const ids = new Map<string, number>();
+  const byHash = new Map<number, number[]>();
   const values: number[] = [];
+  let groups = 0;
+  const sameRow = (g: number, v: number) => {
+    for (let j = 0; j < I; j++) if (values[g * I + j] !== cols[j][v]) return false;
+    return true;
+  };
   for (let v = 0; v < V; v++) {
-    const row = ints.map((k) => columns[k][v]);
-    const key = row.join(',');
-    let g = ids.get(key);
-    if (g === undefined) {
-      g = ids.size;
-      ids.set(key, g);
-      values.push(...row);
+    let h = 0;
+    for (let j = 0; j < I; j++) h = (Math.imul(h, 31) + (cols[j][v] | 0) + j) | 0;
+    let list = byHash.get(h);
+    if (!list) byHash.set(h, (list = []));
+    let g = -1;
+    for (const c of list)
+      if (sameRow(c, v)) {
+        g = c;
+        break;
+      }
+    if (g < 0) {
+      g = groups++;
+      list.push(g);
+      for (let j = 0; j < I; j++) values.push(cols[j][v]);
     }
     groupOf[v] = g;
   }
-  return { groupOf, groups: ids.size, groupValues: Float64Array.from(values), ints, sparse };
+  return { groupOf, groups, groupValues: Float64Array.from(values), ints, sparse };
 }
 
 /**
