@@ -194,9 +194,9 @@ export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResu
     });
     return { items, stats, problems };
   }
-  const videos = new Set<string>();
   // video → query → first item index (nested: no joined key string per item).
   const seen = new Map<string, Map<string, number>>();
+  const byCategory = new Map<string, number>();
   value.forEach((raw, i) => {
     if (!isObject(raw)) {
       problems.push({
@@ -233,14 +233,15 @@ export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResu
     const level = itemLevel(raw);
     if (keep)
       items.push({ index: i, video, query, modelOutput, gtRelevant, gtTimestamp, gtOutput, level, gtCategories, raw });
-    if (video) videos.add(video);
     stats.queries++;
     if (gtRelevant) stats.answerable++;
     else stats.refusable++;
     const d = level ? toDifficulty(level) : 'unknown';
     stats.byDifficulty[d] = (stats.byDifficulty[d] ?? 0) + 1;
-    for (const c of gtCategories) stats.byCategory[c] = (stats.byCategory[c] ?? 0) + 1;
+    // A Map: its keys' hashes stay with the strings (an object's keys would be interned per item).
+    for (const c of gtCategories) byCategory.set(c, (byCategory.get(c) ?? 0) + 1);
   });
-  stats.videos = videos.size;
+  stats.videos = seen.size - (seen.has('') ? 1 : 0); // every video but the empty name
+  for (const [c, n] of byCategory) stats.byCategory[c] = n;
   return { items, stats, problems };
 }

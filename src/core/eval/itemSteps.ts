@@ -132,8 +132,18 @@ function strings(v: unknown): string[] {
 
 type StepGen = Generator<Pending, void, Verdict<unknown>>;
 
+/** The list of one reused step, shared (a run of cached items makes no list per item); copied before a second step joins. */
+const ONLY: Record<JudgeStepName, JudgeStepName[]> = {
+  relevance: Object.freeze(['relevance']) as unknown as JudgeStepName[],
+  categories: Object.freeze(['categories']) as unknown as JudgeStepName[],
+  reasoning: Object.freeze(['reasoning']) as unknown as JudgeStepName[],
+  sbert: Object.freeze(['sbert']) as unknown as JudgeStepName[],
+};
+
 function reused(j: ItemJudgment, step: JudgeStepName): void {
-  (j.reused ??= []).push(step);
+  if (!j.reused) j.reused = ONLY[step];
+  else if (Object.isFrozen(j.reused)) j.reused = [...j.reused, step];
+  else j.reused.push(step);
 }
 
 /** Step 1: relevance and span (cached judgments reused), then the IoU. */
