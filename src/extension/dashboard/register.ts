@@ -26,7 +26,9 @@ async function pickRun(deps: FeatureDeps, arg: unknown, title: string, except?: 
       description: `${f.items?.length ?? 0} items · ${f.kind === 'evaluation-items' ? 'evaluated' : 'offline judge'}`,
       path: f.path,
     })),
-    { title, placeHolder: 'Run file' },
+    // Kept open when the focus moves: closing a palette hands the focus back to the active editor,
+    // and a webview (the dashboard) takes it a moment later, which closed a fresh picker (seen in e2e).
+    { title, placeHolder: 'Run file', ignoreFocusOut: true },
   );
   return pick?.path;
 }
