@@ -88,7 +88,7 @@ export function summary(m: Metrics, r: EvaluationReport): string {
   const f = (path: string, v: number | null | undefined, d = 3) => figure(empty, path, v, d);
   const lines = [restsOn(r), mainTable(m, f), '', levelTable(m, f)];
   if (r.invalid.length) lines.push('', `left out as invalid (--skip-invalid):`, ...problemLines(r.invalid));
-  // Most frequent first (then by code): one order however the items were read.
+  // Most frequent first, then by code.
   const warned = Object.entries(r.warningsByCode).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
   if (warned.length) {
     const codes = warned.map(([c, n]) => `${n} ${c}`).join(', ');

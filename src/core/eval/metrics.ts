@@ -25,32 +25,20 @@ export interface MetricsOptions {
 
 type Counts = Record<string, number>;
 
-/** The running tallies behind the metrics: overall, one per level, GT-category counts, errors. */
-function newTallies() {
+/** One pass over the judgments: the overall tally, one per level, GT-category counts, errors. */
+function tallyAll(judgments: readonly ItemJudgment[]) {
+  const all = new Tally();
   const levels = new Map<HardnessLevel | 'unknown', Tally>(HARDNESS_LEVELS.map((l) => [l, new Tally()]));
   levels.set('unknown', new Tally());
-  return {
-    all: new Tally(),
-    levels,
-    byCategory: new Map<string, { correct: number; incorrect: number }>(),
-    errorsByStep: {} as Counts,
-    notComputed: {} as Counts,
-    excluded: 0,
-    items: 0,
-  };
-}
-
-type Tallies = ReturnType<typeof newTallies>;
-
-/** Adds judgments to the tallies, in order. */
-function tallyInto(t: Tallies, judgments: readonly ItemJudgment[]): void {
-  const { all, levels, byCategory, errorsByStep, notComputed } = t;
-  t.items += judgments.length;
+  const byCategory = new Map<string, { correct: number; incorrect: number }>();
+  const errorsByStep: Counts = {};
+  const notComputed: Counts = {};
+  let excluded = 0;
   for (const j of judgments) {
     for (const e of j.errors) errorsByStep[e.step] = (errorsByStep[e.step] ?? 0) + 1;
     for (const n of j.notComputed) notComputed[n] = (notComputed[n] ?? 0) + 1;
     if (j.predRelevant === null || j.iou === null) {
-      t.excluded++;
+      excluded++;
       continue;
     }
     all.add(j);
@@ -64,6 +52,7 @@ function tallyInto(t: Tallies, judgments: readonly ItemJudgment[]): void {
       else c.incorrect++;
     }
   }
+  return { all, levels, byCategory, errorsByStep, notComputed, excluded };
 }
 
 const totalOf = (c: Confusion) => c.TP + c.FP + c.FN + c.TN;
@@ -177,12 +166,7 @@ function emptyFigures(all: Tally, levels: Map<HardnessLevel | 'unknown', Tally>)
 
 /** Aggregates judgments into the metrics object. Items whose step 1 failed are left out. */
 export function computeMetrics(judgments: readonly ItemJudgment[], options: MetricsOptions = {}) {
-  const t = newTallies();
-  tallyInto(t, judgments);
-  return metricsOf(t, options);
-}
-
-function metricsOf(t: Tallies, options: MetricsOptions) {
+  const t = tallyAll(judgments);
   const n = totalOf(t.all.c);
   return {
     num_items: n,
@@ -198,7 +182,7 @@ function metricsOf(t: Tallies, options: MetricsOptions) {
     category_irrelevant_classification: { metrics_by_category: categoryBlock(t.byCategory) },
     evaluation: {
       judge: options.judge ?? 'offline',
-      items_in_input: t.items,
+      items_in_input: judgments.length,
       items_excluded: t.excluded,
       items_invalid: options.itemsInvalid ?? 0,
       judge_errors_by_step: t.errorsByStep,

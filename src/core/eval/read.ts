@@ -20,14 +20,9 @@ const EXPECTED = 'expected a JSON array of inference items (video, query, model_
 
 /** Reads a file into text; system errors become `InputError`s that name the path in our words. */
 export async function readTextFile(path: string, what = 'a JSON file'): Promise<string> {
-  // One decode of the whole buffer: readFile(f, 'utf8') decodes chunk by chunk, measurably slower.
-  return (await readBytes(path, what)).toString('utf8');
-}
-
-/** Reads a file's bytes; system errors become `InputError`s that name the path in our words. */
-async function readBytes(path: string, what = 'a JSON file'): Promise<Buffer> {
   try {
-    return await readFile(path);
+    // One decode of the whole buffer: readFile(f, 'utf8') decodes chunk by chunk, measurably slower.
+    return (await readFile(path)).toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =

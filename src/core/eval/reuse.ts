@@ -17,7 +17,7 @@ export interface ReusedJudgments {
 }
 
 /** Counts the reused judgments of a run over `input` (its path, when read from a file). */
-export async function reusedJudgments(judgments: readonly ItemJudgment[], input?: string): Promise<ReusedJudgments> {
+export async function reusedJudgments(judgments: ItemJudgment[], input?: string): Promise<ReusedJudgments> {
   const byStep: Record<string, number> = {};
   let items = 0;
   for (const j of judgments) {

@@ -105,10 +105,7 @@ export class InvalidItemsError extends Error {
   }
 }
 
-function disagreementList(
-  items: Record<string, unknown>[],
-  judgments: ItemJudgment[],
-): EvaluationReport['disagreements'] {
+function disagreementList(items: Record<string, unknown>[], judgments: ItemJudgment[]) {
   const list: Disagreement[] = [];
   judgments.forEach((j, index) => {
     if (j.disagreement) list.push({ index, video: items[index].video, query: items[index].query, ...j.disagreement });
@@ -168,64 +165,32 @@ export async function runEvaluation(
   const items = options.rejudge ? kept.map(withoutJudgments) : kept;
 
   const judgments = await judgeWithProgress(items, options, signal, onProgress);
-  const metrics = computeMetrics(judgments, { judge: options.judge.judge.name, itemsInvalid: bad.size });
-  const outcome = await evaluationOutcome(
-    options.judge,
-    metrics,
-    { path: file.path, items: file.items.length },
-    judgments,
-    {
-      invalid: errors,
-      warningsByCode,
-      disagreements: options.judge.disagreements ? disagreementList(items, judgments) : undefined,
-    },
-  );
-  onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
-  return {
-    ...outcome,
-    items,
-    judgments,
-    rows: () => items.map((it, i) => itemWithJudgment(it, judgments[i])),
-  };
-}
-
-/** What validation said of a run's items. */
-interface Validation {
-  invalid: Problem[];
-  warningsByCode: Record<string, number>;
-  disagreements?: EvaluationReport['disagreements'];
-}
-
-/**
- * The metrics completed (the judge's info, disagreements, reused judgments) and the report: the
- * end of every evaluation, in one thread or in several.
- */
-export async function evaluationOutcome(
-  setup: JudgeSetup,
-  metrics: Metrics,
-  input: { path: string; items: number },
-  judgments: readonly ItemJudgment[],
-  v: Validation,
-): Promise<{ metrics: Metrics; report: EvaluationReport }> {
+  const setup = options.judge;
+  const metrics = computeMetrics(judgments, { judge: setup.judge.name, itemsInvalid: bad.size });
   Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
-  if (v.disagreements) Object.assign(metrics.evaluation, { judge_disagreements: v.disagreements });
-  const reused = await reusedJudgments(judgments, input.path);
+  const disagreements = setup.disagreements ? disagreementList(items, judgments) : undefined;
+  if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
+  const reused = await reusedJudgments(judgments, file.path);
   if (reused.items) Object.assign(metrics.evaluation, { reused_judgments: reused });
+  onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
   const ev = metrics.evaluation;
   return {
     metrics,
+    items,
+    judgments,
+    rows: () => items.map((it, i) => itemWithJudgment(it, judgments[i])),
     report: {
       judge: ev.judge,
-      items: input.items,
+      items: file.items.length,
       judged: metrics.num_items,
       excluded: ev.items_excluded,
       failedItems: judgments.reduce((n, j) => n + (j.errors.length ? 1 : 0), 0),
       errorsByStep: ev.judge_errors_by_step,
-      invalid: v.invalid,
-      warningsByCode: v.warningsByCode,
+      invalid: errors,
+      warningsByCode,
       notComputed: ev.not_computed.items_by_reason,
       notComputedFigures: ev.not_computed.figures,
-      disagreements: v.disagreements,
+      disagreements,
       judgeReport: setup.report?.(),
       reused,
     },
