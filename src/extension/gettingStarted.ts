@@ -99,7 +99,7 @@ async function pickRunPath(runs: { path: string; kind: string; items?: unknown[]
       description: `${f.items?.length ?? 0} items · ${f.kind}`,
       path: f.path,
     })),
-    { title: 'RA-RFT: Evaluate Run', placeHolder: 'Run to evaluate (offline judge)' },
+    { ignoreFocusOut: true, title: 'RA-RFT: Evaluate Run', placeHolder: 'Run to evaluate (offline judge)' },
   );
   return pick?.path;
 }

@@ -40,12 +40,14 @@ const PICKS: ModelPick[] = [
 
 async function chooseModel(): Promise<{ name: string; role: Role | undefined } | undefined> {
   const pick = await vscode.window.showQuickPick(PICKS, {
+    ignoreFocusOut: true,
     title: 'RA-RFT: Download Sentence Model',
     placeHolder: 'Which sentence model?',
   });
   if (!pick) return undefined;
   if (pick.name) return { name: pick.name, role: pick.role };
   const name = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'RA-RFT: Download Sentence Model',
     prompt: 'Model name (under sentence-transformers/) or owner/name',
     validateInput: (v) =>
@@ -60,7 +62,7 @@ async function chooseModel(): Promise<{ name: string; role: Role | undefined } |
       { label: 'Evaluation (SBERT) model', role: 'evalModel' as const },
       { label: 'Neither: only download', role: undefined },
     ],
-    { title: 'Use the downloaded model for…' },
+    { ignoreFocusOut: true, title: 'Use the downloaded model for…' },
   );
   if (!role) return undefined;
   return { name: name.trim(), role: role.role };

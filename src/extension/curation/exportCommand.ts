@@ -27,18 +27,23 @@ async function ask(deps: FeatureDeps) {
   if (!paths.length) throw new CurationError('no annotation files in the workspace');
   const files = await vscode.window.showQuickPick(
     paths.map((p) => ({ label: vscode.workspace.asRelativePath(p), path: p, picked: true })),
-    { title: 'RA-RFT: Export Curated Subset (1/4): files', canPickMany: true },
+    { ignoreFocusOut: true, title: 'RA-RFT: Export Curated Subset (1/4): files', canPickMany: true },
   );
   if (!files?.length) return undefined;
   const tags = deps.flags.tags();
   const chosen = tags.length
     ? await vscode.window.showQuickPick(
         tags.map((t) => ({ label: t })),
-        { title: 'RA-RFT: Export (2/4): keep only samples flagged… (none: all)', canPickMany: true },
+        {
+          ignoreFocusOut: true,
+          title: 'RA-RFT: Export (2/4): keep only samples flagged… (none: all)',
+          canPickMany: true,
+        },
       )
     : [];
   if (chosen === undefined) return undefined;
   const where = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'RA-RFT: Export (3/4): filter',
     prompt: 'Clauses separated by ";", e.g. difficulty=medium|hard; r=refusable (empty: everything)',
     validateInput: (v) => {
@@ -51,6 +56,7 @@ async function ask(deps: FeatureDeps) {
   });
   if (where === undefined) return undefined;
   const split = await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'RA-RFT: Export (4/4): split by video',
     prompt: 'name=share,… (empty: one subset.json)',
     value: 'train=0.8,val=0.1,test=0.1',

@@ -26,10 +26,19 @@ async function pickTag(existing: string[]): Promise<string | undefined> {
   const custom = existing.filter((t) => !(FLAG_TAGS as readonly string[]).includes(t));
   const items: Item[] = [...FLAG_TAGS, ...custom].map((t) => ({ label: t, tag: t }));
   items.push({ label: '$(edit) Another tag…' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'RA-RFT: Flag', placeHolder: 'Tag' });
+  const pick = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
+    title: 'RA-RFT: Flag',
+    placeHolder: 'Tag',
+  });
   if (!pick) return undefined;
   if (pick.tag) return pick.tag;
-  return vscode.window.showInputBox({ title: 'RA-RFT: Flag', prompt: 'Tag (one line)', validateInput: checkTag });
+  return vscode.window.showInputBox({
+    ignoreFocusOut: true,
+    title: 'RA-RFT: Flag',
+    prompt: 'Tag (one line)',
+    validateInput: checkTag,
+  });
 }
 
 /** Registers rarft.flagSample, rarft.unflagSample and rarft.filterByFlag; `filterBy` sets the views' flag filter. */
@@ -40,7 +49,11 @@ export function registerFlagCommands(deps: FeatureDeps, filterBy: (tag: string |
     if (!t) return void vscode.window.showInformationMessage('RA-RFT: select a sample in the Datasets view first');
     const tag = await pickTag(deps.flags.tags());
     if (!tag) return;
-    const note = await vscode.window.showInputBox({ title: `RA-RFT: Flag as ${tag}`, prompt: 'Note (optional)' });
+    const note = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
+      title: `RA-RFT: Flag as ${tag}`,
+      prompt: 'Note (optional)',
+    });
     if (note === undefined) return;
     const flag = { ...t, file: deps.flags.fileName(t.file), tag: tag.trim(), created: new Date().toISOString() };
     await deps.flags.update((flags) => withFlag(flags, note.trim() ? { ...flag, note } : flag));
@@ -54,7 +67,7 @@ export function registerFlagCommands(deps: FeatureDeps, filterBy: (tag: string |
     if (!own.length) return void vscode.window.showInformationMessage('RA-RFT: no flag on this sample');
     const pick = await vscode.window.showQuickPick(
       own.map((f) => ({ label: f.tag, description: f.note })),
-      { title: 'RA-RFT: Remove Flag' },
+      { ignoreFocusOut: true, title: 'RA-RFT: Remove Flag' },
     );
     if (pick) await deps.flags.update((flags) => withoutFlags(flags, { ...t, file }, pick.label).flags);
   };
@@ -62,7 +75,7 @@ export function registerFlagCommands(deps: FeatureDeps, filterBy: (tag: string |
     if (typeof tag === 'string') return filterBy(tag);
     const tags = deps.flags.tags();
     if (!tags.length) return void vscode.window.showInformationMessage('RA-RFT: no sample is flagged yet');
-    const pick = await vscode.window.showQuickPick(tags, { title: 'RA-RFT: Filter by Flag' });
+    const pick = await vscode.window.showQuickPick(tags, { ignoreFocusOut: true, title: 'RA-RFT: Filter by Flag' });
     if (pick) filterBy(pick);
   };
   return vscode.Disposable.from(

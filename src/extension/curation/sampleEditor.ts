@@ -51,6 +51,7 @@ export function registerSampleEditor(deps: FeatureDeps): vscode.Disposable {
       if (!ref || !hit) return void vscode.window.showInformationMessage('RA-RFT: select an annotation query first');
       const now = hit.entry.timestamp;
       const input = await vscode.window.showInputBox({
+        ignoreFocusOut: true,
         title: `RA-RFT: GT span of ${hit.entry.video.split('/').pop()}`,
         prompt: 'start, end in seconds (the entry’s answerable answers that spell the old span follow)',
         value: now ? `${now[0]}, ${now[1]}` : '',

@@ -156,7 +156,11 @@ async function pickLog(title: string): Promise<string | undefined> {
   found.sort((a, b) => jobs(a) - jobs(b) || a.fsPath.localeCompare(b.fsPath));
   const browse = { label: '$(folder-opened) Browse…', path: '' };
   const items = [...found.map((u) => ({ label: vscode.workspace.asRelativePath(u), path: u.fsPath })), browse];
-  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'A training log or trainer_state.json' });
+  const pick = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
+    title,
+    placeHolder: 'A training log or trainer_state.json',
+  });
   if (!pick) return undefined;
   if (pick !== browse) return pick.path;
   const uris = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Show', title });

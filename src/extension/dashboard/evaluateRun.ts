@@ -40,7 +40,7 @@ async function pickJudge(baseUrl: string, model: string): Promise<JudgeKind | un
         judge: 'hybrid' as const,
       },
     ],
-    { title: 'RA-RFT: Evaluate Run — judge', placeHolder: 'Judge' },
+    { ignoreFocusOut: true, title: 'RA-RFT: Evaluate Run — judge', placeHolder: 'Judge' },
   );
   return pick?.judge;
 }
@@ -53,7 +53,7 @@ async function pickSentenceModel(): Promise<string | null | undefined> {
       { label: 'With SBERT similarity', description: dir, dir },
       { label: 'Without SBERT similarity', description: 'not computed', dir: null },
     ],
-    { title: 'RA-RFT: Evaluate Run — sentence model (rarft.embeddings.evalModel)' },
+    { ignoreFocusOut: true, title: 'RA-RFT: Evaluate Run — sentence model (rarft.embeddings.evalModel)' },
   );
   return pick ? pick.dir : undefined;
 }

@@ -137,6 +137,7 @@ export class InspectorEdits {
 
 async function inputText(title: string, value: string, emptyError?: string): Promise<string | undefined> {
   return vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: `RA-RFT: ${title}`,
     value,
     prompt: 'Enter to apply (one undoable edit of the file), Escape to cancel',
@@ -149,13 +150,16 @@ async function pickKind(now: boolean | null): Promise<SampleChange | null> {
     { label: 'answerable', description: 'r: true (the video shows it)', value: true },
     { label: 'refusable', description: 'r: false (a hard negative)', value: false },
   ].map((i) => ({ ...i, picked: i.value === now, detail: i.value === now ? 'current' : undefined }));
-  const pick = await vscode.window.showQuickPick(items, { title: 'RA-RFT: Answerable or refusable' });
+  const pick = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
+    title: 'RA-RFT: Answerable or refusable',
+  });
   return pick ? { field: 'r', value: pick.value } : null;
 }
 
 async function pickDifficulty(now: string | null): Promise<SampleChange | null> {
   const items = DIFFICULTIES.map((d) => ({ label: d, description: d === now ? 'current' : undefined }));
-  const pick = await vscode.window.showQuickPick(items, { title: 'RA-RFT: Difficulty' });
+  const pick = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: 'RA-RFT: Difficulty' });
   return pick ? { field: 'difficulty', value: pick.label } : null;
 }
 
@@ -163,6 +167,7 @@ async function pickCategories(now: readonly string[]): Promise<SampleChange | nu
   const unknown = now.filter((c) => !isCategory(c));
   const items = CATEGORIES.map((c) => ({ label: c, picked: now.includes(c) }));
   const picks = await vscode.window.showQuickPick(items, {
+    ignoreFocusOut: true,
     title: 'RA-RFT: Mismatch categories (taxonomy)',
     placeHolder: unknown.length
       ? `not in the taxonomy, dropped on apply: ${unknown.join(', ')}`

@@ -154,6 +154,7 @@ export async function mapVideoRoot(prefix?: string, recordedFolders: string[] = 
   if (!from && recordedFolders.length) {
     const other = '$(edit) Another prefix…';
     const pick = await vscode.window.showQuickPick([...recordedFolders, other], {
+      ignoreFocusOut: true,
       title: 'RA-RFT: Map Video Folder',
       placeHolder: 'Video folder as recorded in the data',
     });
@@ -161,6 +162,7 @@ export async function mapVideoRoot(prefix?: string, recordedFolders: string[] = 
     if (pick !== other) from = pick;
   }
   from ??= await vscode.window.showInputBox({
+    ignoreFocusOut: true,
     title: 'RA-RFT: Map Video Folder',
     prompt: 'Folder prefix as recorded in the data (e.g. /data/sungjoon/Charades_v1)',
     validateInput: (v) => (v.trim() ? null : 'Enter a path prefix'),

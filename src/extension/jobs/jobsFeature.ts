@@ -252,7 +252,7 @@ class JobsFeature extends DisposableBase {
       void vscode.window.showInformationMessage('No such jobs.');
       return undefined;
     }
-    return (await vscode.window.showQuickPick(items, { title: 'Job' }))?.job;
+    return (await vscode.window.showQuickPick(items, { ignoreFocusOut: true, title: 'Job' }))?.job;
   }
 }
 

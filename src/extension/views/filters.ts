@@ -117,6 +117,7 @@ export class Filters extends DisposableBase {
 
   private async promptText(): Promise<void> {
     const text = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'RA-RFT: Search Queries',
       prompt: 'Text in the query or the video path (empty clears the search)',
       value: this.value.text,
@@ -146,6 +147,7 @@ export class Filters extends DisposableBase {
       })),
     ];
     const pick = await vscode.window.showQuickPick(items, {
+      ignoreFocusOut: true,
       title: 'RA-RFT: Filter Queries',
       placeHolder: this.describe() || 'No filter',
     });
