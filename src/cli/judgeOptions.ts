@@ -7,8 +7,8 @@ import type { RelevanceVerdict } from '../core/eval/judge';
 import type { Disagreement, JudgeSetup } from '../core/eval/run';
 import { offlineJudge } from '../core/eval/judge';
 import { defaultJudgeCacheDir } from '../core/judge/cache';
-import { HybridJudge } from '../core/judge/hybrid';
-import { LlmJudge, type LlmJudgeOptions } from '../core/judge/llmJudge';
+import type { HybridJudge } from '../core/judge/hybrid';
+import type { LlmJudge, LlmJudgeOptions } from '../core/judge/llmJudge';
 import { PROMPT_VERSION, type JudgeStep } from '../core/judge/prompts';
 import type { Price } from '../core/judge/usage';
 import { heldUp, statusText } from '../core/judge/watch';
@@ -67,9 +67,17 @@ export async function createJudge(
   if (name !== 'llm' && name !== 'hybrid')
     throw new CliError(`--judge ${name}: unknown judge (expected offline, llm or hybrid)`, 2);
 
-  const llm = new LlmJudge(llmOptions(name, values, env));
+  const options = llmOptions(name, values, env);
+  // Loaded here, not at the top: the OpenAI client is outside the CLI bundle (scripts/build.mjs),
+  // so the offline judge and every other command start without it.
+  const [{ LlmJudge }, { HybridJudge }] = await Promise.all([
+    import('../core/judge/llmJudge'),
+    import('../core/judge/hybrid'),
+  ]);
+  const llm = new LlmJudge(options);
   const concurrency = llm.pool.size;
-  const judge = name === 'hybrid' ? new HybridJudge(llm) : llm;
+  const hybrid = name === 'hybrid' ? new HybridJudge(llm) : undefined;
+  const judge = hybrid ?? llm;
   return {
     judge,
     itemConcurrency: Math.max(64, concurrency * 4),
@@ -79,7 +87,7 @@ export async function createJudge(
       const st = judge.status();
       return heldUp(st) ? statusText(st) : undefined;
     },
-    report: () => judgeReport(llm, judge instanceof HybridJudge ? judge : undefined),
+    report: () => judgeReport(llm, hybrid),
   };
 }
 
