@@ -132,7 +132,17 @@ describe('remote jobs', { skip, timeout: 15 * 60_000 }, () => {
     const t = toast(re);
     try {
       await t.waitFor({ timeout: 120_000 });
-      await t.locator('.monaco-button', { hasText: label }).first().click();
+      // A pressed button closes its toast. A toast appearing beside it can move the button between the
+      // click's aim and the press (seen once in 8 runs: Fetch Results stayed up, focused, unpressed):
+      // while the toast is still up after 5 s, press again (twice at most).
+      for (let k = 0; k < 3; k++) {
+        await t.locator('.monaco-button', { hasText: label }).first().click();
+        const gone = await t
+          .waitFor({ state: 'hidden', timeout: 5_000 })
+          .then(() => true)
+          .catch(() => false);
+        if (gone) break;
+      }
     } catch (e) {
       await s.screenshot(`toast-${label.replace(/\W+/g, '-')}`);
       throw e;
