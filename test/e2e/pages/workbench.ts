@@ -271,6 +271,12 @@ export class Workbench {
     // restoring workbench put it. The state wanted is "the input has the focus": give it the focus.
     await waitFor('the command palette input focused', async () => {
       if (await input.evaluate((el) => el === document.activeElement)) return true;
+      // A webview taking the focus back closes the palette (seen once beside the dashboard): open it again.
+      if (!(await input.isVisible())) {
+        await this.focusWorkbench();
+        await this.page.keyboard.press('F1');
+        return false;
+      }
       await input.focus().catch(() => {});
       return false;
     });
