@@ -2,7 +2,7 @@
 import pLimit from 'p-limit';
 import type { HardnessLevel } from '../taxonomy';
 import type { Span } from '../text';
-import { drive, isPromise, itemSteps } from './itemSteps';
+import { isPromise, itemJudgment } from './itemSteps';
 import type { Judge, RelevanceVerdict } from './judge';
 
 /** One judge step's failure, kept with the item and listed in the summary. */
@@ -85,7 +85,7 @@ export function judgeItem(
   opts: JudgeItemsOptions,
   index = 0,
 ): ItemJudgment | Promise<ItemJudgment> {
-  return drive(itemSteps(item, opts, index));
+  return itemJudgment(item, opts, index);
 }
 
 /**

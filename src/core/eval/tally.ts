@@ -57,7 +57,8 @@ export function labelStats(data: Map<string, LabelData>) {
 function addLabels(data: Map<string, LabelData>, labels: string[], score: number): void {
   if (!labels.length) return;
   const w = 1 / labels.length;
-  for (const l of labels) {
+  for (let k = 0; k < labels.length; k++) {
+    const l = labels[k];
     if (!isCategory(l)) continue;
     let d = data.get(l);
     if (!d) data.set(l, (d = { count: 0, sum: 0, weighted: 0, weights: 0 }));
