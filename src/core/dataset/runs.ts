@@ -230,8 +230,7 @@ export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResu
     const modelOutput = itemString(raw, i, 'model_output', true, problems);
     const gtOutput = itemString(raw, i, 'gt_output', false, problems);
     const gtRelevant = truthy(raw.gt_relevant);
-    const gtTimestamp = keep ? gtSpan(raw.gt_timestamp) : null;
-    checkGtFields(raw, i, gtRelevant, keep ? gtTimestamp !== null : isSpan(raw.gt_timestamp), gtOutput, problems);
+    checkGtFields(raw, i, gtRelevant, isSpan(raw.gt_timestamp), gtOutput, problems);
     let queries = seen.get(video);
     if (!queries) seen.set(video, (queries = new Map()));
     const first = queries.get(query);
@@ -245,6 +244,7 @@ export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResu
       });
     const level = itemLevel(raw);
     if (keep) {
+      const gtTimestamp = gtSpan(raw.gt_timestamp);
       const gtCategories = stringsOf(raw.gt_categories);
       items.push({ index: i, video, query, modelOutput, gtRelevant, gtTimestamp, gtOutput, level, gtCategories, raw });
     }

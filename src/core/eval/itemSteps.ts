@@ -193,7 +193,7 @@ function cachedRelevance(item: Record<string, unknown>) {
 function settleRelevance(c: ItemContext): boolean {
   const cached = cachedRelevance(c.item);
   if (cached.correct === null || (cached.iou === null && c.j.gtRelevant && cached.correct)) return false;
-  applyRelevance(c, null, false);
+  applyRelevance(c, cached, null, false);
   return true;
 }
 
@@ -209,14 +209,18 @@ function* judgedRelevance(c: ItemContext): StepGen {
     if (c.opts.disagreements) noteDisagreement(c.j, ruleRelevance(answer), verdict);
   } else if (v.status === 'error') fail(c.j, 'relevance', v.error);
   else skip(c.j, v.reason);
-  applyRelevance(c, verdict, true);
+  applyRelevance(c, cachedRelevance(c.item), verdict, true);
 }
 
 /** Step 1's outcome (cached judgments first, then the judge's verdict, if `asked`), then the IoU. */
-function applyRelevance(c: ItemContext, verdict: RelevanceVerdict | null, asked: boolean): void {
+function applyRelevance(
+  c: ItemContext,
+  cached: ReturnType<typeof cachedRelevance>,
+  verdict: RelevanceVerdict | null,
+  asked: boolean,
+): void {
   const { j } = c;
   const gtRelevant = j.gtRelevant;
-  const cached = cachedRelevance(c.item);
   if (cached.correct !== null) {
     j.predRelevant = cached.correct ? gtRelevant : !gtRelevant;
     reused(j, 'relevance');
