@@ -193,9 +193,66 @@ function checkGtFields(
   }
 }
 
+/** The string an item's field reads as in validation ('' when it is not a string). */
+const fieldText = (raw: unknown, key: string): string => {
+  const v = isObject(raw) ? raw[key] : undefined;
+  return typeof v === 'string' ? v : '';
+};
+
+/** Past this many queries of one video, its queries go in a map instead of being scanned. */
+const SCAN = 32;
+
+/**
+ * Finds the first earlier item with the same (video, query). Each video keeps its items as a
+ * chain through one typed array (the map holds only the video's last item), so 50,000 items
+ * make no map or list per video for the collector to copy; a video with more than `SCAN`
+ * queries gets a query map once, built from its chain.
+ */
+class DuplicateFinder {
+  readonly #last = new Map<string, number>();
+  readonly #byQuery = new Map<string, Map<string, number>>();
+  readonly #next: Int32Array;
+  constructor(readonly items: readonly unknown[]) {
+    this.#next = new Int32Array(items.length);
+  }
+
+  /** The first earlier item with this video and query (undefined when none), and remembers item `i`. */
+  firstOf(i: number, video: string, query: string): number | undefined {
+    const map = this.#byQuery.get(video);
+    if (map) {
+      const first = map.get(query);
+      if (first === undefined) map.set(query, i);
+      return first;
+    }
+    const last = this.#last.get(video);
+    let first: number | undefined;
+    let n = 0;
+    for (let k = last ?? -1; k !== -1; k = this.#next[k]) {
+      n++;
+      if (fieldText(this.items[k], 'query') === query) first = k; // the chain runs backwards: keep the earliest
+    }
+    this.#next[i] = last ?? -1;
+    this.#last.set(video, i);
+    if (n >= SCAN) this.#byQuery.set(video, this.#queryMap(i));
+    return first;
+  }
+
+  /** A video's queries → first item, from its chain (newest first, so earlier items overwrite). */
+  #queryMap(newest: number): Map<string, number> {
+    const map = new Map<string, number>();
+    for (let k = newest; k !== -1; k = this.#next[k]) map.set(fieldText(this.items[k], 'query'), k);
+    return map;
+  }
+
+  /** Videos met (the empty name left out). */
+  get videos(): number {
+    return this.#last.size - (this.#last.has('') ? 1 : 0);
+  }
+}
+
 /**
  * Validates model-output items and builds the run model; never throws on any JSON value.
- * `items: false` validates and counts only (the evaluation's check, which keeps no item model).
+ * `items: false` gives the problems only (the evaluation's check: no item model, no counts).
  */
 export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResult {
   const keep = opts.items !== false;
@@ -211,8 +268,7 @@ export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResu
     });
     return { items, stats, problems };
   }
-  // video → query → first item index (nested: no joined key string per item).
-  const seen = new Map<string, Map<string, number>>();
+  const seen = new DuplicateFinder(value);
   const byCategory = new Map<string, number>();
   value.forEach((raw, i) => {
     if (!isObject(raw)) {
@@ -231,23 +287,19 @@ export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResu
     const gtOutput = itemString(raw, i, 'gt_output', false, problems);
     const gtRelevant = truthy(raw.gt_relevant);
     checkGtFields(raw, i, gtRelevant, isSpan(raw.gt_timestamp), gtOutput, problems);
-    let queries = seen.get(video);
-    if (!queries) seen.set(video, (queries = new Map()));
-    const first = queries.get(query);
-    if (first === undefined) queries.set(query, i);
-    else
+    const first = seen.firstOf(i, video, query);
+    if (first !== undefined)
       problems.push({
         severity: 'warning',
         code: 'duplicate-query',
         path: [i, 'query'],
         message: `item ${i}: the same (video, query) as item ${first}; both are counted`,
       });
+    if (!keep) return;
     const level = itemLevel(raw);
-    if (keep) {
-      const gtTimestamp = gtSpan(raw.gt_timestamp);
-      const gtCategories = stringsOf(raw.gt_categories);
-      items.push({ index: i, video, query, modelOutput, gtRelevant, gtTimestamp, gtOutput, level, gtCategories, raw });
-    }
+    const gtTimestamp = gtSpan(raw.gt_timestamp);
+    const gtCategories = stringsOf(raw.gt_categories);
+    items.push({ index: i, video, query, modelOutput, gtRelevant, gtTimestamp, gtOutput, level, gtCategories, raw });
     stats.queries++;
     if (gtRelevant) stats.answerable++;
     else stats.refusable++;
@@ -261,7 +313,7 @@ export function readRun(value: unknown, opts: { items?: boolean } = {}): RunResu
         if (typeof c === 'string') byCategory.set(c, (byCategory.get(c) ?? 0) + 1);
       }
   });
-  stats.videos = seen.size - (seen.has('') ? 1 : 0); // every video but the empty name
+  stats.videos = seen.videos;
   for (const [c, n] of byCategory) stats.byCategory[c] = n;
   return { items, stats, problems };
 }

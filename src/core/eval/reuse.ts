@@ -20,10 +20,11 @@ export interface ReusedJudgments {
 export async function reusedJudgments(judgments: ItemJudgment[], input?: string): Promise<ReusedJudgments> {
   const byStep: Record<string, number> = {};
   let items = 0;
-  for (const j of judgments) {
-    if (!j.reused?.length) continue;
+  for (let i = 0; i < judgments.length; i++) {
+    const steps = judgments[i].reused;
+    if (!steps?.length) continue;
     items++;
-    for (const s of j.reused) byStep[s] = (byStep[s] ?? 0) + 1;
+    for (let k = 0; k < steps.length; k++) byStep[steps[k]] = (byStep[steps[k]] ?? 0) + 1;
   }
   return { items, by_step: byStep, judge: items && input ? await judgeThatWrote(input) : null };
 }
