@@ -75,8 +75,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * A reader that stops early (`rarft index . --json | head`) closes the pipe: stop quietly with
+ * status 0, as command lines do, instead of an unhandled EPIPE and its stack trace. What the
+ * command had written to files is complete (they are written before the summary is printed).
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+
 /** Entry used by bin/rarft.js: runs with process.argv and sets the exit code. */
 export function run(): void {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (e) => {

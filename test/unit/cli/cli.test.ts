@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { rarft } from '../../support/cli';
+import { spawn } from 'node:child_process';
+import { ensureBuilt, rarft } from '../../support/cli';
 import { ROOT, referencePath, samplePath, tempDir, text } from '../../support/fixtures';
 
 test('--version prints the package version', () => {
@@ -108,4 +109,21 @@ test('merge joins GPU shards and refuses to overwrite a different merge', () => 
   assert.equal(again.status, 1);
   assert.match(again.stderr, /exists and differs.*--force/);
   assert.equal(rarft(['merge', run, '--force']).status, 0);
+});
+
+test('a reader that closes the pipe early (| head) ends the command quietly with status 0', async () => {
+  ensureBuilt();
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'bin', 'rarft.js'), 'index', samplePath('hi_vtg_charades.json'), '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout.destroy(); // closed before the command writes anything: its first write gets EPIPE
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const status = await new Promise((resolve) => child.on('close', resolve));
+  assert.equal(stderr, '');
+  assert.equal(status, 0);
 });
