@@ -72,6 +72,10 @@ export interface JudgeItemsOptions {
   /** Items judged at once (the LLM judge bounds requests in flight itself). */
   concurrency?: number;
   signal?: AbortSignal;
+  /**
+   * Called after each item that waited on the judge, every 64 items the judge answered
+   * synchronously (nothing can be shown between those: the loop keeps the thread), and at the last.
+   */
   onProgress?: (done: number, total: number) => void;
   /** Hardness level from elsewhere (e.g. the joined annotation) when the item has none. */
   levelOf?: (item: Record<string, unknown>, index: number) => HardnessLevel | undefined;
@@ -99,9 +103,10 @@ export async function judgeItems(items: Record<string, unknown>[], opts: JudgeIt
   const limit = pLimit({ concurrency: n, rejectOnClear: true });
   const tasks: Promise<void>[] = [];
   let done = 0;
-  const finish = (i: number, v: ItemJudgment) => {
+  const finish = (i: number, v: ItemJudgment, waited = true) => {
     out[i] = v;
-    opts.onProgress?.(++done, items.length);
+    done++;
+    if (waited || (done & 63) === 0 || done === items.length) opts.onProgress?.(done, items.length);
   };
   const onAbort = () => limit.clearQueue();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -119,7 +124,7 @@ export async function judgeItems(items: Record<string, unknown>[], opts: JudgeIt
       }
       const r = judgeItem(items[i], opts, i);
       if (isPromise(r)) tasks.push(limit(() => r).then((v) => finish(i, v)));
-      else finish(i, r);
+      else finish(i, r, false);
     }
     await Promise.all(tasks);
   } finally {
