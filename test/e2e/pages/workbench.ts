@@ -126,10 +126,35 @@ export class Workbench {
     for (const [i, label] of labels.entries()) {
       const row = await this.findRow(view, label);
       if (i === labels.length - 1) await this.selectRow(view, row, label);
-      else if ((await row.getAttribute('aria-expanded')) !== 'true')
-        await this.clickRowUntil(view, row, `"${label}" expanded`, async () => {
-          return (await row.getAttribute('aria-expanded')) === 'true';
-        });
+      else await this.expandRow(view, row, label);
+    }
+  }
+
+  /**
+   * Expands a tree row. A click toggles, and the tree can expand or collapse the row by itself
+   * meanwhile (restoring its state after a reload, redrawing after a filter: seen once, a click
+   * that collapsed a row the tree had just re-expanded, then 30 s waiting for it to expand). So
+   * the row is clicked only while it is not the tree's focused row; once it is (the first click
+   * made it so), ArrowRight finishes the job: it expands a collapsed row and never collapses one.
+   */
+  private async expandRow(view: Locator, row: Locator, label: string): Promise<void> {
+    const what = `"${label}" expanded`;
+    const expanded = async () => (await row.getAttribute('aria-expanded')) === 'true';
+    const list = view.locator('.monaco-list').first();
+    const deadline = Date.now() + STEP_MS * 2;
+    while (!(await expanded())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await this.scrollIntoList(view, row);
+      const focused =
+        (await row.evaluate((r) => r.classList.contains('focused')).catch(() => false)) &&
+        (await list.evaluate((l) => l.matches(':focus-within')).catch(() => false));
+      if (focused) await this.page.keyboard.press('ArrowRight');
+      else {
+        await this.clearHover();
+        await row.click({ timeout: 5_000 }).catch(() => undefined);
+        await this.mouseAway();
+      }
+      await waitFor(what, expanded, 5_000).catch(() => undefined);
     }
   }
 
