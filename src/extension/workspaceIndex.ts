@@ -33,10 +33,14 @@ export class WorkspaceIndex extends DisposableBase {
   private flushing = false;
   /** Full indexes running (a change must not cancel the first index: it would lose every other file). */
   private fullRuns = 0;
+  /** Files or skips changed since the browse index was last built from them. */
+  private unbuilt = false;
   private timer: NodeJS.Timeout | undefined;
   private generation = 0;
   private readonly changed = this.own(new vscode.EventEmitter<void>());
   private readonly stateChanged = this.own(new vscode.EventEmitter<IndexState>());
+  /** A re-index pass that found nothing of ours changed (no rebuild, no `onDidChange`). */
+  private readonly unchanged = this.own(new vscode.EventEmitter<void>());
   /** Fires after every (re)index with the new data. */
   readonly onDidChange = this.changed.event;
   /** Fires when indexing starts or ends. */
@@ -135,6 +139,7 @@ export class WorkspaceIndex extends DisposableBase {
       this.files.clear();
       for (const f of r.files) this.files.set(f.path, f);
       this.skips = new Map([...skips, ...r.skipped].map((k) => [k.path, k]));
+      this.unbuilt = true;
       await this.rebuild(gen);
       this.log.info(`indexed ${this.files.size} HI-VTG files in ${Date.now() - t0} ms`);
       for (const k of this.skips.values()) this.log.info(`skipped ${k.path}: ${k.reason}`);
@@ -174,7 +179,7 @@ export class WorkspaceIndex extends DisposableBase {
 
   /**
    * Re-indexes one path now (after an edit of ours) and resolves once an index that read it is
-   * out (`onDidChange` has fired for it), or indexing failed.
+   * out (`onDidChange` has fired for it), a pass found nothing of ours changed, or indexing failed.
    */
   refresh(path: string): Promise<void> {
     return new Promise<void>((resolve) => {
@@ -184,6 +189,7 @@ export class WorkspaceIndex extends DisposableBase {
         resolve();
       };
       subs.push(this.onDidChange(() => !this.pending.has(path) && done()));
+      subs.push(this.unchanged.event(() => !this.pending.has(path) && done()));
       subs.push(this.onDidChangeState((s) => s === 'failed' && done()));
       this.pending.add(path);
       clearTimeout(this.timer);
@@ -228,11 +234,24 @@ export class WorkspaceIndex extends DisposableBase {
     try {
       for (const p of paths) {
         const r = await indexOnePath(p, this.read);
+        // A JSON file that is none of ours, before and after (.vscode/settings.json, a package.json), changes nothing.
+        if (this.files.has(p) || this.skips.has(p) || r.file) this.unbuilt = true;
         this.skips.delete(p);
         if (r.file) this.files.set(p, r.file);
         else this.files.delete(p);
         // A deleted file is simply gone; anything else left out is noted as the full index notes it.
-        if (r.skipped && !/no such file/.test(r.skipped.reason)) this.skips.set(p, r.skipped);
+        if (r.skipped && !/no such file/.test(r.skipped.reason)) {
+          this.skips.set(p, r.skipped);
+          this.unbuilt = true;
+        }
+      }
+      if (gen === this.generation && !this.unbuilt) {
+        // Nothing to rebuild or redraw: a rebuild would refresh every view (and drop a tree
+        // selection made in that moment, seen once in the e2e runs after a settings.json write).
+        this.setState('ready');
+        this.log.debug(`${paths.length} changed JSON file(s), none of them ours: nothing re-indexed`);
+        this.unchanged.fire();
+        return;
       }
       if (gen === this.generation) await this.rebuild(gen);
       this.log.info(
@@ -271,6 +290,7 @@ export class WorkspaceIndex extends DisposableBase {
     }
     await judgeRuns(browse);
     if (gen !== this.generation) return;
+    this.unbuilt = false;
     this.joinProblems = joins;
     this.browseIndex = browse;
     this.setState('ready');
