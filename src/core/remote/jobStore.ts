@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fsAtomic';
 import { parseJson } from '../json/positions';
@@ -79,15 +80,45 @@ export async function readJobs(workspace: string): Promise<JobRecord[]> {
   return (r.value as JobsFile).jobs;
 }
 
-/** Holds the workspace's jobs lock while `fn` runs (a stale lock older than 30 s is broken). */
+/** Who holds a lock: this machine and process, written into the lock file. */
+const HOLDER = `${hostname()} ${process.pid}\n`;
+
+/**
+ * Whether a lock's holder is a process of this machine that is gone (an editor window reloaded
+ * or killed in the middle of an update). An empty or unreadable lock, or one from another
+ * machine (a shared folder), is left to its age.
+ */
+async function holderGone(lock: string): Promise<boolean> {
+  const m = /^(\S+) (\d+)\s*$/.exec(await readFile(lock, 'utf8').catch(() => ''));
+  if (!m || m[1] !== hostname()) return false;
+  try {
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** A lock older than this is broken whoever holds it (no update takes that long). */
+const STALE_MS = 30_000;
+
+/**
+ * Holds the workspace's jobs lock while `fn` runs. A lock whose holder on this machine is gone
+ * is broken at once, any other after `STALE_MS`; a waiter waits longer than that before it gives
+ * up, so an abandoned lock never fails an update.
+ */
 async function withLock<T>(workspace: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(rarftDir(workspace), 'jobs.json.lock');
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + STALE_MS + 5_000;
   await mkdir(rarftDir(workspace), { recursive: true });
   for (;;) {
     try {
       const h = await open(lock, 'wx');
-      await h.close();
+      try {
+        await h.writeFile(HOLDER);
+      } finally {
+        await h.close();
+      }
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -95,7 +126,7 @@ async function withLock<T>(workspace: string, fn: () => Promise<T>): Promise<T> 
         (s) => Date.now() - s.mtimeMs,
         () => 0,
       );
-      if (age > 30_000) await rm(lock, { force: true });
+      if (age > STALE_MS || (await holderGone(lock))) await rm(lock, { force: true });
       else if (Date.now() > deadline) throw new Error(`${lock}: held for too long; remove it if no rarft is running`);
       else await new Promise((r) => setTimeout(r, 20));
     }
