@@ -17,6 +17,13 @@ export type Category = (typeof CATEGORIES)[number];
 
 const CATEGORY_SET: ReadonlySet<string> = new Set(CATEGORIES);
 
+const CATEGORY_INDEX: ReadonlyMap<string, number> = new Map(CATEGORIES.map((c, i) => [c, i]));
+
+/** The index of `label` in CATEGORIES, or -1 when it is none of them (exact, case-sensitive). */
+export function categoryIndex(label: unknown): number {
+  return typeof label === 'string' ? (CATEGORY_INDEX.get(label) ?? -1) : -1;
+}
+
 /** True when `label` is one of the 11 taxonomy paths (exact, case-sensitive). */
 export function isCategory(label: unknown): label is Category {
   return typeof label === 'string' && CATEGORY_SET.has(label);

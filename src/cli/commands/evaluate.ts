@@ -76,8 +76,10 @@ async function evaluateWithProgress(input: string, setup: JudgeSetup, values: Re
         },
         stop.signal,
         (p) => {
-          if (p.phase === 'read' || p.phase === 'parse') mark(p.phase);
-          else if (p.phase === 'judge') progress.update(p.done, p.total, p.waiting);
+          if (p.phase === 'judge') {
+            progress.update(p.done, p.total, p.waiting);
+            if (p.done === p.total) mark('judge');
+          } else mark(p.phase);
         },
       ),
     );
@@ -117,7 +119,6 @@ export async function runEvaluate(
   const setup = await createJudge(values);
   try {
     const result = await evaluateWithProgress(input, setup, values);
-    mark('judge');
     await writeEvaluation(result, out, itemsOut);
     mark('write');
     present(result);

@@ -4,6 +4,7 @@ import type { HardnessLevel } from '../taxonomy';
 import type { Span } from '../text';
 import { isPromise, itemJudgment } from './itemSteps';
 import type { Judge, RelevanceVerdict } from './judge';
+import { JudgmentStore } from './judgmentStore';
 
 /** One judge step's failure, kept with the item and listed in the summary. */
 export interface StepError {
@@ -99,12 +100,33 @@ export function judgeItem(
  */
 export async function judgeItems(items: Record<string, unknown>[], opts: JudgeItemsOptions): Promise<ItemJudgment[]> {
   const out: ItemJudgment[] = new Array(items.length);
+  await judgeEach(items, opts, (i, j) => {
+    out[i] = j;
+  });
+  return out;
+}
+
+/** `judgeItems` into columns (what an evaluation keeps: no object per item for the collector to copy). */
+export async function judgeItemsInto(
+  items: Record<string, unknown>[],
+  opts: JudgeItemsOptions,
+): Promise<JudgmentStore> {
+  const store = new JudgmentStore(items.length);
+  await judgeEach(items, opts, (i, j) => store.set(i, j));
+  return store;
+}
+
+async function judgeEach(
+  items: Record<string, unknown>[],
+  opts: JudgeItemsOptions,
+  keep: (i: number, j: ItemJudgment) => void,
+): Promise<void> {
   const n = Math.max(1, opts.concurrency ?? 64);
   const limit = pLimit({ concurrency: n, rejectOnClear: true });
   const tasks: Promise<void>[] = [];
   let done = 0;
   const finish = (i: number, v: ItemJudgment, waited = true) => {
-    out[i] = v;
+    keep(i, v);
     done++;
     if (waited || (done & 63) === 0 || done === items.length) opts.onProgress?.(done, items.length);
   };
@@ -130,7 +152,6 @@ export async function judgeItems(items: Record<string, unknown>[], opts: JudgeIt
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  return out;
 }
 
 /**

@@ -142,6 +142,11 @@ function newJudgment(item: Record<string, unknown>, opts: JudgeItemsOptions, ind
     gtCategories: strings(item.gt_categories),
     errors: NONE,
     notComputed: NONE,
+    // Declared here, though most items never set them: every judgment then has one shape (no
+    // property store added per item, no polymorphic reads in the tally, reuse count and columns).
+    disagreement: undefined,
+    categoriesUnjudged: undefined,
+    reused: undefined,
   };
 }
 

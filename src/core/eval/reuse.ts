@@ -7,6 +7,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { isObject } from '../json/values';
 import type { ItemJudgment } from './evaluate';
+import { JudgmentStore } from './judgmentStore';
 
 /** Reused judgments: items with any, counts by step, and the judge that made them if known. */
 export interface ReusedJudgments {
@@ -16,21 +17,29 @@ export interface ReusedJudgments {
   judge: string | null;
 }
 
-/** Counts the reused judgments of a run over `input` (its path, when read from a file). */
-export async function reusedJudgments(judgments: ItemJudgment[], input?: string): Promise<ReusedJudgments> {
+/**
+ * Counts the reused judgments of a run over `input` (its path, when read from a file); `writer`
+ * is `judgeThatWrote(input)` when the caller started it earlier (it reads the folder meanwhile).
+ */
+export async function reusedJudgments(
+  judgments: readonly ItemJudgment[] | JudgmentStore,
+  input?: string,
+  writer?: Promise<string | null>,
+): Promise<ReusedJudgments> {
   const byStep: Record<string, number> = {};
   let items = 0;
+  const store = judgments instanceof JudgmentStore ? judgments : undefined;
   for (let i = 0; i < judgments.length; i++) {
-    const steps = judgments[i].reused;
+    const steps = store ? store.reusedAt(i) : (judgments as readonly ItemJudgment[])[i].reused;
     if (!steps?.length) continue;
     items++;
     for (let k = 0; k < steps.length; k++) byStep[steps[k]] = (byStep[steps[k]] ?? 0) + 1;
   }
-  return { items, by_step: byStep, judge: items && input ? await judgeThatWrote(input) : null };
+  return { items, by_step: byStep, judge: items && input ? await (writer ?? judgeThatWrote(input)) : null };
 }
 
-/** The judge recorded by a metrics file beside `itemsPath` whose items file is `itemsPath`. */
-async function judgeThatWrote(itemsPath: string): Promise<string | null> {
+/** The judge recorded by a metrics file beside `itemsPath` whose items file is `itemsPath` (null when none; never rejects). */
+export async function judgeThatWrote(itemsPath: string): Promise<string | null> {
   const target = resolve(itemsPath);
   let names: string[];
   try {

@@ -4,8 +4,10 @@
  * extension's "Evaluate Run" and the dashboard only present what it returns.
  */
 import type { Problem } from '../problems';
-import { itemWithJudgment, judgeItems, withoutJudgments, type ItemJudgment, type Similarity } from './evaluate';
-import { reusedJudgments, type ReusedJudgments } from './reuse';
+import { itemWithJudgment, judgeItemsInto, withoutJudgments, type ItemJudgment, type Similarity } from './evaluate';
+import type { JudgmentStore } from './judgmentStore';
+import { hasJudgments } from '../dataset/runs';
+import { judgeThatWrote, reusedJudgments, type ReusedJudgments } from './reuse';
 import type { Judge, RelevanceVerdict } from './judge';
 import { computeMetrics, type Metrics } from './metrics';
 import { readItems, validateItems, type ItemsFile } from './read';
@@ -92,7 +94,10 @@ export interface EvaluationResult {
   metrics: Metrics;
   /** The judged items, in input order (without the ones `skipInvalid` left out). */
   items: Record<string, unknown>[];
-  judgments: ItemJudgment[];
+  /** The judgments, in the items' order (built from `store` on first use). */
+  readonly judgments: ItemJudgment[];
+  /** The judgments as the run keeps them, in columns. */
+  store: JudgmentStore;
   /** The items file rows: every input key kept, judgments added. */
   rows(): Record<string, unknown>[];
   report: EvaluationReport;
@@ -105,11 +110,10 @@ export class InvalidItemsError extends Error {
   }
 }
 
-function disagreementList(items: Record<string, unknown>[], judgments: ItemJudgment[]) {
+function disagreementList(items: Record<string, unknown>[], store: JudgmentStore) {
   const list: Disagreement[] = [];
-  judgments.forEach((j, index) => {
-    if (j.disagreement) list.push({ index, video: items[index].video, query: items[index].query, ...j.disagreement });
-  });
+  for (const [index, d] of [...store.disagreements].sort((a, b) => a[0] - b[0]))
+    list.push({ index, video: items[index].video, query: items[index].query, ...d });
   return { count: list.length, items: list };
 }
 
@@ -119,14 +123,14 @@ async function judgeWithProgress(
   options: EvaluationOptions,
   signal: AbortSignal | undefined,
   onProgress: ((p: EvaluationProgress) => void) | undefined,
-): Promise<ItemJudgment[]> {
+): Promise<JudgmentStore> {
   const setup = options.judge;
   let done = 0;
   const report = () => onProgress?.({ phase: 'judge', done, total: items.length, waiting: setup.waiting?.() });
   const beat = onProgress ? setInterval(report, options.heartbeatMs ?? 5000) : undefined;
   beat?.unref();
   try {
-    return await judgeItems(items, {
+    return await judgeItemsInto(items, {
       judge: setup.judge,
       similarity: options.similarity,
       signal,
@@ -163,28 +167,34 @@ export async function runEvaluation(
   const bad = new Set(errors.map((p) => p.path?.[0]).filter((i): i is number => typeof i === 'number'));
   const kept = bad.size ? file.items.filter((_, i) => !bad.has(i)) : file.items;
   const items = options.rejudge ? kept.map(withoutJudgments) : kept;
+  // Items with cached judgments: which judge made them is looked up beside the file while they are judged.
+  const writer = !options.rejudge && hasJudgments(items) ? judgeThatWrote(file.path) : undefined;
 
-  const judgments = await judgeWithProgress(items, options, signal, onProgress);
+  const store = await judgeWithProgress(items, options, signal, onProgress);
   const setup = options.judge;
-  const metrics = computeMetrics(judgments, { judge: setup.judge.name, itemsInvalid: bad.size });
+  const metrics = computeMetrics(store, { judge: setup.judge.name, itemsInvalid: bad.size });
   Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
-  const disagreements = setup.disagreements ? disagreementList(items, judgments) : undefined;
+  const disagreements = setup.disagreements ? disagreementList(items, store) : undefined;
   if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
-  const reused = await reusedJudgments(judgments, file.path);
+  const reused = await reusedJudgments(store, file.path, writer);
   if (reused.items) Object.assign(metrics.evaluation, { reused_judgments: reused });
   onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
   const ev = metrics.evaluation;
+  let judgments: ItemJudgment[] | undefined;
   return {
     metrics,
     items,
-    judgments,
-    rows: () => items.map((it, i) => itemWithJudgment(it, judgments[i])),
+    get judgments() {
+      return (judgments ??= store.all());
+    },
+    store,
+    rows: () => items.map((it, i) => itemWithJudgment(it, store.get(i))),
     report: {
       judge: ev.judge,
       items: file.items.length,
       judged: metrics.num_items,
       excluded: ev.items_excluded,
-      failedItems: judgments.reduce((n, j) => n + (j.errors.length ? 1 : 0), 0),
+      failedItems: store.errors.size,
       errorsByStep: ev.judge_errors_by_step,
       invalid: errors,
       warningsByCode,

@@ -1,5 +1,5 @@
 /** Running sums behind the metrics: one `Tally` per group of items (all, or one hardness level). */
-import { CATEGORIES, isCategory } from '../taxonomy';
+import { CATEGORIES, categoryIndex } from '../taxonomy';
 import type { ItemJudgment } from './evaluate';
 
 /** Confusion counts with relevant as the positive class. */
@@ -27,46 +27,76 @@ export class Sum {
   }
 }
 
-/** Per-label running sums: scores, and scores and weights for the weighted mean. */
-interface LabelData {
-  count: number;
-  sum: number;
-  weighted: number;
-  weights: number;
+/**
+ * An item's GT categories as indices into CATEGORIES (labels outside the taxonomy left out),
+ * with the length of the whole list (an item weighs 1 / that in the weighted means). One lookup
+ * per label per item: the tallies then add by index, with no map or set lookup each.
+ */
+export class ItemLabels {
+  ids = new Int8Array(CATEGORIES.length);
+  count = 0;
+  listLength = 0;
+  set(labels: readonly string[]): this {
+    this.listLength = labels.length;
+    this.count = 0;
+    for (let k = 0; k < labels.length; k++) {
+      const id = categoryIndex(labels[k]);
+      if (id < 0) continue;
+      // A list longer than the taxonomy repeats a label: room for every entry.
+      if (this.count === this.ids.length) this.ids = grow(this.ids);
+      this.ids[this.count++] = id;
+    }
+    return this;
+  }
+}
+
+const grow = (a: Int8Array) => {
+  const b = new Int8Array(a.length * 2);
+  b.set(a);
+  return b;
+};
+
+/** Per-label running sums, by category index: scores, and scores and weights for the weighted mean. */
+class LabelSums {
+  count = new Float64Array(CATEGORIES.length);
+  sum = new Float64Array(CATEGORIES.length);
+  weighted = new Float64Array(CATEGORIES.length);
+  weights = new Float64Array(CATEGORIES.length);
+
+  add(labels: ItemLabels, score: number): void {
+    if (!labels.listLength) return;
+    const w = 1 / labels.listLength;
+    for (let k = 0; k < labels.count; k++) {
+      const id = labels.ids[k];
+      this.count[id]++;
+      this.sum[id] += score;
+      this.weighted[id] += score * w;
+      this.weights[id] += w;
+    }
+  }
+
+  /** Whether any item with `label` has a score. */
+  has(label: string): boolean {
+    const id = categoryIndex(label);
+    return id >= 0 && this.count[id] > 0;
+  }
 }
 
 /** Per-label simple and weighted means (each item weighs 1 / its label count). */
-export function labelStats(data: Map<string, LabelData>) {
+export function labelStats(data: LabelSums) {
   const out: Record<string, { simple_mean: number; weighted_mean: number; count: number; total_weight: number }> = {};
-  for (const label of CATEGORIES) {
-    const d = data.get(label);
-    if (!d?.count) {
-      out[label] = { simple_mean: 0, weighted_mean: 0, count: 0, total_weight: 0 };
-      continue;
-    }
-    out[label] = {
-      simple_mean: d.sum / d.count,
-      weighted_mean: d.weights > 0 ? d.weighted / d.weights : 0,
-      count: d.count,
-      total_weight: d.weights,
-    };
-  }
+  CATEGORIES.forEach((label, id) => {
+    const n = data.count[id];
+    out[label] = n
+      ? {
+          simple_mean: data.sum[id] / n,
+          weighted_mean: data.weights[id] > 0 ? data.weighted[id] / data.weights[id] : 0,
+          count: n,
+          total_weight: data.weights[id],
+        }
+      : { simple_mean: 0, weighted_mean: 0, count: 0, total_weight: 0 };
+  });
   return out;
-}
-
-function addLabels(data: Map<string, LabelData>, labels: string[], score: number): void {
-  if (!labels.length) return;
-  const w = 1 / labels.length;
-  for (let k = 0; k < labels.length; k++) {
-    const l = labels[k];
-    if (!isCategory(l)) continue;
-    let d = data.get(l);
-    if (!d) data.set(l, (d = { count: 0, sum: 0, weighted: 0, weights: 0 }));
-    d.count++;
-    d.sum += score;
-    d.weighted += score * w;
-    d.weights += w;
-  }
 }
 
 /** Scores of one kind (reasoning or SBERT) over GT-irrelevant items. */
@@ -77,20 +107,20 @@ class ScoreTally {
   /** GT-irrelevant items whose score is unknown, and true negatives among them. */
   unknown = 0;
   unknownTn = 0;
-  labels = new Map<string, LabelData>();
-  tnLabels = new Map<string, LabelData>();
+  labels = new LabelSums();
+  tnLabels = new LabelSums();
 
-  add(score: number | null, isTn: boolean, labels: string[]): void {
+  add(score: number | null, isTn: boolean, labels: ItemLabels): void {
     if (score === null) {
       this.unknown++;
       if (isTn) this.unknownTn++;
       return;
     }
     this.all.add(score);
-    addLabels(this.labels, labels, score);
+    this.labels.add(labels, score);
     if (isTn) {
       this.tn.add(score);
-      addLabels(this.tnLabels, labels, score);
+      this.tnLabels.add(labels, score);
     }
   }
 
@@ -123,7 +153,8 @@ export class Tally {
   reasoning = new ScoreTally();
   sbert = new ScoreTally();
 
-  add(j: ItemJudgment): void {
+  /** Adds an item; `labels` are its GT categories (`ItemLabels.set(j.gtCategories)`), for GT-irrelevant items. */
+  add(j: ItemJudgment, labels: ItemLabels): void {
     const gt = j.gtRelevant;
     const pred = j.predRelevant as boolean;
     if (gt && pred) this.c.TP++;
@@ -142,8 +173,8 @@ export class Tally {
       if (!j.categoriesUnjudged) this.jaccardsJudged++;
     }
     const tn = !pred;
-    this.reasoning.add(j.reasoningScore, tn, j.gtCategories);
-    this.sbert.add(j.sbert, tn, j.gtCategories);
+    this.reasoning.add(j.reasoningScore, tn, labels);
+    this.sbert.add(j.sbert, tn, labels);
   }
 
   raIou(total: number) {
