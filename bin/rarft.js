@@ -1,3 +1,75 @@
 #!/usr/bin/env node
+// Starts the CLI bundle. V8 compiles a function the first time it runs, and a 470 kB bundle is a
+// good part of a short command's time; so the bundle is compiled with a code cache that the last
+// run of the same command left in the user's cache folder (as Node 22's module.enableCompileCache
+// does; Node 20 has no such switch). A missing, stale or rejected cache only costs the compile: the
+// run goes on, and writes a new one as it exits. RARFT_NO_CODE_CACHE=1 turns it off.
+'use strict';
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { homedir } = require('node:os');
+const { basename, dirname, join } = require('node:path');
+const vm = require('node:vm');
 
-require('../dist/cli.js').run();
+const bundle = join(__dirname, '..', 'dist', 'cli.js');
+
+/** The folder for caches: $XDG_CACHE_HOME/rarft, ~/.cache/rarft, or %LOCALAPPDATA%\rarft\Cache. */
+function cacheDir() {
+  if (process.platform === 'win32' && process.env.LOCALAPPDATA) return join(process.env.LOCALAPPDATA, 'rarft', 'Cache');
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rarft');
+}
+
+/** The cache file of this command, this bundle and this Node (V8 also checks the source and its flags). */
+function cacheFile() {
+  const st = statSync(bundle);
+  const command = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+  const key = [process.version, process.arch, st.size, Math.floor(st.mtimeMs)].join('-');
+  return join(cacheDir(), `cli-${command}-${key}.v8`);
+}
+
+/** The bundle compiled with its cache, or undefined when anything about the cache is off. */
+function compile() {
+  try {
+    const file = cacheFile();
+    const cachedData = existsSync(file) ? readFileSync(file) : undefined;
+    const script = new vm.Script(Module.wrap(readFileSync(bundle, 'utf8')), {
+      filename: bundle,
+      cachedData,
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
+    return { script, file, fresh: !cachedData || script.cachedDataRejected };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the compiled bundle as the module dist/cli.js, and leaves a cache for the next run. */
+function run({ script, file, fresh }) {
+  const mod = new Module(bundle, module);
+  mod.filename = bundle;
+  mod.paths = Module._nodeModulePaths(dirname(bundle));
+  Module._cache[bundle] = mod;
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle));
+  mod.loaded = true;
+  if (fresh)
+    // At exit, so that the cache holds every function this command compiled, not only the top level.
+    process.once('exit', () => {
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, file);
+        // This command's caches of other bundles or Node versions go (one file per command stays).
+        const [prefix] = /^cli-[a-z-]+?-v/.exec(basename(file)) ?? [];
+        for (const name of prefix ? readdirSync(dirname(file)) : [])
+          if (name.startsWith(prefix) && name !== basename(file) && name.endsWith('.v8')) rmSync(join(dirname(file), name), { force: true });
+      } catch {
+        // A read-only or full disk: the next run compiles again.
+      }
+    });
+  return mod.exports;
+}
+
+const compiled =
+  process.env.RARFT_NO_CODE_CACHE || !vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? undefined : compile();
+(compiled ? run(compiled) : require(bundle)).run();
