@@ -4,8 +4,17 @@
 // run of the same command left in the user's cache folder (as Node 22's module.enableCompileCache
 // does; Node 20 has no such switch). A missing, stale or rejected cache only costs the compile: the
 // run goes on, and writes a new one as it exits. RARFT_NO_CODE_CACHE=1 turns it off.
-'use strict';
-const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs');
+
+const {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} = require('node:fs');
 const Module = require('node:module');
 const { homedir } = require('node:os');
 const { basename, dirname, join } = require('node:path');
@@ -19,12 +28,22 @@ function cacheDir() {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'rarft');
 }
 
-/** The cache file of this command, this bundle and this Node (V8 also checks the source and its flags). */
+/** A short hash of a string (FNV-1a, 32 bits): names a file, secures nothing. */
+function hash(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
+/**
+ * The cache file of this command of this installed bundle, for this build of it and this Node
+ * (V8 checks the source and its flags itself): `cli-<command>-<where>-<build>.v8`.
+ */
 function cacheFile() {
   const st = statSync(bundle);
   const command = /^[a-z][a-z-]{0,30}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-  const key = [process.version, process.arch, st.size, Math.floor(st.mtimeMs)].join('-');
-  return join(cacheDir(), `cli-${command}-${key}.v8`);
+  const build = hash([process.version, process.arch, st.size, Math.floor(st.mtimeMs)].join('|'));
+  return join(cacheDir(), `cli-${command}-${hash(bundle)}-${build}.v8`);
 }
 
 /** The bundle compiled with its cache, or undefined when anything about the cache is off. */
@@ -59,10 +78,11 @@ function run({ script, file, fresh }) {
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, file);
-        // This command's caches of other bundles or Node versions go (one file per command stays).
-        const [prefix] = /^cli-[a-z-]+?-v/.exec(basename(file)) ?? [];
-        for (const name of prefix ? readdirSync(dirname(file)) : [])
-          if (name.startsWith(prefix) && name !== basename(file) && name.endsWith('.v8')) rmSync(join(dirname(file), name), { force: true });
+        // Earlier builds' caches of this command of this bundle go: one file per command and install.
+        const prefix = basename(file).replace(/[^-]+\.v8$/, '');
+        for (const name of readdirSync(dirname(file)))
+          if (name.startsWith(prefix) && name.endsWith('.v8') && name !== basename(file))
+            rmSync(join(dirname(file), name), { force: true });
       } catch {
         // A read-only or full disk: the next run compiles again.
       }

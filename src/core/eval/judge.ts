@@ -39,6 +39,11 @@ export interface ReasoningInput {
 export interface Judge {
   /** Short name recorded in metrics (`offline`, `llm:gpt-4o-mini`, …). */
   readonly name: string;
+  /**
+   * Answers every step synchronously and asks no one (no request, no cache): the evaluation may
+   * then judge an item in its validation pass, before it knows whether the run is valid.
+   */
+  readonly local?: boolean;
   /** Step 1: relevance and span, from the answer text only. */
   relevance(
     input: RelevanceInput,
@@ -66,6 +71,7 @@ export function ruleRelevance(answerText: string): RelevanceVerdict {
  */
 export const offlineJudge: Judge = {
   name: 'offline',
+  local: true,
   relevance({ answerText }) {
     return { status: 'ok', value: ruleRelevance(answerText) };
   },

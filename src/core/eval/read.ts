@@ -92,8 +92,11 @@ export async function readItems(path: string, onPhase?: (phase: 'read' | 'parse'
  * and column, warnings counted by code (`rarft index` places those; placing them here would
  * scan the whole text again for a count).
  */
-export function validateItems(file: ItemsFile): { errors: Problem[]; warningsByCode: Record<string, number> } {
-  const pending = readRun(file.items, { items: false }).problems;
+export function validateItems(
+  file: ItemsFile,
+  each?: (item: Record<string, unknown>, i: number) => void,
+): { errors: Problem[]; warningsByCode: Record<string, number> } {
+  const pending = readRun(file.items, { items: false, each }).problems;
   const warningsByCode: Record<string, number> = {};
   for (const p of pending) if (p.severity !== 'error') warningsByCode[p.code] = (warningsByCode[p.code] ?? 0) + 1;
   const errors = pending.filter((p) => p.severity === 'error');

@@ -44,7 +44,8 @@ test('runEvaluation: invalid items stop the run before judging, with positions; 
   items[5] = { ...items[5], model_output: null };
   const file = writeItems(items);
   let asked = 0;
-  const counting: Judge = { ...offlineJudge, relevance: (i) => (asked++, offlineJudge.relevance(i)) };
+  // A judge that asks someone (not local): validation must stop the run before its first question.
+  const counting: Judge = { ...offlineJudge, local: false, relevance: (i) => (asked++, offlineJudge.relevance(i)) };
   await assert.rejects(runEvaluation({ input: file, judge: { judge: counting } }), (e: unknown) => {
     assert.ok(e instanceof InvalidItemsError);
     assert.deepEqual(
@@ -64,6 +65,31 @@ test('runEvaluation: invalid items stop the run before judging, with positions; 
   assert.equal(r.report.judged, 8);
   assert.equal(r.report.invalid.length, 2);
   assert.equal(r.metrics.evaluation.items_invalid, 2);
+});
+
+test('runEvaluation: a local judge judges in the validation pass, with the results of a separate pass', async () => {
+  const cached = load('charades.items.json');
+  const offline = load('charades.offline.items.json');
+  const separate: Judge = { ...offlineJudge, local: false };
+  const broken = offline.slice(0, 50);
+  broken[7] = { ...broken[7], gt_timestamp: [5, 2] };
+  // Clean runs (cached judgments, none), and one whose invalid item is left out (the pass's work is then redone).
+  for (const [items, skipInvalid] of [
+    [cached, false],
+    [offline, false],
+    [broken, true],
+  ] as const) {
+    const file = writeItems(items);
+    let asked = 0;
+    const local: Judge = { ...offlineJudge, relevance: (i) => (asked++, offlineJudge.relevance(i)) };
+    const a = await runEvaluation({ input: file, judge: { judge: local }, skipInvalid });
+    const b = await runEvaluation({ input: file, judge: { judge: separate }, skipInvalid });
+    assert.deepEqual(a.metrics, b.metrics);
+    assert.deepEqual(a.rows(), b.rows());
+    assert.deepEqual(a.report, b.report);
+    if (items === offline) assert.equal(asked, offline.length, 'each item asked once');
+    if (items === broken) assert.equal(a.report.judged, 49);
+  }
 });
 
 test('judgeItems: an asynchronous judge has at most `concurrency` items in flight (p-limit), all judged in order', async () => {
