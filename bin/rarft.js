@@ -71,8 +71,10 @@ function run({ script, file, fresh }) {
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle));
   mod.loaded = true;
   if (fresh)
-    // At exit, so that the cache holds every function this command compiled, not only the top level.
-    process.once('exit', () => {
+    // At exit, so that the cache holds every function this command compiled, not only the top level;
+    // after a run that succeeded only (a mistyped command leaves no cache named after it).
+    process.once('exit', (code) => {
+      if (code !== 0) return;
       try {
         mkdirSync(dirname(file), { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;

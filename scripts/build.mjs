@@ -49,6 +49,10 @@ const configs = [
     external: [...nodeExternal, 'openai'],
     // jsonc-parser's UMD build uses dynamic requires esbuild cannot follow; take its ESM build.
     mainFields: ['module', 'main'],
+    // bin/rarft.js runs this bundle from a V8 code cache (vm.Script with cachedData), and on Node 20
+    // an import() in a script read from a cache fails ("A dynamic import callback was not
+    // specified"): every import() becomes a require, which is what it loads in a CommonJS bundle anyway.
+    supported: { 'dynamic-import': false },
   },
   {
     // The worker threads of compare (src/core/threads/pool.ts), started by the CLI.

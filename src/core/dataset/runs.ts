@@ -218,7 +218,8 @@ class DuplicateFinder {
 
   /** The first earlier item with this video and query (undefined when none), and remembers item `i`. */
   firstOf(i: number, video: string, query: string): number | undefined {
-    const map = this.#byQuery.get(video);
+    // Nearly always empty: no map lookup per item until some video has passed SCAN queries.
+    const map = this.#byQuery.size ? this.#byQuery.get(video) : undefined;
     if (map) {
       const first = map.get(query);
       if (first === undefined) map.set(query, i);
