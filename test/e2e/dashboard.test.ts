@@ -217,14 +217,17 @@ describe('dashboard', { skip, timeout: 15 * 60_000 }, () => {
       async () => {
         await s.workbench.runCommand('RA-RFT: Evaluate Run…');
         await pick(MERGED);
-        const llm = s.page.locator('.quick-input-widget .monaco-list-row', { hasText: server.baseUrl });
-        if (
-          await llm
-            .first()
-            .isVisible()
-            .catch(() => false)
-        )
-          return true;
+        // The judge pick opens after the run pick closes: wait for its rows (the offline judge is
+        // always one) before reading them, not for a fixed time, and not at once (a pick still
+        // opening was read as one without the server, then closed by the Escape below).
+        const rows = s.page.locator('.quick-input-widget .monaco-list-row');
+        const shown = await rows
+          .filter({ hasText: 'rules only, no requests' })
+          .first()
+          .waitFor({ timeout: 10_000 })
+          .then(() => true)
+          .catch(() => false);
+        if (shown && (await rows.filter({ hasText: server.baseUrl }).count())) return true;
         await s.page.keyboard.press('Escape');
         return false;
       },
