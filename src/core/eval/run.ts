@@ -17,7 +17,7 @@ import { JudgmentStore } from './judgmentStore';
 import { hasJudgments } from '../dataset/runs';
 import { judgeThatWrote, reusedJudgments, type ReusedJudgments } from './reuse';
 import type { Judge, RelevanceVerdict } from './judge';
-import { computeMetrics, type Metrics } from './metrics';
+import { computeMetrics, MetricsTally, type Metrics } from './metrics';
 import { readItems, validateItems, type ItemsFile } from './read';
 
 /** A judge built for one run (the judge factory's product), with what it reports afterwards. */
@@ -157,7 +157,7 @@ async function judgeWithProgress(
 /**
  * With a local judge (it answers at once and asks no one: the offline judge) and no sentence
  * model, each item is judged in the validation pass, right after it is checked: one pass over
- * 50,000 items instead of two. What it judged is used only if no item failed validation (the
+ * 50,000 items instead of two (three, with the metrics' sums). What it judged is used only if no item failed validation (the
  * judgments of items left out would be misplaced); a judge that asks a server never gets here, so
  * a run that validation stops sends no request.
  */
@@ -165,6 +165,8 @@ function localJudging(length: number, options: EvaluationOptions, signal: AbortS
   const setup = options.judge;
   if (!setup.judge.local || options.similarity || options.rejudge) return undefined;
   const store = new JudgmentStore(length);
+  // Summed as it goes, too: the metrics need no pass of their own.
+  const tally = new MetricsTally();
   const opts = { judge: setup.judge, signal, disagreements: setup.disagreements };
   return {
     each(item: Record<string, unknown>, i: number) {
@@ -172,10 +174,11 @@ function localJudging(length: number, options: EvaluationOptions, signal: AbortS
       const j = judgeItem(item, opts, i);
       if (isPromise(j)) throw new Error(`the ${setup.judge.name} judge is local but answered item ${i} asynchronously`);
       store.set(i, j);
+      tally.add(j);
     },
     done(onProgress: ((p: EvaluationProgress) => void) | undefined) {
       onProgress?.({ phase: 'judge', done: length, total: length });
-      return store;
+      return { store, tally };
     },
   };
 }
@@ -206,10 +209,13 @@ export async function runEvaluation(
   const items = options.rejudge ? kept.map(withoutJudgments) : kept;
 
   // Judged in the validation pass when every item was valid; else (items left out) judged now.
-  const store =
-    early && !errors.length ? early.done(onProgress) : await judgeWithProgress(items, options, signal, onProgress);
+  const judged =
+    early && !errors.length
+      ? early.done(onProgress)
+      : { store: await judgeWithProgress(items, options, signal, onProgress), tally: undefined };
+  const { store } = judged;
   const setup = options.judge;
-  const metrics = computeMetrics(store, { judge: setup.judge.name, itemsInvalid: bad.size });
+  const metrics = computeMetrics(judged.tally ?? store, { judge: setup.judge.name, itemsInvalid: bad.size });
   Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
   const disagreements = setup.disagreements ? disagreementList(items, store) : undefined;
   if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
