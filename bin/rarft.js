@@ -75,9 +75,9 @@ function run({ script, file, fresh }) {
     // after a run that succeeded only (a mistyped command leaves no cache named after it).
     process.once('exit', (code) => {
       if (code !== 0) return;
+      const tmp = `${file}.${process.pid}.tmp`;
       try {
         mkdirSync(dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, file);
         // Earlier builds' caches of this command of this bundle go: one file per command and install.
@@ -87,6 +87,9 @@ function run({ script, file, fresh }) {
             rmSync(join(dirname(file), name), { force: true });
       } catch {
         // A read-only or full disk: the next run compiles again.
+        try {
+          rmSync(tmp, { force: true });
+        } catch {}
       }
     });
   return mod.exports;

@@ -86,20 +86,34 @@ function spanProblem(v: unknown): Omit<PendingProblem, 'path'> | undefined {
   return undefined;
 }
 
+/** Whether a JSON value holds a number a double cannot (Infinity from `1e400`), anywhere inside. */
 function hasNonFinite(v: unknown): boolean {
   if (typeof v === 'number') return !Number.isFinite(v);
   if (typeof v !== 'object' || v === null) return false;
-  if (Array.isArray(v)) {
-    // Indexed, not for-of: an iterator per small list per item was most of what validation allocated.
-    for (let k = 0; k < v.length; k++) if (hasNonFinite(v[k])) return true;
-    return false;
+  return Array.isArray(v) ? listHasNonFinite(v) : objectHasNonFinite(v as Record<string, unknown>);
+}
+
+// Numbers and strings are tested where they stand, without a call: an item is mostly strings and
+// short lists of numbers or strings, and a call per value was most of validation's time.
+function listHasNonFinite(v: unknown[]): boolean {
+  // Indexed, not for-of: an iterator per small list per item was most of what validation allocated.
+  for (let k = 0; k < v.length; k++) {
+    const x = v[k];
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) return true;
+    } else if (typeof x === 'object' && x !== null && hasNonFinite(x)) return true;
   }
+  return false;
+}
+
+function objectHasNonFinite(o: Record<string, unknown>): boolean {
   // for-in, not Object.values: items from JSON.parse share a shape, so the keys come from its
-  // enum cache and nothing is allocated per item (strings, most values, are skipped before the call).
-  const o = v as Record<string, unknown>;
+  // enum cache and nothing is allocated per item.
   for (const k in o) {
     const x = o[k];
-    if (typeof x !== 'string' && hasNonFinite(x)) return true;
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) return true;
+    } else if (typeof x === 'object' && x !== null && hasNonFinite(x)) return true;
   }
   return false;
 }
@@ -193,12 +207,6 @@ function checkGtFields(
   }
 }
 
-/** The string an item's field reads as in validation ('' when it is not a string). */
-const fieldText = (raw: unknown, key: string): string => {
-  const v = isObject(raw) ? raw[key] : undefined;
-  return typeof v === 'string' ? v : '';
-};
-
 /** Past this many queries of one video, its queries go in a map instead of being scanned. */
 const SCAN = 32;
 
@@ -212,13 +220,17 @@ class DuplicateFinder {
   readonly #last = new Map<string, number>();
   readonly #byQuery = new Map<string, Map<string, number>>();
   readonly #next: Int32Array;
+  /** Each item's query as `firstOf` was given it: a chain compares strings, loading no item field. */
+  readonly #queries: string[];
   constructor(readonly items: readonly unknown[]) {
     this.#next = new Int32Array(items.length);
+    this.#queries = new Array(items.length).fill('');
   }
 
   /** The first earlier item with this video and query (undefined when none), and remembers item `i`. */
   firstOf(i: number, video: string, query: string): number | undefined {
     // Nearly always empty: no map lookup per item until some video has passed SCAN queries.
+    this.#queries[i] = query;
     const map = this.#byQuery.size ? this.#byQuery.get(video) : undefined;
     if (map) {
       const first = map.get(query);
@@ -230,7 +242,7 @@ class DuplicateFinder {
     let n = 0;
     for (let k = last ?? -1; k !== -1; k = this.#next[k]) {
       n++;
-      if (fieldText(this.items[k], 'query') === query) first = k; // the chain runs backwards: keep the earliest
+      if (this.#queries[k] === query) first = k; // the chain runs backwards: keep the earliest
     }
     this.#next[i] = last ?? -1;
     this.#last.set(video, i);
@@ -241,7 +253,7 @@ class DuplicateFinder {
   /** A video's queries → first item, from its chain (newest first, so earlier items overwrite). */
   #queryMap(newest: number): Map<string, number> {
     const map = new Map<string, number>();
-    for (let k = newest; k !== -1; k = this.#next[k]) map.set(fieldText(this.items[k], 'query'), k);
+    for (let k = newest; k !== -1; k = this.#next[k]) map.set(this.#queries[k], k);
     return map;
   }
 
