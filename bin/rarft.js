@@ -95,6 +95,36 @@ function run({ script, file, fresh }) {
   return mod.exports;
 }
 
+/**
+ * `evaluate` may read a large file in two parts on two threads (src/core/eval/parts.ts). Its
+ * worker starts here, before the bundle is compiled: it boots and begins on the second part
+ * (worker.ts reads the arguments with the command's own option table) while this thread loads,
+ * and the command adopts it (takeEarlyWorker in src/core/threads/pool.ts) or stops it. Unref'd:
+ * a command that ends early does not wait for it. RARFT_THREADS=0 keeps everything in one thread.
+ */
+function startEarlyWorker() {
+  if (process.argv[2] !== 'evaluate') return;
+  const cap = process.env.RARFT_THREADS;
+  if (cap !== undefined && cap.trim() !== '' && Number(cap) < 1) return;
+  const file = join(__dirname, '..', 'dist', 'worker.js');
+  try {
+    if (require('node:os').availableParallelism() < 2 || !existsSync(file)) return;
+    const { Worker } = require('node:worker_threads');
+    const worker = new Worker(file, { workerData: { early: { args: process.argv.slice(3) } } });
+    worker.unref();
+    worker.on('error', () => undefined);
+    const reply = new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.once('exit', () => resolve(undefined));
+      worker.once('error', () => resolve(undefined));
+    });
+    globalThis[Symbol.for('rarft.earlyWorker')] = { worker, reply };
+  } catch {
+    // No worker: the command runs in one thread.
+  }
+}
+
+startEarlyWorker();
 const compiled =
   process.env.RARFT_NO_CODE_CACHE || !vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? undefined : compile();
 (compiled ? run(compiled) : require(bundle)).run();

@@ -57,7 +57,7 @@ const configs = [
   {
     // The worker threads of compare (src/core/threads/pool.ts), started by the CLI.
     ...common,
-    entryPoints: ['src/core/threads/worker.ts'],
+    entryPoints: ['src/cli/worker.ts'],
     outfile: 'dist/worker.js',
     platform: 'node',
     format: 'cjs',

@@ -222,10 +222,17 @@ export function mark(phase: string): void {
   profileLast = now;
 }
 
+const profileNotes: string[] = [];
+
+/** With RARFT_PROFILE=1, adds `key=value` to the profile line (how a run went, beside its times). */
+export function profileNote(key: string, value: string | number): void {
+  if (profileOn) profileNotes.push(`${key}=${value}`);
+}
+
 /** With RARFT_PROFILE=1, prints phase times and peak memory on stderr. */
 export function printProfile(): void {
   if (!profileOn) return;
-  const phases = profileMarks.map(([p, ms]) => `${p}=${ms.toFixed(1)}ms`).join(' ');
+  const phases = [...profileMarks.map(([p, ms]) => `${p}=${ms.toFixed(1)}ms`), ...profileNotes].join(' ');
   const rss = process.resourceUsage().maxRSS / 1024;
   process.stderr.write(`profile: ${phases} total=${performance.now().toFixed(1)}ms maxRSS=${rss.toFixed(0)}MB\n`);
 }

@@ -15,18 +15,9 @@ import { heldUp, statusText } from '../core/judge/watch';
 import { CliError, MAX_TIMEOUT_S, numberOption, table } from './io';
 
 /** parseArgs options the judge understands. */
-export const judgeOptionSpec = {
-  judge: { type: 'string', default: 'offline' },
-  'base-url': { type: 'string' },
-  model: { type: 'string' },
-  concurrency: { type: 'string' },
-  'cache-dir': { type: 'string' },
-  'no-cache': { type: 'boolean' },
-  'max-retries': { type: 'string' },
-  timeout: { type: 'string' },
-  'give-up': { type: 'string' },
-  price: { type: 'string' },
-} as const;
+import { judgeOptionSpec } from './evaluateSpec';
+
+export { judgeOptionSpec };
 
 /** Usage text for the judge options. */
 export const judgeUsage =

@@ -8,11 +8,6 @@ import { embeddingCacheDir } from '../core/embed/paths';
 import { embedderSimilarity } from '../core/embed/similarity';
 import { CliError } from './io';
 
-/** parseArgs options for step 4. */
-export const sbertOptionSpec = {
-  sbert: { type: 'string' },
-} as const;
-
 /** Usage text for the SBERT options. */
 export const sbertUsage = '[--sbert <model dir>]';
 

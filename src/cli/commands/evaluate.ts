@@ -1,6 +1,7 @@
 /** `rarft evaluate <items.json> --out <metrics.json> [--items-out <items.json>] [judge options] [sbert options]` */
 import { resolve } from 'node:path';
 import { writeEvaluation } from '../../core/eval/write';
+import { BUILT_WORKER, takeEarlyWorker, WorkerThreads } from '../../core/threads/pool';
 import { InvalidItemsError, runEvaluation, type EvaluationResult, type JudgeSetup } from '../../core/eval/run';
 import {
   abortOnSignals,
@@ -8,12 +9,14 @@ import {
   CliError,
   mark,
   parse,
+  profileNote,
   progressReporter,
   userErrors,
   type Command,
 } from '../io';
-import { createJudge, disagreementLines, judgeOptionSpec, judgeUsage } from '../judgeOptions';
-import { createSimilarity, sbertOptionSpec, sbertUsage } from '../sbertOptions';
+import { evaluateOptionSpec, twoPartInput } from '../evaluateSpec';
+import { createJudge, disagreementLines, judgeUsage } from '../judgeOptions';
+import { createSimilarity, sbertUsage } from '../sbertOptions';
 import { dryRun } from './evaluatePlan';
 import { problemLines, summary } from './evaluateSummary';
 
@@ -27,18 +30,7 @@ export const evaluateCommand: Command = {
   name: 'evaluate',
   usage: evaluateUsage,
   async run(args) {
-    const { values, positionals } = parse(args, {
-      out: { type: 'string' },
-      'items-out': { type: 'string' },
-      'skip-invalid': { type: 'boolean' },
-      rejudge: { type: 'boolean' },
-      force: { type: 'boolean' },
-      'max-judge-errors': { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      json: { type: 'boolean' },
-      ...judgeOptionSpec,
-      ...sbertOptionSpec,
-    });
+    const { values, positionals } = parse(args, evaluateOptionSpec);
     if (values.json && !values['dry-run']) throw new CliError('--json: only with --dry-run', 2);
     if (positionals.length === 1 && values['dry-run']) return dryRun(positionals[0], values);
     if (positionals.length !== 1 || typeof values.out !== 'string') throw new CliError(`usage: ${evaluateUsage}`, 2);
@@ -46,7 +38,7 @@ export const evaluateCommand: Command = {
     if (itemsOut !== undefined && resolve(itemsOut) === resolve(values.out))
       throw new CliError(`--out and --items-out name the same file (${values.out}); give each its own`, 2);
     allowedFailures(values['max-judge-errors'], 0);
-    return runEvaluate(positionals[0], values.out, itemsOut, values);
+    return runEvaluate(positionals[0], values.out, itemsOut, values, twoPartInput(values, positionals) !== undefined);
   },
 };
 
@@ -60,7 +52,12 @@ function allowedFailures(v: unknown, items: number): number {
   return m[2] === '%' ? Math.floor((n / 100) * items) : n;
 }
 
-async function evaluateWithProgress(input: string, setup: JudgeSetup, values: Record<string, unknown>) {
+async function evaluateWithProgress(
+  input: string,
+  setup: JudgeSetup,
+  values: Record<string, unknown>,
+  threads: WorkerThreads | undefined,
+) {
   const sbert = await createSimilarity(values);
   const stop = abortOnSignals();
   const progress = progressReporter('evaluating');
@@ -73,6 +70,7 @@ async function evaluateWithProgress(input: string, setup: JudgeSetup, values: Re
           similarity: sbert.similarity,
           skipInvalid: !!values['skip-invalid'],
           rejudge: !!values.rejudge,
+          threads,
         },
         stop.signal,
         (p) => {
@@ -107,6 +105,27 @@ export async function runEvaluate(
   out: string,
   itemsOut: string | undefined,
   values: Record<string, unknown>,
+  twoParts = false,
+): Promise<number> {
+  // A run that writes only the metrics, judged offline, goes in two parts: a worker judges the
+  // second part of a large file while this thread does the first (core/eval/parts.ts). The
+  // worker bin/rarft.js started before the bundle has begun on its part already.
+  const early = takeEarlyWorker();
+  const threads = twoParts ? new WorkerThreads(BUILT_WORKER, 1, early) : undefined;
+  if (!threads) void early?.worker.terminate();
+  try {
+    return await evaluateTo(input, out, itemsOut, values, threads);
+  } finally {
+    await threads?.close();
+  }
+}
+
+async function evaluateTo(
+  input: string,
+  out: string,
+  itemsOut: string | undefined,
+  values: Record<string, unknown>,
+  threads: WorkerThreads | undefined,
 ): Promise<number> {
   await checkOutputsForCli(
     [
@@ -118,9 +137,10 @@ export async function runEvaluate(
   );
   const setup = await createJudge(values);
   try {
-    const result = await evaluateWithProgress(input, setup, values);
+    const result = await evaluateWithProgress(input, setup, values, threads);
     await writeEvaluation(result, out, itemsOut);
     mark('write');
+    profileNote('threads', result.report.threads);
     present(result);
     return exitCode(result, values, itemsOut);
   } finally {
@@ -157,13 +177,15 @@ function exitCode(result: EvaluationResult, values: Record<string, unknown>, ite
   const why = Object.entries(r.errorsByStep)
     .map(([step, n]) => `${n} ${step} errors`)
     .join(', ');
-  if (result.items.length && !r.judged)
+  // Counted in the report: a worker may hold some of the items (`items` would read them again).
+  const judgedItems = r.kept;
+  if (judgedItems && !r.judged)
     // Every item was left out after judge errors: the figures above are empty, not a result.
     throw new CliError(`no item could be judged (${why}); the metrics are empty. ${where}`);
-  const allowed = allowedFailures(values['max-judge-errors'], result.items.length);
+  const allowed = allowedFailures(values['max-judge-errors'], judgedItems);
   if (r.failedItems > allowed)
     throw new CliError(
-      `${r.failedItems} of ${result.items.length} items have failed judgments (${why})` +
+      `${r.failedItems} of ${judgedItems} items have failed judgments (${why})` +
         `${allowed ? `, more than --max-judge-errors allows (${allowed})` : ''}; the figures leave them out. ` +
         `${where}; rerun the same command to retry only those`,
     );

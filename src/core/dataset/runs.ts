@@ -216,15 +216,31 @@ const SCAN = 32;
  * make no map or list per video for the collector to copy; a video with more than `SCAN`
  * queries gets a query map once, built from its chain.
  */
-class DuplicateFinder {
+export class DuplicateFinder {
   readonly #last = new Map<string, number>();
   readonly #byQuery = new Map<string, Map<string, number>>();
   readonly #next: Int32Array;
   /** Each item's query as `firstOf` was given it: a chain compares strings, loading no item field. */
   readonly #queries: string[];
-  constructor(readonly items: readonly unknown[]) {
-    this.#next = new Int32Array(items.length);
-    this.#queries = new Array(items.length).fill('');
+  /** 1 for an item whose (video, query) an earlier item has. */
+  readonly #repeat: Uint8Array;
+  constructor(length: number) {
+    this.#next = new Int32Array(length);
+    this.#queries = new Array(length).fill('');
+    this.#repeat = new Uint8Array(length);
+  }
+
+  /** Whether item `i` repeats an earlier item's (video, query). */
+  repeats(i: number): boolean {
+    return this.#repeat[i] === 1;
+  }
+
+  /** Whether some item met so far has this video and query (remembers nothing). */
+  has(video: string, query: string): boolean {
+    const map = this.#byQuery.size ? this.#byQuery.get(video) : undefined;
+    if (map) return map.has(query);
+    for (let k = this.#last.get(video) ?? -1; k !== -1; k = this.#next[k]) if (this.#queries[k] === query) return true;
+    return false;
   }
 
   /** The first earlier item with this video and query (undefined when none), and remembers item `i`. */
@@ -235,6 +251,7 @@ class DuplicateFinder {
     if (map) {
       const first = map.get(query);
       if (first === undefined) map.set(query, i);
+      else this.#repeat[i] = 1;
       return first;
     }
     const last = this.#last.get(video);
@@ -246,6 +263,7 @@ class DuplicateFinder {
     }
     this.#next[i] = last ?? -1;
     this.#last.set(video, i);
+    if (first !== undefined) this.#repeat[i] = 1;
     if (n >= SCAN) this.#byQuery.set(video, this.#queryMap(i));
     return first;
   }
@@ -271,7 +289,12 @@ class DuplicateFinder {
  */
 export function readRun(
   value: unknown,
-  opts: { items?: boolean; each?: (raw: Record<string, unknown>, i: number) => void } = {},
+  opts: {
+    items?: boolean;
+    each?: (raw: Record<string, unknown>, i: number) => void;
+    /** Where the (video, query) pairs met are kept, for a caller that checks more items against them. */
+    duplicates?: DuplicateFinder;
+  } = {},
 ): RunResult {
   const keep = opts.items !== false;
   const problems: PendingProblem[] = [];
@@ -286,7 +309,7 @@ export function readRun(
     });
     return { items, stats, problems };
   }
-  const seen = new DuplicateFinder(value);
+  const seen = opts.duplicates ?? new DuplicateFinder(value.length);
   const byCategory = new Map<string, number>();
   value.forEach((raw, i) => {
     if (!isObject(raw)) {

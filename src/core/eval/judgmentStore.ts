@@ -46,16 +46,19 @@ export class JudgmentStore {
   readonly notComputed = new Map<number, string[]>();
   readonly disagreements = new Map<number, Disagreement>();
 
-  constructor(length: number) {
+  /** A store of `length` judgments; with `figures`, its number columns are those (another store's `figures()`). */
+  constructor(length: number, figures?: StoreFigures) {
     this.length = length;
-    this.#gtRelevant = new Uint8Array(length);
-    this.#predRelevant = new Int8Array(length).fill(-1);
-    this.#known = new Uint8Array(length);
-    this.#level = new Uint8Array(length);
-    this.#iou = new Float64Array(length);
-    this.#jaccard = new Float64Array(length);
-    this.#reasoning = new Float64Array(length);
-    this.#sbert = new Float64Array(length);
+    if (figures && figures.iou.length !== length)
+      throw new RangeError(`figures of ${figures.iou.length} judgments for ${length}`);
+    this.#gtRelevant = figures?.gtRelevant ?? new Uint8Array(length);
+    this.#predRelevant = figures?.predRelevant ?? new Int8Array(length).fill(-1);
+    this.#known = figures?.known ?? new Uint8Array(length);
+    this.#level = figures?.level ?? new Uint8Array(length);
+    this.#iou = figures?.iou ?? new Float64Array(length);
+    this.#jaccard = figures?.jaccard ?? new Float64Array(length);
+    this.#reasoning = figures?.reasoning ?? new Float64Array(length);
+    this.#sbert = figures?.sbert ?? new Float64Array(length);
     this.#gtCategories = new Array(length).fill(NOTHING);
     this.#predCategories = new Array(length).fill(null);
     this.#predSpan = new Array(length).fill(null);
@@ -136,10 +139,67 @@ export class JudgmentStore {
     return out;
   }
 
+  /**
+   * The number columns themselves (not copies): what the metrics read of each judgment but its
+   * lists, for a trip to another thread (transfer their buffers; this store is then done).
+   */
+  figures(): StoreFigures {
+    return {
+      gtRelevant: this.#gtRelevant,
+      predRelevant: this.#predRelevant,
+      known: this.#known,
+      level: this.#level,
+      iou: this.#iou,
+      jaccard: this.#jaccard,
+      reasoning: this.#reasoning,
+      sbert: this.#sbert,
+    };
+  }
+
+  /** Item `i`'s GT categories. */
+  gtCategoriesAt(i: number): readonly string[] {
+    return this.#gtCategories[i];
+  }
+
+  /** Copies every judgment of `from` here, its item 0 to item `offset` (a run judged in parts). */
+  copyFrom(from: JudgmentStore, offset: number): void {
+    if (offset < 0 || offset + from.length > this.length)
+      throw new RangeError(`${from.length} judgments do not fit at ${offset} of ${this.length}`);
+    this.#gtRelevant.set(from.#gtRelevant, offset);
+    this.#predRelevant.set(from.#predRelevant, offset);
+    this.#known.set(from.#known, offset);
+    this.#level.set(from.#level, offset);
+    this.#iou.set(from.#iou, offset);
+    this.#jaccard.set(from.#jaccard, offset);
+    this.#reasoning.set(from.#reasoning, offset);
+    this.#sbert.set(from.#sbert, offset);
+    for (let i = 0; i < from.length; i++) {
+      this.#gtCategories[offset + i] = from.#gtCategories[i];
+      this.#predCategories[offset + i] = from.#predCategories[i];
+      this.#predSpan[offset + i] = from.#predSpan[i];
+      this.#reused[offset + i] = from.#reused[i];
+    }
+    for (const [i, v] of from.errors) this.errors.set(offset + i, v);
+    for (const [i, v] of from.notComputed) this.notComputed.set(offset + i, v);
+    for (const [i, v] of from.disagreements) this.disagreements.set(offset + i, v);
+  }
+
   /** The steps item `i` reused from its input's cached judgments. */
   reusedAt(i: number): readonly JudgeStepName[] | undefined {
     return this.#reused[i];
   }
+}
+
+/** A store's number columns (`JudgmentStore.figures`). */
+export interface StoreFigures {
+  gtRelevant: Uint8Array;
+  predRelevant: Int8Array;
+  known: Uint8Array;
+  level: Uint8Array;
+  iou: Float64Array;
+  jaccard: Float64Array;
+  reasoning: Float64Array;
+  sbert: Float64Array;
 }
 
 /** An empty judgment with every key, for `load` to fill (one shape for all). */

@@ -1,8 +1,8 @@
 /** Reads a file of model-output items for the evaluation and the rewards (FORMATS.md §2). */
-import { readFile } from 'node:fs';
+import { readFile, readFileSync } from 'node:fs';
 import { looksLikeAnnotations } from '../dataset/annotations';
 import { placeProblems } from '../dataset/place';
-import { readRun } from '../dataset/runs';
+import { readRun, type DuplicateFinder } from '../dataset/runs';
 import { LineIndex, parseJson } from '../json/positions';
 import type { Problem } from '../problems';
 
@@ -87,6 +87,17 @@ export async function readItems(path: string, onPhase?: (phase: 'read' | 'parse'
   return { path, text, items: asItems(path, text, value) };
 }
 
+/** `readItems` in this thread's time (a result whose items were left in a worker reads them again when asked). */
+export function readItemsSync(path: string): ItemsFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`${path}: ${(e as Error).message}`);
+  }
+  return { path, text, items: asItems(path, text, parseJsonText(path, text)) };
+}
+
 /**
  * The items' validation problems (the same rules and codes as `index`): errors at their line
  * and column, warnings counted by code (`rarft index` places those; placing them here would
@@ -95,8 +106,9 @@ export async function readItems(path: string, onPhase?: (phase: 'read' | 'parse'
 export function validateItems(
   file: ItemsFile,
   each?: (item: Record<string, unknown>, i: number) => void,
+  duplicates?: DuplicateFinder,
 ): { errors: Problem[]; warningsByCode: Record<string, number> } {
-  const pending = readRun(file.items, { items: false, each }).problems;
+  const pending = readRun(file.items, { items: false, each, duplicates }).problems;
   const warningsByCode: Record<string, number> = {};
   for (const p of pending) if (p.severity !== 'error') warningsByCode[p.code] = (warningsByCode[p.code] ?? 0) + 1;
   const errors = pending.filter((p) => p.severity === 'error');

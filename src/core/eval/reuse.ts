@@ -22,10 +22,19 @@ export interface ReusedJudgments {
  * is `judgeThatWrote(input)` when the caller started it earlier (it reads the folder meanwhile).
  */
 export async function reusedJudgments(
-  judgments: readonly ItemJudgment[] | JudgmentStore,
+  judgments: readonly ItemJudgment[] | JudgmentStore | ReusedCounts,
   input?: string,
   writer?: Promise<string | null>,
 ): Promise<ReusedJudgments> {
+  const { items, by_step } = 'by_step' in judgments ? judgments : countReused(judgments);
+  return { items, by_step, judge: items && input ? await (writer ?? judgeThatWrote(input)) : null };
+}
+
+/** Reused judgments counted: items with any, and by step. */
+export type ReusedCounts = Omit<ReusedJudgments, 'judge'>;
+
+/** Counts the reused judgments (of a part of a run: `addReused` adds two parts' counts). */
+export function countReused(judgments: readonly ItemJudgment[] | JudgmentStore): ReusedCounts {
   const byStep: Record<string, number> = {};
   let items = 0;
   const store = judgments instanceof JudgmentStore ? judgments : undefined;
@@ -35,7 +44,14 @@ export async function reusedJudgments(
     items++;
     for (let k = 0; k < steps.length; k++) byStep[steps[k]] = (byStep[steps[k]] ?? 0) + 1;
   }
-  return { items, by_step: byStep, judge: items && input ? await (writer ?? judgeThatWrote(input)) : null };
+  return { items, by_step: byStep };
+}
+
+/** Two parts' counts as one. */
+export function addReused(a: ReusedCounts, b: ReusedCounts): ReusedCounts {
+  const by_step = { ...a.by_step };
+  for (const [step, n] of Object.entries(b.by_step)) by_step[step] = (by_step[step] ?? 0) + n;
+  return { items: a.items + b.items, by_step };
 }
 
 /** The judge recorded by a metrics file beside `itemsPath` whose items file is `itemsPath` (null when none; never rejects). */

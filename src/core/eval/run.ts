@@ -4,21 +4,16 @@
  * extension's "Evaluate Run" and the dashboard only present what it returns.
  */
 import type { Problem } from '../problems';
-import {
-  itemWithJudgment,
-  judgeItem,
-  judgeItemsInto,
-  withoutJudgments,
-  type ItemJudgment,
-  type Similarity,
-} from './evaluate';
-import { isPromise } from './itemSteps';
-import { JudgmentStore } from './judgmentStore';
+import { itemWithJudgment, judgeItemsInto, withoutJudgments, type ItemJudgment, type Similarity } from './evaluate';
+import type { JudgmentStore } from './judgmentStore';
 import { hasJudgments } from '../dataset/runs';
-import { judgeThatWrote, reusedJudgments, type ReusedJudgments } from './reuse';
+import type { WorkerThreads } from '../threads/pool';
+import { judgeThatWrote, reusedJudgments, type ReusedCounts, type ReusedJudgments } from './reuse';
 import type { Judge, RelevanceVerdict } from './judge';
-import { computeMetrics, MetricsTally, type Metrics } from './metrics';
-import { readItems, validateItems, type ItemsFile } from './read';
+import { computeMetrics, type MetricsTally, type Metrics } from './metrics';
+import { localJudging } from './onePass';
+import { judgeInParts, splits } from './parts';
+import { readItems, readItemsSync, validateItems, type ItemsFile } from './read';
 
 /** A judge built for one run (the judge factory's product), with what it reports afterwards. */
 export interface JudgeSetup {
@@ -62,6 +57,13 @@ export interface EvaluationOptions {
   heartbeatMs?: number;
   /** Judge every item again, ignoring judgments cached in the input (an earlier evaluation's keys). */
   rejudge?: boolean;
+  /**
+   * Worker threads for a large file judged offline: a worker reads, checks and judges the second
+   * half of the file while this thread does the first (eval/parts.ts). The second half's items
+   * then stay in the worker, and the result's `items` and `rows()` read the file again when asked:
+   * give threads to a caller that keeps only the metrics and the report.
+   */
+  threads?: WorkerThreads;
 }
 
 /** One item where the offline rule and the judge answered step 1 differently. */
@@ -76,8 +78,9 @@ export interface Disagreement {
 /** What the figures rest on, and what went wrong on the way. */
 export interface EvaluationReport {
   judge: string;
-  /** Items in the input, and items the figures rest on (`num_items`). */
+  /** Items in the input, items judged (the input without what `skipInvalid` left out), and items the figures rest on (`num_items`). */
   items: number;
+  kept: number;
   judged: number;
   /** Items left out after judge errors (step 1), and items with any judge error. */
   excluded: number;
@@ -93,6 +96,8 @@ export interface EvaluationReport {
   disagreements?: { count: number; items: Disagreement[] };
   /** The judge's own lines (usage, cost, cache). */
   judgeReport?: string;
+  /** Threads that read and judged the items: 2 when a worker took the second part (`threads`). */
+  threads: number;
   /** Judgments read from the input instead of asked of this run's judge, and who made them. */
   reused: ReusedJudgments;
 }
@@ -100,12 +105,12 @@ export interface EvaluationReport {
 /** What `runEvaluation` returns. */
 export interface EvaluationResult {
   metrics: Metrics;
-  /** The judged items, in input order (without the ones `skipInvalid` left out). */
-  items: Record<string, unknown>[];
+  /** The judged items, in input order (without the ones `skipInvalid` left out); read again from the file when a worker kept some (`threads`). */
+  readonly items: Record<string, unknown>[];
   /** The judgments, in the items' order (built from `store` on first use). */
   readonly judgments: ItemJudgment[];
-  /** The judgments as the run keeps them, in columns. */
-  store: JudgmentStore;
+  /** The judgments as the run keeps them, in columns (judged again in this thread when a worker kept some). */
+  readonly store: JudgmentStore;
   /** The items file rows: every input key kept, judgments added. */
   rows(): Record<string, unknown>[];
   report: EvaluationReport;
@@ -155,35 +160,6 @@ async function judgeWithProgress(
 }
 
 /**
- * With a local judge (it answers at once and asks no one: the offline judge) and no sentence
- * model, each item is judged in the validation pass, right after it is checked: one pass over
- * 50,000 items instead of two (three, with the metrics' sums). What it judged is used only if no item failed validation (the
- * judgments of items left out would be misplaced); a judge that asks a server never gets here, so
- * a run that validation stops sends no request.
- */
-function localJudging(length: number, options: EvaluationOptions, signal: AbortSignal | undefined) {
-  const setup = options.judge;
-  if (!setup.judge.local || options.similarity || options.rejudge) return undefined;
-  const store = new JudgmentStore(length);
-  // Summed as it goes, too: the metrics need no pass of their own.
-  const tally = new MetricsTally();
-  const opts = { judge: setup.judge, signal, disagreements: setup.disagreements };
-  return {
-    each(item: Record<string, unknown>, i: number) {
-      if ((i & 1023) === 0) signal?.throwIfAborted();
-      const j = judgeItem(item, opts, i);
-      if (isPromise(j)) throw new Error(`the ${setup.judge.name} judge is local but answered item ${i} asynchronously`);
-      store.set(i, j);
-      tally.add(j);
-    },
-    done(onProgress: ((p: EvaluationProgress) => void) | undefined) {
-      onProgress?.({ phase: 'judge', done: length, total: length });
-      return { store, tally };
-    },
-  };
-}
-
-/**
  * Runs one evaluation: reads (unless given items), validates with the `index` rules (errors
  * stop it with `InvalidItemsError` unless `skipInvalid`), judges, aggregates. Aborting the
  * signal stops it with an AbortError; the judge's cache keeps what was done.
@@ -193,6 +169,40 @@ export async function runEvaluation(
   signal?: AbortSignal,
   onProgress?: (p: EvaluationProgress) => void,
 ): Promise<EvaluationResult> {
+  if (splits(options, options.threads)) {
+    const path = options.input as string;
+    const phase = (p: EvaluationPhase) => onProgress?.({ phase: p, done: 1, total: 1 });
+    const parts = await judgeInParts(path, options, options.threads!, signal, phase);
+    if (parts) {
+      const all = parts.count;
+      onProgress?.({ phase: 'validate', done: all, total: all });
+      onProgress?.({ phase: 'judge', done: all, total: all });
+      // The judgments' lists stayed in the worker: what needs them judges the file again, in this thread.
+      let whole: { items: Record<string, unknown>[]; store: JudgmentStore } | undefined;
+      const again = () => {
+        if (whole) return whole;
+        const file = readItemsSync(path);
+        const one = localJudging(file.items.length, options, undefined)!;
+        validateItems(file, one.each);
+        return (whole = { items: file.items, store: one.store });
+      };
+      return finish(options, onProgress, {
+        path,
+        inputCount: all,
+        kept: all,
+        items: () => again().items,
+        store: () => again().store,
+        tally: parts.tally,
+        failedItems: parts.failedItems,
+        reused: parts.reused,
+        errors: [],
+        warningsByCode: parts.warningsByCode,
+        invalid: 0,
+        writer: parts.writer,
+        threads: 2,
+      });
+    }
+  }
   const file =
     typeof options.input === 'string'
       ? await readItems(options.input, (phase) => onProgress?.({ phase, done: 1, total: 1 }))
@@ -208,44 +218,100 @@ export async function runEvaluation(
   const kept = bad.size ? file.items.filter((_, i) => !bad.has(i)) : file.items;
   const items = options.rejudge ? kept.map(withoutJudgments) : kept;
 
-  // Judged in the validation pass when every item was valid; else (items left out) judged now.
-  const judged =
-    early && !errors.length
-      ? early.done(onProgress)
-      : { store: await judgeWithProgress(items, options, signal, onProgress), tally: undefined };
+  // Judged in the validation pass when every item was valid (the judgments of items left out
+  // would be misplaced); else judged now, without them.
+  let judged: { store: JudgmentStore; tally?: MetricsTally };
+  if (early && !errors.length) {
+    onProgress?.({ phase: 'judge', done: file.items.length, total: file.items.length });
+    judged = early;
+  } else judged = { store: await judgeWithProgress(items, options, signal, onProgress) };
   const { store } = judged;
+  return finish(options, onProgress, {
+    path: file.path,
+    inputCount: file.items.length,
+    kept: items.length,
+    items: () => items,
+    store: () => store,
+    tally: judged.tally,
+    failedItems: store.errors.size,
+    errors,
+    warningsByCode,
+    invalid: bad.size,
+    writer,
+    threads: 1,
+  });
+}
+
+/** What a run judged, however it was read. */
+interface Judged {
+  path: string;
+  /** Items in the input. */
+  inputCount: number;
+  /** Items judged (the input without the ones left out after validation errors). */
+  kept: number;
+  /** The judged items and their judgments (read and judged again when a worker kept some). */
+  items: () => Record<string, unknown>[];
+  store: () => JudgmentStore;
+  /** The metrics' sums, when the judging summed them as it went. */
+  tally?: MetricsTally;
+  failedItems: number;
+  /** The reused judgments counted, when the judging counted them (else counted from the store). */
+  reused?: ReusedCounts;
+  threads: number;
+  errors: Problem[];
+  warningsByCode: Record<string, number>;
+  /** Items left out after validation errors. */
+  invalid: number;
+  writer: Promise<string | null> | undefined;
+}
+
+/** Aggregates the metrics and writes the report. */
+async function finish(
+  options: EvaluationOptions,
+  onProgress: ((p: EvaluationProgress) => void) | undefined,
+  run: Judged,
+): Promise<EvaluationResult> {
   const setup = options.judge;
-  const metrics = computeMetrics(judged.tally ?? store, { judge: setup.judge.name, itemsInvalid: bad.size });
+  const metrics = computeMetrics(run.tally ?? run.store(), { judge: setup.judge.name, itemsInvalid: run.invalid });
   Object.assign(metrics.evaluation, setup.metricsInfo?.() ?? {});
-  const disagreements = setup.disagreements ? disagreementList(items, store) : undefined;
+  const disagreements = setup.disagreements ? disagreementList(run.items(), run.store()) : undefined;
   if (disagreements) Object.assign(metrics.evaluation, { judge_disagreements: disagreements });
-  const reused = await reusedJudgments(store, file.path, writer);
+  const reused = await reusedJudgments(run.reused ?? run.store(), run.path, run.writer);
   if (reused.items) Object.assign(metrics.evaluation, { reused_judgments: reused });
   onProgress?.({ phase: 'aggregate', done: 1, total: 1 });
   const ev = metrics.evaluation;
   let judgments: ItemJudgment[] | undefined;
   return {
     metrics,
-    items,
-    get judgments() {
-      return (judgments ??= store.all());
+    get items() {
+      return run.items();
     },
-    store,
-    rows: () => items.map((it, i) => itemWithJudgment(it, store.get(i))),
+    get judgments() {
+      return (judgments ??= run.store().all());
+    },
+    get store() {
+      return run.store();
+    },
+    rows: () => {
+      const store = run.store();
+      return run.items().map((it, i) => itemWithJudgment(it, store.get(i)));
+    },
     report: {
       judge: ev.judge,
-      items: file.items.length,
+      items: run.inputCount,
+      kept: run.kept,
       judged: metrics.num_items,
       excluded: ev.items_excluded,
-      failedItems: store.errors.size,
+      failedItems: run.failedItems,
       errorsByStep: ev.judge_errors_by_step,
-      invalid: errors,
-      warningsByCode,
+      invalid: run.errors,
+      warningsByCode: run.warningsByCode,
       notComputed: ev.not_computed.items_by_reason,
       notComputedFigures: ev.not_computed.figures,
       disagreements,
       judgeReport: setup.report?.(),
       reused,
+      threads: run.threads,
     },
   };
 }

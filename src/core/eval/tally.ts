@@ -48,6 +48,15 @@ export class ItemLabels {
     }
     return this;
   }
+
+  /** Sets the labels from taxonomy indices (`ids[from..to)`) of a list of `listLength` labels. */
+  setIds(ids: Int8Array, from: number, to: number, listLength: number): this {
+    this.listLength = listLength;
+    while (this.ids.length < to - from) this.ids = grow(this.ids);
+    this.ids.set(ids.subarray(from, to));
+    this.count = to - from;
+    return this;
+  }
 }
 
 const grow = (a: Int8Array) => {
