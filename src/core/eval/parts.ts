@@ -153,6 +153,20 @@ export function splits(options: OnePassOptions & { input: unknown }, threads: Wo
   );
 }
 
+/** `p`, or an AbortError as soon as `signal` aborts (Ctrl-C does not wait for the worker's part). */
+function unlessAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
 const sameCut = (a: Cut, b: Cut) => a.at === b.at && a.size === b.size && a.mtimeMs === b.mtimeMs;
 
 /** The worker's second part: the one it started on by itself if that is this file's at this cut, else asked for now. */
@@ -201,9 +215,8 @@ export async function judgeInParts(
   const duplicates = new DuplicateFinder(items.length);
   const { errors, warningsByCode } = validateItems({ path, text, items }, one.each, duplicates);
   if (errors.length) return undefined;
-  const reply = await second;
+  const reply = await unlessAborted(second, signal);
   if (!reply) return undefined;
-  signal?.throwIfAborted();
 
   // The worker's judgments summed after this thread's, in item order: the sums of one thread.
   const { tally } = one;

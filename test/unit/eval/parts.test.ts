@@ -142,3 +142,25 @@ test('a cut inside a nested list (indented as the items) is not taken: the file 
     await threads.close();
   }
 });
+
+test('an abort while the worker still judges its part stops the run at once, with an AbortError', {
+  timeout: 30_000,
+}, async (t) => {
+  if (!existsSync(WORKER)) return t.skip('dist/worker.js is not built (npm run build)');
+  const file = write(items('charades.offline.items.json', 6000));
+  const threads = new WorkerThreads(WORKER, 1);
+  const stop = new AbortController();
+  // A worker that never answers: the abort comes while this thread waits for it.
+  threads.ask = (() => {
+    setImmediate(() => stop.abort());
+    return new Promise(() => undefined);
+  }) as typeof threads.ask;
+  try {
+    await assert.rejects(
+      runEvaluation({ input: file, judge: { judge: offlineJudge }, threads }, stop.signal),
+      (e: Error) => e.name === 'AbortError',
+    );
+  } finally {
+    await threads.close();
+  }
+});
