@@ -161,29 +161,6 @@ export class JudgmentStore {
     return this.#gtCategories[i];
   }
 
-  /** Copies every judgment of `from` here, its item 0 to item `offset` (a run judged in parts). */
-  copyFrom(from: JudgmentStore, offset: number): void {
-    if (offset < 0 || offset + from.length > this.length)
-      throw new RangeError(`${from.length} judgments do not fit at ${offset} of ${this.length}`);
-    this.#gtRelevant.set(from.#gtRelevant, offset);
-    this.#predRelevant.set(from.#predRelevant, offset);
-    this.#known.set(from.#known, offset);
-    this.#level.set(from.#level, offset);
-    this.#iou.set(from.#iou, offset);
-    this.#jaccard.set(from.#jaccard, offset);
-    this.#reasoning.set(from.#reasoning, offset);
-    this.#sbert.set(from.#sbert, offset);
-    for (let i = 0; i < from.length; i++) {
-      this.#gtCategories[offset + i] = from.#gtCategories[i];
-      this.#predCategories[offset + i] = from.#predCategories[i];
-      this.#predSpan[offset + i] = from.#predSpan[i];
-      this.#reused[offset + i] = from.#reused[i];
-    }
-    for (const [i, v] of from.errors) this.errors.set(offset + i, v);
-    for (const [i, v] of from.notComputed) this.notComputed.set(offset + i, v);
-    for (const [i, v] of from.disagreements) this.disagreements.set(offset + i, v);
-  }
-
   /** The steps item `i` reused from its input's cached judgments. */
   reusedAt(i: number): readonly JudgeStepName[] | undefined {
     return this.#reused[i];
