@@ -4,30 +4,9 @@
 // the file (issue 10); a 200 MB run (~230,000 items) ≤ 3 × the bare parse's time and peak memory
 // ≤ 4 × the file size (issue 9). Run: npm run build && node bench/evaluate.mjs [--skip-200mb]
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DATA, ROOT, figure, median, rng } from './lib.mjs';
-
-/** Writes n items cut from a reference file, videos renamed per copy, answer spans jittered. */
-function generate(file, source, n, seed) {
-  if (existsSync(file)) return;
-  const base = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/reference', source), 'utf8'));
-  const r = rng(seed);
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const it = structuredClone(base[i % base.length]);
-    it.video = it.video.replace('.mp4', `_${Math.floor(i / base.length)}.mp4`);
-    if (it.gt_relevant && Array.isArray(it.gt_timestamp)) {
-      const j = (r() - 0.5) * 2;
-      it.model_output = it.model_output.replace(
-        /<answer>(\d+\.?\d*) to (\d+\.?\d*)<\/answer>/,
-        (_m, a, b) => `<answer>${(+a + j).toFixed(2)} to ${(+b + j).toFixed(2)}</answer>`,
-      );
-    }
-    out.push(it);
-  }
-  writeFileSync(file, JSON.stringify(out, null, 2));
-}
+import { DATA, ROOT, figure, generate, median, items50k } from './lib.mjs';
 
 /** The CLI to measure (RARFT_CLI=path/to/bin/rarft.js measures another build, e.g. main before a change). */
 const CLI = process.env.RARFT_CLI ?? join(ROOT, 'bin', 'rarft.js');
@@ -71,8 +50,7 @@ function sideBySide(file, runs) {
   };
 }
 
-const small = join(DATA, 'items50k.cached.json');
-generate(small, 'charades.items.json', 50_000, 7);
+const small = items50k();
 const s = sideBySide(small, 7);
 const mb = statSync(small).size / 1e6;
 figure(

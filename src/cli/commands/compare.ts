@@ -1,8 +1,9 @@
 /** `rarft compare <A.json> <B.json> [--json] [--seed N] [--resamples N] [judge options]` */
 import { loadSide, threadBootstrapper } from '../../core/compare/threads';
 import { WorkerThreads } from '../../core/threads/pool';
-import { compareRunsWith, type Comparison, type GroupComparison } from '../../core/compare/compare';
+import { compareRunsWith, metricShares, type Comparison, type GroupComparison } from '../../core/compare/compare';
 import { OUTCOMES } from '../../core/compare/outcomes';
+import { pairIndex } from '../../core/compare/pair';
 import { offlineJudge } from '../../core/eval/judge';
 import { CliError, fmt, mark, numberOption, parse, table, type Command } from '../io';
 import { createJudge, judgeOptionSpec, judgeUsage } from '../judgeOptions';
@@ -41,11 +42,19 @@ export const compareCommand: Command = {
       const sideB = offline ? loadSide(threads, positionals[1], annotationFiles) : undefined;
       const itemsB = offline ? undefined : readAhead(positionals[1]);
       const a = await loadRun(positionals[0], setup, { signal: controller.signal, annotationFiles });
+      // Run A's shares of the metrics and its join index, while the worker may still be on B.
+      const sharesA = metricShares(a.judgments);
+      const indexA = pairIndex(a.items);
       const b =
         (await sideB) ??
         (await loadRun(positionals[1], setup, { signal: controller.signal, annotationFiles, items: itemsB }));
       mark('B');
-      const { comparison } = await compareRunsWith(a, b, { seed, resamples }, threadBootstrapper(threads));
+      const { comparison } = await compareRunsWith(
+        a,
+        b,
+        { seed, resamples, sharesA, indexA },
+        threadBootstrapper(threads),
+      );
       mark('compare');
       if (values.json) process.stdout.write(JSON.stringify(comparison, null, 2) + '\n');
       else process.stdout.write(compareText(comparison, positionals[0], positionals[1]) + '\n');

@@ -7,7 +7,7 @@ import type { ItemJudgment } from '../eval/evaluate';
 import { HARDNESS_LEVELS } from '../taxonomy';
 import { levelMetrics, OVERALL_METRICS, type RatioMetric } from './metrics';
 import { OUTCOMES, outcomeOf, r05Hit, relevanceCorrect, type Outcome } from './outcomes';
-import { pairItems } from './pair';
+import { pairItems, type PairIndex } from './pair';
 import { provenanceJson, provenanceWarnings, type ProvenanceJson, type RunProvenance } from './provenance';
 import { bootstrapDeltas } from './bootstrap';
 import { mcnemarExact, ratio, type ClusterTable } from './stats';
@@ -21,6 +21,9 @@ export interface CompareSide {
 
 /** Options of `compareRuns`. */
 export interface CompareOptions {
+  /** Run A's `metricShares` and `pairIndex`, when the caller computed them already. */
+  sharesA?: Float64Array;
+  indexA?: PairIndex;
   /** Bootstrap seed (default 0): the same seed gives the same intervals. */
   seed?: number;
   /** Bootstrap replicates (default 1000). */
@@ -108,22 +111,58 @@ function mcnemar(pairs: ComparedPair[], right: (o: Outcome) => boolean): McNemar
   return { a_only: aOnly, b_only: bOnly, p: mcnemarExact(aOnly, bOnly) };
 }
 
-/** Per-video sums of every metric's numerator and denominator on both sides (videos numbered in pair order). */
-function clusterTable(pairs: ComparedPair[], a: CompareSide, b: CompareSide, metrics: RatioMetric[]): ClusterTable {
+/**
+ * Each item's share of every overall metric: `[numerator, denominator]` of metric m for item i at
+ * `(i · M + m) · 2` (M = OVERALL_METRICS.length), written by the metric's own `add`. A side's
+ * shares need only its judgments: `compare` computes run A's while a worker still judges run B.
+ */
+export function metricShares(judgments: readonly ItemJudgment[]): Float64Array {
+  const M = OVERALL_METRICS.length;
+  const out = new Float64Array(judgments.length * M * 2);
+  for (let i = 0; i < judgments.length; i++)
+    for (let m = 0; m < M; m++) OVERALL_METRICS[m].add(judgments[i], out, (i * M + m) * 2);
+  return out;
+}
+
+/** Which overall metric each of `metrics` sums (a level's F1 is one of the two class F1s). */
+function overallIndexes(metrics: RatioMetric[]): Uint32Array {
+  return Uint32Array.from(metrics, (m) => {
+    const k = OVERALL_METRICS.findIndex((o) => o.add === m.add);
+    if (k < 0) throw new Error(`metric ${m.name} is not an overall metric`);
+    return k;
+  });
+}
+
+/**
+ * Per-video sums of every metric's numerator and denominator on both sides (videos numbered in
+ * pair order), from the items' shares: added in pair order, as the metrics' `add` would add them.
+ */
+function clusterTable(
+  pairs: ComparedPair[],
+  sharesA: Float64Array,
+  sharesB: Float64Array,
+  metrics: RatioMetric[],
+): ClusterTable {
   let max = -1;
   for (const p of pairs) if (p.video > max) max = p.video;
   const local = new Int32Array(max + 1).fill(-1);
   let clusters = 0;
   for (const p of pairs) if (local[p.video] < 0) local[p.video] = clusters++;
   const M = metrics.length;
+  const O = OVERALL_METRICS.length;
+  const index = overallIndexes(metrics);
   const data = new Float64Array(clusters * M * 4);
   for (const p of pairs) {
     const base = local[p.video] * M * 4;
-    const ja = a.judgments[p.a];
-    const jb = b.judgments[p.b];
+    const a = p.a * O * 2;
+    const b = p.b * O * 2;
     for (let m = 0; m < M; m++) {
-      metrics[m].add(ja, data, base + m * 4);
-      metrics[m].add(jb, data, base + m * 4 + 2);
+      const at = base + m * 4;
+      const k = index[m] * 2;
+      data[at] += sharesA[a + k];
+      data[at + 1] += sharesA[a + k + 1];
+      data[at + 2] += sharesB[b + k];
+      data[at + 3] += sharesB[b + k + 1];
     }
   }
   return { clusters, metrics: M, data };
@@ -143,8 +182,13 @@ export type Bootstrapper = (
   seed: number,
 ) => Promise<([number, number] | null)[][]>;
 
-function planGroup(pairs: ComparedPair[], a: CompareSide, b: CompareSide, metrics: RatioMetric[]): PlannedGroup {
-  return { pairs, metrics, table: clusterTable(pairs, a, b, metrics) };
+function planGroup(
+  pairs: ComparedPair[],
+  sharesA: Float64Array,
+  sharesB: Float64Array,
+  metrics: RatioMetric[],
+): PlannedGroup {
+  return { pairs, metrics, table: clusterTable(pairs, sharesA, sharesB, metrics) };
 }
 
 function finishGroup(g: PlannedGroup, cis: ([number, number] | null)[]): GroupComparison {
@@ -215,7 +259,7 @@ type ComparisonPlan = ReturnType<typeof planComparison>;
 /** Pairs the runs, counts flips and builds each group's cluster table (overall first, then the levels). */
 function planComparison(a: CompareSide, b: CompareSide, options: CompareOptions) {
   const opts = { seed: options.seed ?? 0, resamples: options.resamples ?? 1000 };
-  const pairing = pairItems(a.items, b.items);
+  const pairing = pairItems(a.items, b.items, options.indexA);
   const pairs: ComparedPair[] = [];
   const flips = emptyFlips();
   let excluded = 0;
@@ -237,13 +281,17 @@ function planComparison(a: CompareSide, b: CompareSide, options: CompareOptions)
     if (video === undefined) videos.set(v, (video = videos.size));
     pairs.push({ a: ia, b: ib, outcomeA: oa, outcomeB: ob, level: ja.level ?? jb.level, video });
   }
-  const groups = [planGroup(pairs, a, b, OVERALL_METRICS)];
+  const sharesA = options.sharesA ?? metricShares(a.judgments);
+  const sharesB = metricShares(b.judgments);
+  if (sharesA.length !== a.judgments.length * OVERALL_METRICS.length * 2)
+    throw new RangeError(`sharesA: ${sharesA.length} numbers for ${a.judgments.length} judgments`);
+  const groups = [planGroup(pairs, sharesA, sharesB, OVERALL_METRICS)];
   const levels: string[] = [];
   for (const level of HARDNESS_LEVELS) {
     const sub = pairs.filter((p) => p.level === level);
     if (!sub.length) continue;
     levels.push(level);
-    groups.push(planGroup(sub, a, b, levelMetrics(level)));
+    groups.push(planGroup(sub, sharesA, sharesB, levelMetrics(level)));
   }
   const warnings = provenanceWarnings(a.provenance, b.provenance);
   if (gtDiffers)

@@ -9,10 +9,11 @@ export interface Pairing {
 }
 
 /** Item indexes by video, then query (nested maps: no key string is built per item). */
-type Index = Map<string, Map<string, number[]>>;
+export type PairIndex = Map<string, Map<string, number[]>>;
 
-function indexOf(items: readonly Record<string, unknown>[]): Index {
-  const byVideo: Index = new Map();
+/** A run's items indexed for `pairItems` (a side's index needs only its items: `compare` builds A's while B is judged). */
+export function pairIndex(items: readonly Record<string, unknown>[]): PairIndex {
+  const byVideo: PairIndex = new Map();
   items.forEach((it, i) => {
     const v = String(it.video ?? '');
     const q = String(it.query ?? '');
@@ -28,23 +29,29 @@ function indexOf(items: readonly Record<string, unknown>[]): Index {
 /**
  * Pairs items with the same (video, query). When a key occurs several times on a side, its
  * k-th occurrence in A pairs with its k-th occurrence in B; the extras are unpaired, never guessed.
+ * `inA` is `pairIndex(a)`, when the caller has it.
  */
-export function pairItems(a: readonly Record<string, unknown>[], b: readonly Record<string, unknown>[]): Pairing {
-  const inB = indexOf(b);
+export function pairItems(
+  a: readonly Record<string, unknown>[],
+  b: readonly Record<string, unknown>[],
+  inA: PairIndex = pairIndex(a),
+): Pairing {
   const taken = new Map<number[], number>();
-  const pairs: [number, number][] = [];
-  const unpairedA: number[] = [];
-  const usedB = new Uint8Array(b.length);
-  a.forEach((it, i) => {
-    const list = inB.get(String(it.video ?? ''))?.get(String(it.query ?? ''));
+  const bOfA = new Int32Array(a.length).fill(-1);
+  const unpairedB: number[] = [];
+  b.forEach((it, j) => {
+    const list = inA.get(String(it.video ?? ''))?.get(String(it.query ?? ''));
     const n = list ? (taken.get(list) ?? 0) : 0;
     if (list && n < list.length) {
-      pairs.push([i, list[n]]);
-      usedB[list[n]] = 1;
+      bOfA[list[n]] = j;
       taken.set(list, n + 1);
-    } else unpairedA.push(i);
+    } else unpairedB.push(j);
   });
-  const unpairedB: number[] = [];
-  for (let i = 0; i < b.length; i++) if (!usedB[i]) unpairedB.push(i);
+  const pairs: [number, number][] = [];
+  const unpairedA: number[] = [];
+  for (let i = 0; i < a.length; i++) {
+    if (bOfA[i] >= 0) pairs.push([i, bOfA[i]]);
+    else unpairedA.push(i);
+  }
   return { pairs, unpairedA, unpairedB };
 }

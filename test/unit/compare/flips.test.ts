@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { compareRuns } from '../../../src/core/compare/compare';
+import { compareRuns, metricShares } from '../../../src/core/compare/compare';
 import { outcomeOf } from '../../../src/core/compare/outcomes';
-import { pairItems } from '../../../src/core/compare/pair';
+import { pairIndex, pairItems } from '../../../src/core/compare/pair';
 import { provenanceWarnings } from '../../../src/core/compare/provenance';
 import { judgeItems } from '../../../src/core/eval/evaluate';
 import { offlineJudge } from '../../../src/core/eval/judge';
@@ -160,4 +160,19 @@ test('annotation-file warnings: same path with other contents, or nothing in com
     [],
     'unknown on a side',
   );
+});
+
+test("compareRuns with run A's shares and join index computed beforehand (as compare does while B is judged): the same result", async () => {
+  const a = await side(A);
+  const b = await side(B);
+  const plain = compareRuns(a, b, { seed: 3, resamples: 300 });
+  const ahead = compareRuns(a, b, {
+    seed: 3,
+    resamples: 300,
+    sharesA: metricShares(a.judgments),
+    indexA: pairIndex(a.items),
+  });
+  assert.deepStrictEqual(ahead, plain);
+  // Shares of another run (a length that does not match A's judgments) are refused, not misread.
+  assert.throws(() => compareRuns(a, b, { sharesA: metricShares(b.judgments) }), /sharesA/);
 });
